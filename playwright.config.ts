@@ -1,0 +1,33 @@
+// The demo suite: e2e/demo specs against the demo app in e2e/apps/<version>, with
+// playwright-medic's reporter. MEDIC_APP_VERSION picks the app version (v1 by default).
+import { defineConfig, devices } from '@playwright/test';
+import { chromiumLaunchOptions, defineMedicConfig } from 'playwright-medic';
+
+const version = process.env.MEDIC_APP_VERSION ?? 'v1';
+const port = Number(process.env.MEDIC_DEMO_PORT ?? 4173);
+const medic = defineMedicConfig({});
+
+export default defineConfig({
+  testDir: './e2e/demo',
+  fullyParallel: true,
+  retries: process.env.CI ? 1 : 0,
+  workers: process.env.CI ? 2 : undefined,
+  reporter: [['list'], ['playwright-medic/reporter', medic]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    medic,
+    trace: 'off',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions() },
+    },
+  ],
+  webServer: {
+    command: `node e2e/server.mjs --app ${version} --port ${port}`,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+  },
+});

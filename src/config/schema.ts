@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+const storeSchema = z
+  .object({
+    /** `sqlite` (embedded file, the default) or `memory` (nothing kept after the process). */
+    kind: z.enum(['sqlite', 'memory']).default('sqlite'),
+    /** The SQLite file, relative to the Playwright config's folder. */
+    path: z.string().min(1).default('.medic/medic.db'),
+    /** How long a writer waits for a lock held by another process, in ms. */
+    busyTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+  })
+  .strict();
+
+const healingSchema = z
+  .object({
+    /** `heal`: relocate and continue; `suggest`: relocate, report, but fail the step; `off`. */
+    mode: z.enum(['heal', 'suggest', 'off']).default('heal'),
+    /** Minimum confidence (0–1) for a heal to be accepted. */
+    threshold: z.number().min(0).max(1).default(0.8),
+    /** Minimum confidence gap between the best candidate and the runner-up. */
+    minMargin: z.number().min(0).max(1).default(0.1),
+  })
+  .strict();
+
+const reportSchema = z
+  .object({
+    /** Folder of the HTML learning report, relative to the Playwright config's folder. */
+    dir: z.string().min(1).default('.medic/report'),
+    /** Print the end-of-run summary in the terminal. */
+    summary: z.boolean().default(true),
+  })
+  .strict();
+
+const riskSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** How many of the riskiest tests to show before the suite. */
+    topK: z.number().int().min(0).max(1000).default(10),
+    /** Re-verify stale selectors before the suite when risk is high. */
+    preflight: z.boolean().default(true),
+  })
+  .strict();
+
+const llmSchema = z
+  .object({
+    /** Any OpenAI-compatible endpoint, e.g. http://localhost:11434/v1. */
+    baseURL: z.url().optional(),
+    /** Name of the environment variable holding the API key (never the key itself). */
+    apiKeyEnv: z.string().min(1).default('OPENAI_API_KEY'),
+    models: z.array(z.string().min(1)).default([]),
+    budgetUsd: z.number().min(0).default(1),
+    timeoutMs: z.number().int().positive().default(30_000),
+  })
+  .strict();
+
+/** Every option of playwright-medic; all optional, defaults filled in. */
+export const medicConfigSchema = z
+  .object({
+    /** Namespace of this suite's knowledge (shared stores hold many projects). */
+    project: z.string().min(1).default('default'),
+    store: storeSchema.default(storeSchema.parse({})),
+    healing: healingSchema.default(healingSchema.parse({})),
+    report: reportSchema.default(reportSchema.parse({})),
+    risk: riskSchema.default(riskSchema.parse({})),
+    /** Off unless configured. */
+    llm: llmSchema.optional(),
+    /** Print nothing but warnings. */
+    quiet: z.boolean().default(false),
+  })
+  .strict();
+
+/** Options as a user writes them (everything optional). */
+export type MedicOptions = z.input<typeof medicConfigSchema>;
+/** Options after defaults and environment overrides. */
+export type MedicConfig = z.output<typeof medicConfigSchema>;

@@ -1,0 +1,57 @@
+const BRAND = Symbol.for('playwright-medic.error');
+
+/** Base of every error playwright-medic throws on purpose. `fix` says what to change. */
+export class MedicError extends Error {
+  readonly [BRAND] = true;
+  readonly code: string;
+  readonly fix: string | undefined;
+
+  constructor(code: string, message: string, options: { fix?: string; cause?: unknown } = {}) {
+    super(options.fix ? `${message}\nFix: ${options.fix}` : message, { cause: options.cause });
+    this.name = 'MedicError';
+    this.code = code;
+    this.fix = options.fix;
+  }
+}
+
+/** The configuration (options or MEDIC_* variables) is invalid. */
+export class MedicConfigError extends MedicError {
+  constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
+    super('MEDIC_CONFIG', message, options);
+    this.name = 'MedicConfigError';
+  }
+}
+
+/** The knowledge store cannot be opened, read or written. */
+export class MedicStoreError extends MedicError {
+  constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
+    super('MEDIC_STORE', message, options);
+    this.name = 'MedicStoreError';
+  }
+}
+
+/** No usable browser was found or could be installed. */
+export class MedicBrowserError extends MedicError {
+  constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
+    super('MEDIC_BROWSER', message, options);
+    this.name = 'MedicBrowserError';
+  }
+}
+
+/** True for any MedicError, even one thrown by another loaded copy of this package. */
+export function isMedicError(value: unknown): value is MedicError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+export function isMedicStoreError(value: unknown): value is MedicStoreError {
+  return isMedicError(value) && value.code === 'MEDIC_STORE';
+}
+
+export function isMedicConfigError(value: unknown): value is MedicConfigError {
+  return isMedicError(value) && value.code === 'MEDIC_CONFIG';
+}
+
+/** The message of any thrown value, for logs. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

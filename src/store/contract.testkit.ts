@@ -1,0 +1,131 @@
+// The adapter contract: one suite every KnowledgeStore adapter must pass.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isMedicStoreError } from '../errors.js';
+import type { KnowledgeStore } from './KnowledgeStore.js';
+import type { AttemptRecord, RunRecord } from './records.js';
+
+export function makeRun(overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id: 'run-1',
+    project: 'default',
+    startedAt: '2026-11-24T10:00:00.000Z',
+    endedAt: null,
+    status: 'running',
+    gitSha: 'abc123',
+    gitBranch: 'main',
+    playwrightVersion: '1.65.1',
+    shard: null,
+    workers: 4,
+    configFile: '/repo/playwright.config.ts',
+    plannedTests: 3,
+    ...overrides,
+  };
+}
+
+export function makeAttempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
+  return {
+    runId: 'run-1',
+    testKey: 'chromium › a.spec.ts › suite › works',
+    testId: 'id-1',
+    title: 'works',
+    titlePath: ['suite', 'works'],
+    projectName: 'chromium',
+    file: 'a.spec.ts',
+    line: 3,
+    column: 5,
+    retry: 0,
+    status: 'passed',
+    expectedStatus: 'passed',
+    outcome: 'expected',
+    startedAt: '2026-11-24T10:00:01.000Z',
+    durationMs: 120,
+    workerIndex: 0,
+    parallelIndex: 0,
+    error: null,
+    annotations: [],
+    tags: [],
+    ...overrides,
+  };
+}
+
+export function storeContract(name: string, open: () => Promise<KnowledgeStore>): void {
+  describe(`KnowledgeStore contract: ${name}`, () => {
+    let store: KnowledgeStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('keeps a run and returns a copy of it', async () => {
+      await store.startRun(makeRun());
+      const run = await store.getRun('run-1');
+      expect(run).toEqual(makeRun());
+      run!.status = 'failed';
+      expect((await store.getRun('run-1'))!.status).toBe('running');
+      expect(await store.getRun('missing')).toBeUndefined();
+    });
+
+    it('finishes a run, and refuses to finish an unknown one', async () => {
+      await store.startRun(makeRun());
+      await store.finishRun('run-1', { endedAt: '2026-11-24T10:05:00.000Z', status: 'failed' });
+      expect(await store.getRun('run-1')).toMatchObject({ status: 'failed', endedAt: '2026-11-24T10:05:00.000Z', gitSha: 'abc123' });
+      const error = await store.finishRun('nope', { endedAt: null, status: 'passed' }).catch((e: unknown) => e);
+      expect(isMedicStoreError(error)).toBe(true);
+    });
+
+    it('lists runs newest first, by project, with a limit', async () => {
+      await store.startRun(makeRun({ id: 'a', startedAt: '2026-11-24T09:00:00.000Z' }));
+      await store.startRun(makeRun({ id: 'b', startedAt: '2026-11-24T11:00:00.000Z', project: 'other' }));
+      await store.startRun(makeRun({ id: 'c', startedAt: '2026-11-24T10:00:00.000Z' }));
+      expect((await store.listRuns()).map((r) => r.id)).toEqual(['b', 'c', 'a']);
+      expect((await store.listRuns({ project: 'default' })).map((r) => r.id)).toEqual(['c', 'a']);
+      expect((await store.listRuns({ limit: 1 })).map((r) => r.id)).toEqual(['b']);
+    });
+
+    it('records attempts once per (run, test, retry), replacing a repeat', async () => {
+      await store.startRun(makeRun());
+      await store.recordAttempt(makeAttempt({ status: 'failed', outcome: 'unexpected' }));
+      await store.recordAttempt(makeAttempt({ retry: 1, outcome: 'flaky' }));
+      await store.recordAttempt(makeAttempt({ status: 'failed', outcome: 'unexpected', durationMs: 99 }));
+      const attempts = await store.listAttempts({ runId: 'run-1' });
+      expect(attempts).toHaveLength(2);
+      expect(attempts.find((a) => a.retry === 0)!.durationMs).toBe(99);
+    });
+
+    it('keeps every field of an attempt, error included', async () => {
+      await store.startRun(makeRun());
+      const attempt = makeAttempt({
+        status: 'failed',
+        outcome: 'unexpected',
+        error: { message: 'Error: boom', stack: 'at x', category: 'assertion', signature: 'deadbeef', count: 2 },
+        annotations: [{ type: 'issue', description: 'JIRA-1' }, { type: 'slow' }],
+        tags: ['@smoke'],
+      });
+      await store.recordAttempt(attempt);
+      expect(await store.listAttempts()).toEqual([attempt]);
+    });
+
+    it('filters attempts by run and test, newest first with a limit', async () => {
+      await store.startRun(makeRun());
+      await store.startRun(makeRun({ id: 'run-2', startedAt: '2026-11-24T11:00:00.000Z' }));
+      await store.recordAttempt(makeAttempt());
+      await store.recordAttempt(makeAttempt({ testId: 'id-2', testKey: 'other' }));
+      await store.recordAttempt(makeAttempt({ runId: 'run-2' }));
+      expect(await store.listAttempts({ runId: 'run-2' })).toHaveLength(1);
+      const byTest = await store.listAttempts({ testKey: makeAttempt().testKey });
+      expect(byTest.map((a) => a.runId)).toEqual(['run-1', 'run-2']);
+      expect((await store.listAttempts({ testKey: makeAttempt().testKey, limit: 1 })).map((a) => a.runId)).toEqual(['run-2']);
+    });
+
+    it('refuses an attempt of an unknown run and an invalid record', async () => {
+      const unknown = await store.recordAttempt(makeAttempt({ runId: 'nope' })).catch((e: unknown) => e);
+      expect(isMedicStoreError(unknown)).toBe(true);
+      await store.startRun(makeRun());
+      await expect(store.recordAttempt({ ...makeAttempt(), retry: -1 })).rejects.toThrow(/retry/);
+      await expect(store.startRun({ ...makeRun({ id: 'x' }), startedAt: 'yesterday' })).rejects.toThrow(/startedAt/);
+      expect(await store.listAttempts()).toEqual([]);
+    });
+  });
+}

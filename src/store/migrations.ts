@@ -1,0 +1,39 @@
+/**
+ * The SQLite schema, one entry per version (PRAGMA user_version). Append only: never edit a
+ * migration that has shipped. Full records live in `data` (JSON, validated on read); the
+ * other columns exist for indexes and queries.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: runs and attempts
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    project TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX runs_by_project ON runs (project, started_at);
+  CREATE TABLE attempts (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    test_id TEXT NOT NULL,
+    retry INTEGER NOT NULL,
+    test_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    category TEXT,
+    signature TEXT,
+    started_at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (run_id, test_id, retry)
+  );
+  CREATE INDEX attempts_by_test ON attempts (test_key, started_at);
+  CREATE INDEX attempts_by_signature ON attempts (signature);
+  `,
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** PRAGMA application_id of a playwright-medic database ("MEDC"). */
+export const APPLICATION_ID = 0x4d454443;

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+
+const script = new URL('../scripts/check-imports.mjs', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 'medic-imports-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function check(files: Record<string, string>) {
+  const dir = mkdtempSync(join(root, 'tree-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return spawnSync(process.execPath, [script, '--root', dir], { encoding: 'utf8' });
+}
+
+it('passes a tree that keeps the directions', () => {
+  const result = check({
+    'src/healing/score.ts': "import { MedicError } from '../errors.js';\nimport { rank } from './rank.js';",
+    'src/store/sqlite.ts': "import Database from 'better-sqlite3';\nimport { score } from '../healing/score.js';",
+    'reporter/index.ts': "import { openStore } from '../src/store/open.js';",
+  });
+  expect(result.status).toBe(0);
+});
+
+it('flags src importing the reporter, I/O in src/healing, and reporter importing fixtures', () => {
+  const result = check({
+    'src/learning/x.ts': "import { MedicReporter } from '../../reporter/index.js';",
+    'src/healing/capture.ts': "import { readFileSync } from 'node:fs';\nimport type { Page } from '@playwright/test';\nimport { openStore } from '../store/open.js';",
+    'reporter/index.ts': "export { test } from '../fixtures/index.js';",
+  });
+  expect(result.status).toBe(1);
+  const lines = result.stderr.trim().split('\n').slice(1);
+  expect(lines).toHaveLength(5);
+  expect(result.stderr).toMatch(/src\/learning\/x.ts: imports '..\/..\/reporter\/index.js'/);
+  expect(result.stderr).toMatch(/src\/healing\/capture.ts: imports 'node:fs'/);
+  expect(result.stderr).toMatch(/src\/healing\/capture.ts: imports '@playwright\/test'/);
+  expect(result.stderr).toMatch(/src\/healing\/capture.ts: imports '..\/store\/open.js'/);
+  expect(result.stderr).toMatch(/reporter\/index.ts: imports '..\/fixtures\/index.js'/);
+});
