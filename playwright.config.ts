@@ -10,12 +10,14 @@ const medic = defineMedicConfig({});
 export default defineConfig({
   testDir: './e2e/demo',
   fullyParallel: true,
+  timeout: 20_000,
   retries: process.env.CI ? 1 : 0,
   workers: process.env.CI ? 2 : undefined,
   reporter: [['list'], ['playwright-medic/reporter', medic]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     medic,
+    actionTimeout: 5_000,
     trace: 'off',
   },
   projects: [

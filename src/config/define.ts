@@ -33,7 +33,7 @@ function formatIssues(issues: z.core.$ZodIssue[], input: unknown, env: NodeJS.Pr
     const where = path.length ? path.join('.') : '(options)';
     const envName = envNameFor(path);
     const fromEnv = envName !== undefined && env[envName] !== undefined && env[envName] !== '';
-    const value = valueAt(input, path);
+    const value = issue.code === 'unrecognized_keys' ? undefined : valueAt(input, path);
     lines.push(`  ✖ ${where}: ${issue.message}${value === undefined ? '' : ` (got ${describe(value)})`}`);
     if (issue.code === 'unrecognized_keys') {
       lines.push(`    → Remove or rename ${issue.keys.map((key) => `"${key}"`).join(', ')}; see the configuration reference in the README.`);

@@ -1,0 +1,60 @@
+import { relative, sep } from 'node:path';
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
+import type { TestCase, TestResult } from '@playwright/test/reporter';
+import { categorizeError } from '../src/learning/categorize.js';
+import { failureSignature } from '../src/learning/signature.js';
+import type { AttemptRecord } from '../src/store/records.js';
+
+/** Project, file and describe titles: stable for a test across runs. */
+export function testKeyOf(test: TestCase, rootDir: string): string {
+  return [projectNameOf(test), relativeFile(test.location.file, rootDir), ...describeTitles(test), test.title].join(' › ');
+}
+
+/** Maps one finished attempt to its record. Pure: no store, no clock. */
+export function toAttempt(test: TestCase, result: TestResult, runId: string, rootDir: string): AttemptRecord {
+  const first = result.error ?? result.errors[0];
+  let error: AttemptRecord['error'] = null;
+  if (first) {
+    const message = stripAnsi(first.message ?? first.value ?? 'unknown error');
+    const stack = first.stack ? stripAnsi(first.stack) : null;
+    const category = categorizeError({ message, stack: stack ?? undefined });
+    error = { message, stack, category, signature: failureSignature({ message, stack: stack ?? undefined }, category), count: Math.max(1, result.errors.length) };
+  }
+  const annotations = 'annotations' in result && Array.isArray(result.annotations) ? result.annotations : test.annotations;
+  return {
+    runId,
+    testKey: testKeyOf(test, rootDir),
+    testId: test.id,
+    title: test.title,
+    titlePath: [...describeTitles(test), test.title],
+    projectName: projectNameOf(test),
+    file: relativeFile(test.location.file, rootDir),
+    line: test.location.line,
+    column: test.location.column,
+    retry: result.retry,
+    status: result.status,
+    expectedStatus: test.expectedStatus,
+    outcome: test.outcome(),
+    startedAt: result.startTime.toISOString(),
+    durationMs: Math.max(0, result.duration),
+    workerIndex: result.workerIndex,
+    parallelIndex: result.parallelIndex,
+    error,
+    annotations: annotations.map((a) => (a.description === undefined ? { type: a.type } : { type: a.type, description: a.description })),
+    tags: [...test.tags],
+  };
+}
+
+function projectNameOf(test: TestCase): string {
+  return test.parent.project()?.name ?? '';
+}
+
+function describeTitles(test: TestCase): string[] {
+  const titles: string[] = [];
+  for (let suite = test.parent; suite && suite.type === 'describe'; suite = suite.parent!) titles.unshift(suite.title);
+  return titles;
+}
+
+function relativeFile(file: string, rootDir: string): string {
+  return relative(rootDir, file).split(sep).join('/');
+}

@@ -1,0 +1,25 @@
+import { countOutcomes, lastAttempts } from '../src/run/outcomes.js';
+import type { AttemptRecord } from '../src/store/records.js';
+
+/** The end-of-run lines: what was recorded, how tests ended, what failed and how. Pure. */
+export function formatRunSummary(attempts: readonly AttemptRecord[], location: string): string {
+  const tests = lastAttempts(attempts).length;
+  const outcomes = countOutcomes(attempts);
+  const categories = new Map<string, number>();
+  const signatures = new Set<string>();
+  for (const attempt of attempts) {
+    if (!attempt.error) continue;
+    categories.set(attempt.error.category, (categories.get(attempt.error.category) ?? 0) + 1);
+    signatures.add(attempt.error.signature);
+  }
+  const lines = [
+    `medic: recorded ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} of ${tests} test${tests === 1 ? '' : 's'} in ${location}`,
+    `  ${outcomes.expected} as expected · ${outcomes.unexpected} unexpected · ${outcomes.flaky} flaky · ${outcomes.skipped} skipped`,
+  ];
+  if (categories.size) {
+    const byCount = [...categories].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    lines.push(`  failed attempts by category: ${byCount.map(([name, n]) => `${name} ${n}`).join(', ')}`);
+    lines.push(`  ${signatures.size} distinct failure signature${signatures.size === 1 ? '' : 's'} (the same signature in two runs is the same failure)`);
+  }
+  return lines.join('\n');
+}

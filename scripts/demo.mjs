@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// `npm run demo`: runs the demo suite on the demo app v1 (it must pass), then on v2, where
+// only the markup changed (plain Playwright fails there), and shows what playwright-medic
+// recorded and learned, and where.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const playwright = fileURLToPath(new URL('../node_modules/@playwright/test/cli.js', import.meta.url));
+const medic = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+
+function run(title, command, args, env = {}) {
+  console.log(`\n━━ ${title}\n$ ${[command === process.execPath ? 'node' : command, ...args].join(' ')}`);
+  return spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status;
+}
+
+const v1 = run('demo suite on app v1 (the version the specs were written for)', process.execPath, [playwright, 'test', '--retries=0'], { MEDIC_APP_VERSION: 'v1' });
+if (v1 !== 0) {
+  console.error('\ndemo: the suite failed on v1, where it must pass; see the output above.');
+  process.exit(1);
+}
+const v2 = run('demo suite on app v2 (same features, changed markup)', process.execPath, [playwright, 'test', '--retries=0'], { MEDIC_APP_VERSION: 'v2' });
+if (v2 === 0) console.log('\ndemo: note: the suite passed on v2.');
+run('what playwright-medic has recorded', process.execPath, [medic, 'runs', '--limit', '2']);
+run('the failures of the v2 run, by category and signature', process.execPath, [medic, 'attempts', '--failed']);
+console.log('\ndemo: done. The knowledge store is .medic/medic.db; explore it with `npx medic runs` and `npx medic attempts`.');

@@ -1,0 +1,37 @@
+import { countOutcomes, lastAttempts, type OutcomeCounts } from '../run/outcomes.js';
+import type { AttemptRecord, RunRecord } from '../store/records.js';
+
+export type RunSummary = RunRecord & {
+  tests: number;
+  attempts: number;
+  outcomes: OutcomeCounts;
+};
+
+/** A run with the final outcome count of its tests (the last attempt of each test). */
+export function summarizeRun(run: RunRecord, attempts: readonly AttemptRecord[]): RunSummary {
+  return { ...run, tests: lastAttempts(attempts).length, attempts: attempts.length, outcomes: countOutcomes(attempts) };
+}
+
+export function formatRuns(runs: readonly RunSummary[], location: string): string {
+  if (!runs.length) return `No runs recorded yet in ${location}. Add the reporter ['playwright-medic/reporter'] and run your suite.`;
+  const rows = runs.map((run) =>
+    [
+      run.id.slice(0, 8),
+      run.startedAt.replace('T', ' ').slice(0, 19),
+      run.status.padEnd(11),
+      `${run.tests} tests`.padEnd(10),
+      `${run.outcomes.expected} ok · ${run.outcomes.unexpected} failed · ${run.outcomes.flaky} flaky · ${run.outcomes.skipped} skipped`,
+      run.gitBranch ? `${run.gitBranch}@${(run.gitSha ?? '').slice(0, 7)}` : (run.gitSha ?? '').slice(0, 7),
+    ].join('  '),
+  );
+  return [`Runs in ${location} (newest first):`, ...rows].join('\n');
+}
+
+export function formatAttempts(run: RunRecord, attempts: readonly AttemptRecord[]): string {
+  const lines = [`Run ${run.id} (${run.status}), ${attempts.length} attempt(s):`];
+  for (const a of attempts) {
+    lines.push(`  ${a.status.padEnd(9)} ${a.outcome.padEnd(10)} #${a.retry}  ${a.testKey}  (${Math.round(a.durationMs)} ms)`);
+    if (a.error) lines.push(`      ${a.error.category} ${a.error.signature.slice(0, 10)}  ${a.error.message.split('\n')[0]}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { defineMedicConfig } from '../config/index.js';
+import { describeError, isMedicError } from '../errors.js';
+import { openStore } from '../store/open.js';
+import { formatAttempts, formatRuns, summarizeRun } from './format.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a whole number above 0, got "${value}"`);
+  return n;
+}
+
+type StoreFlags = { store?: string };
+
+function withStore<T>(flags: StoreFlags, action: (store: ReturnType<typeof openStore>) => Promise<T>): Promise<T> {
+  const config = defineMedicConfig(flags.store ? { store: { path: flags.store } } : {});
+  const store = openStore(config, process.cwd());
+  return action(store).finally(() => store.close());
+}
+
+export function buildCli(): Command {
+  const program = new Command('medic')
+    .description('playwright-medic: what your Playwright suite has taught it')
+    .option('--store <path>', 'SQLite knowledge store (default: MEDIC_STORE_PATH or .medic/medic.db)')
+    .showHelpAfterError();
+
+  program
+    .command('runs')
+    .description('list recorded runs, newest first')
+    .option('-n, --limit <n>', 'how many runs', positiveInt, 10)
+    .option('--json', 'print JSON')
+    .action(async (options: { limit: number; json?: boolean }) => {
+      await withStore(program.opts<StoreFlags>(), async (store) => {
+        const runs = await store.listRuns({ limit: options.limit });
+        const summaries = await Promise.all(runs.map(async (run) => summarizeRun(run, await store.listAttempts({ runId: run.id }))));
+        console.log(options.json ? JSON.stringify(summaries, null, 2) : formatRuns(summaries, store.location));
+      });
+    });
+
+  program
+    .command('attempts')
+    .description("list one run's attempts (the newest run by default)")
+    .option('--run <id>', 'run id (a unique prefix is enough)')
+    .option('--failed', 'only attempts that did not pass')
+    .option('--json', 'print JSON')
+    .action(async (options: { run?: string; failed?: boolean; json?: boolean }) => {
+      await withStore(program.opts<StoreFlags>(), async (store) => {
+        const runs = await store.listRuns();
+        const run = options.run ? runs.find((r) => r.id.startsWith(options.run!)) : runs[0];
+        if (!run) {
+          throw new InvalidArgumentError(options.run ? `no run starts with "${options.run}" (see: medic runs)` : 'no runs recorded yet');
+        }
+        let attempts = await store.listAttempts({ runId: run.id });
+        if (options.failed) attempts = attempts.filter((a) => a.status !== 'passed' && a.status !== 'skipped');
+        console.log(options.json ? JSON.stringify(attempts, null, 2) : formatAttempts(run, attempts));
+      });
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildCli().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    console.error(`medic: ${isMedicError(error) ? error.message : describeError(error)}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,145 @@
+// A real `playwright test` run (4 workers, 200 tests of every kind) recorded by the reporter
+// into SQLite; then the same run with an unusable store.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import type { AttemptRecord } from '../src/store/records.js';
+import { writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
+
+type Expected = { statuses: string[]; outcome: string; category: string | null };
+const manifest = new Map<string, Expected>();
+
+function spec(file: string, count: number, expected: Expected, body: (i: number) => string): string {
+  const lines = ["import { test, expect } from 'playwright-medic';", `test.describe('${file}', () => {`];
+  for (let i = 0; i < count; i++) {
+    const title = `${file} #${i}`;
+    manifest.set(`chromium › ${file}.spec.ts › ${file} › ${title}`, expected);
+    lines.push(`  test('${title}', async ({ page }, testInfo) => {`, `    ${body(i)}`, '  });');
+  }
+  lines.push('});');
+  return lines.join('\n');
+}
+
+const files: Record<string, string> = {
+  'playwright.config.ts': `
+    import { defineConfig } from '@playwright/test';
+    import { chromiumLaunchOptions, defineMedicConfig } from 'playwright-medic';
+    const medic = defineMedicConfig({});
+    export default defineConfig({
+      workers: 4, retries: 1, fullyParallel: true, timeout: 15_000,
+      reporter: [['dot'], ['json', { outputFile: 'results.json' }], ['playwright-medic/reporter', medic]],
+      use: { medic, launchOptions: chromiumLaunchOptions() },
+      projects: [{ name: 'chromium' }],
+    });`,
+  'pass.spec.ts': spec('pass', 100, { statuses: ['passed'], outcome: 'expected', category: null }, (i) => `expect(${i} + 1).toBe(${i + 1});`),
+  'fail.spec.ts': spec('fail', 30, { statuses: ['failed', 'failed'], outcome: 'unexpected', category: 'assertion' }, (i) => `expect(${i}).toBe(${i + 1});`),
+  'flaky.spec.ts': spec('flaky', 20, { statuses: ['failed', 'passed'], outcome: 'flaky', category: 'assertion' }, () => 'expect(testInfo.retry).toBe(1);'),
+  'timeout.spec.ts': spec('timeout', 10, { statuses: ['timedOut', 'timedOut'], outcome: 'unexpected', category: 'timeout' }, () =>
+    'test.setTimeout(400); await new Promise(() => {});',
+  ),
+  'skip.spec.ts': spec('skip', 20, { statuses: ['skipped'], outcome: 'skipped', category: null }, (i) =>
+    i % 2 ? "test.skip(true, 'not on this platform');" : 'test.skip();',
+  ),
+  'browser.spec.ts': spec('browser', 10, { statuses: [], outcome: '', category: null }, (i) =>
+    i % 2
+      ? "await page.setContent('<button>Save</button>'); await page.getByRole('button', { name: 'Save' }).click();"
+      : "await page.setContent('<button>Save</button>'); await page.getByRole('button', { name: 'Submit' }).click({ timeout: 500 });",
+  ),
+  'expected-fail.spec.ts': spec('expected-fail', 10, { statuses: ['failed'], outcome: 'expected', category: 'assertion' }, () =>
+    'test.fail(); expect(1).toBe(2);',
+  ),
+};
+for (const [key, value] of manifest) {
+  if (!key.includes('browser.spec.ts')) continue;
+  const i = Number(key.split('#')[1]);
+  Object.assign(value, i % 2 ? { statuses: ['passed'], outcome: 'expected', category: null } : { statuses: ['failed', 'failed'], outcome: 'unexpected', category: 'selector_missing' });
+  manifest.set(key, { ...value });
+}
+
+type JsonReport = { suites: JsonSuite[] };
+type JsonSuite = { suites?: JsonSuite[]; specs: { tests: { results: unknown[] }[] }[] };
+const countResults = (suite: JsonSuite): number =>
+  suite.specs.reduce((n, s) => n + s.tests.reduce((m, t) => m + t.results.length, 0), 0) + (suite.suites ?? []).reduce((n, s) => n + countResults(s), 0);
+
+describe('reporter against a real Playwright run', () => {
+  let project: InlineProject;
+  let result: Awaited<ReturnType<InlineProject['run']>>;
+  let attempts: AttemptRecord[];
+
+  beforeAll(async () => {
+    project = writeInlineProject(files);
+    result = await project.run();
+    const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db') });
+    attempts = await store.listAttempts();
+    await store.close();
+  }, 240_000);
+  afterAll(() => project?.remove());
+
+  it('completes the run and prints the summary', () => {
+    expect(result.code).toBe(1); // the suite has real failures
+    expect(result.stdout).toMatch(/medic: recorded 265 attempts of 200 tests in .*medic\.db/);
+    expect(result.stderr).not.toMatch(/medic:/);
+  });
+
+  it('stores every attempt exactly once, as many as Playwright reported', () => {
+    const json = JSON.parse(readFileSync(join(project.dir, 'results.json'), 'utf8')) as JsonReport;
+    const reported = json.suites.reduce((n, s) => n + countResults(s), 0);
+    expect(attempts).toHaveLength(reported);
+    expect(attempts).toHaveLength(265);
+    const keys = attempts.map((a) => `${a.testId}#${a.retry}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(new Set(attempts.map((a) => a.runId)).size).toBe(1);
+    expect(new Set(attempts.map((a) => a.parallelIndex))).toEqual(new Set([0, 1, 2, 3]));
+  });
+
+  it('has the right statuses, outcome and category for every test', () => {
+    const byTest = new Map<string, AttemptRecord[]>();
+    for (const a of attempts) byTest.set(a.testKey, [...(byTest.get(a.testKey) ?? []), a]);
+    expect([...byTest.keys()].sort()).toEqual([...manifest.keys()].sort());
+    for (const [key, expected] of manifest) {
+      const tries = byTest.get(key)!.sort((a, b) => a.retry - b.retry);
+      expect({ key, statuses: tries.map((a) => a.status) }).toEqual({ key, statuses: expected.statuses });
+      expect({ key, outcome: tries.at(-1)!.outcome }).toEqual({ key, outcome: expected.outcome });
+      expect({ key, category: tries[0]!.error?.category ?? null }).toEqual({ key, category: expected.category });
+    }
+  });
+
+  it('gives the same failure the same signature and different failures different ones', () => {
+    const signatures = (file: string) => new Set(attempts.filter((a) => a.file === file && a.error).map((a) => a.error!.signature));
+    expect(signatures('flaky.spec.ts').size).toBe(1);
+    expect(signatures('timeout.spec.ts').size).toBe(1);
+    const failing = signatures('fail.spec.ts');
+    expect([...failing].some((s) => signatures('flaky.spec.ts').has(s))).toBe(false);
+  });
+
+  it('keeps the details: location, worker, annotations, run metadata', async () => {
+    const skipped = attempts.find((a) => a.testKey.endsWith('skip #1'))!;
+    expect(skipped.annotations).toEqual([{ type: 'skip', description: 'not on this platform' }]);
+    const timedOut = attempts.find((a) => a.status === 'timedOut')!;
+    expect(timedOut.error!.message).toMatch(/Test timeout of 400ms exceeded/);
+    expect(timedOut.file).toBe('timeout.spec.ts');
+    expect(timedOut.line).toBeGreaterThan(2);
+    const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db') });
+    const [run] = await store.listRuns();
+    await store.close();
+    expect(run).toMatchObject({ status: 'failed', workers: 4, plannedTests: 200, shard: null });
+    expect(run!.playwrightVersion).toMatch(/^1\.\d+/);
+    expect(Date.parse(run!.endedAt!)).toBeGreaterThanOrEqual(Date.parse(run!.startedAt));
+  });
+
+  it('warns once and completes the run when the store is unusable', async () => {
+    const broken = writeInlineProject(files);
+    try {
+      mkdirSync(join(broken.dir, '.medic', 'medic.db'), { recursive: true });
+      const run = await broken.run();
+      expect(run.code).toBe(1);
+      expect(run.stderr.match(/medic:/g)).toHaveLength(1);
+      expect(run.stderr).toMatch(/medic: the knowledge store is unusable; this run goes on without recording\.\n.*is a directory/);
+      const json = JSON.parse(readFileSync(join(broken.dir, 'results.json'), 'utf8')) as JsonReport;
+      expect(json.suites.reduce((n, s) => n + countResults(s), 0)).toBe(265);
+    } finally {
+      broken.remove();
+    }
+  }, 240_000);
+});
