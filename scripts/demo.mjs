@@ -23,4 +23,4 @@ const v2 = run('demo suite on app v2 (same features, changed markup)', process.e
 if (v2 === 0) console.log('\ndemo: note: the suite passed on v2.');
 run('what playwright-medic has recorded', process.execPath, [medic, 'runs', '--limit', '2']);
 run('the failures of the v2 run, by category and signature', process.execPath, [medic, 'attempts', '--failed']);
-console.log('\ndemo: done. The knowledge store is .medic/medic.db; explore it with `npx medic runs` and `npx medic attempts`.');
+console.log('\ndemo: done. The knowledge store is .medic/medic.db; explore it with `npm run medic -- runs` and `npm run medic -- attempts --failed` (in your own project: `npx medic runs`).');

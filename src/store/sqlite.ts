@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { describeError, MedicStoreError } from '../errors.js';
@@ -25,6 +25,15 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     throw new MedicStoreError(`The knowledge store path ${path} is a directory, not a database file.`, {
       fix: `Remove or rename that directory, or point store.path (MEDIC_STORE_PATH) at a file.`,
     });
+  }
+  const writable = existsSync(path) ? path : dirname(path);
+  try {
+    accessSync(writable, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    throw new MedicStoreError(
+      `Cannot open the knowledge store ${path}: ${writable === path ? 'the file' : `its folder ${writable}`} is not writable.`,
+      { fix: `Give this user write access to ${writable}, or point store.path (MEDIC_STORE_PATH) at a writable location.`, cause: error },
+    );
   }
   let db: Database.Database;
   try {

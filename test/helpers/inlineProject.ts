@@ -9,7 +9,7 @@ export const repoRoot = resolve(dirname(new URL(import.meta.url).pathname), '..'
 
 export type InlineProject = {
   dir: string;
-  run(args?: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  run(args?: string[], env?: NodeJS.ProcessEnv, user?: { uid?: number; gid?: number }): Promise<{ code: number | null; stdout: string; stderr: string }>;
   remove(): void;
 };
 
@@ -25,12 +25,13 @@ export function writeInlineProject(files: Record<string, string>): InlineProject
   }
   return {
     dir,
-    run(args = [], env = {}) {
+    run(args = [], env = {}, user = {}) {
       const cli = join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
       const child = spawn(process.execPath, [cli, 'test', ...args], {
         cwd: dir,
-        env: { ...withoutMedicEnv(process.env), FORCE_COLOR: '0', ...env },
+        env: { ...withoutMedicEnv(process.env), FORCE_COLOR: '0', ...(user.uid === undefined ? {} : { HOME: dir }), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
+        ...user,
       });
       let stdout = '';
       let stderr = '';

@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeAttempt, makeRun } from '../src/store/contract.testkit.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import { repoRoot } from './helpers/inlineProject.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'medic-cli-'));
+const medic = (...args: string[]) =>
+  spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, MEDIC_STORE_PATH: '' } });
+
+beforeAll(async () => {
+  const store = openSqliteStore({ path: join(dir, '.medic', 'medic.db') });
+  await store.startRun(makeRun({ id: 'aaaa1111-old', startedAt: '2026-11-23T10:00:00.000Z', status: 'passed' }));
+  await store.startRun(makeRun({ id: 'bbbb2222-new', status: 'failed' }));
+  await store.recordAttempt(makeAttempt({ runId: 'aaaa1111-old' }));
+  await store.recordAttempt(
+    makeAttempt({
+      runId: 'bbbb2222-new',
+      status: 'failed',
+      outcome: 'unexpected',
+      error: { message: "Error: locator.click: Timeout 500ms exceeded.\nCall log: …", stack: null, category: 'selector_missing', signature: '0123456789abcdef', count: 1 },
+    }),
+  );
+  await store.recordAttempt(makeAttempt({ runId: 'bbbb2222-new', testId: 'id-2', testKey: 'chromium › b.spec.ts › ok' }));
+  await store.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('medic CLI', () => {
+  it('lists runs newest first with outcome counts', () => {
+    const result = medic('runs');
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^Runs in .*medic\.db/);
+    expect(lines[1]).toMatch(/^bbbb2222 .* failed .* 2 tests .* 1 ok · 1 failed · 0 flaky · 0 skipped/);
+    expect(lines[2]).toMatch(/^aaaa1111 .* passed .* 1 tests/);
+    const json = JSON.parse(medic('runs', '--json', '-n', '1').stdout);
+    expect(json).toHaveLength(1);
+    expect(json[0]).toMatchObject({ id: 'bbbb2222-new', tests: 2, outcomes: { expected: 1, unexpected: 1 } });
+  });
+
+  it("shows a run's failed attempts with category and signature", () => {
+    const result = medic('attempts', '--failed');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Run bbbb2222-new \(failed\), 1 attempt/);
+    expect(result.stdout).toMatch(/selector_missing 0123456789 {2}Error: locator\.click: Timeout 500ms exceeded\./);
+    expect(medic('attempts', '--run', 'aaaa', '--json').stdout).toMatch(/"runId": "aaaa1111-old"/);
+  });
+
+  it('says what is wrong with bad arguments and a bad store', () => {
+    const badLimit = medic('runs', '--limit', '0');
+    expect(badLimit.status).not.toBe(0);
+    expect(badLimit.stderr).toMatch(/expected a whole number above 0, got "0"/);
+    const unknownRun = medic('attempts', '--run', 'zzz');
+    expect(unknownRun.status).toBe(1);
+    expect(unknownRun.stderr).toMatch(/no run starts with "zzz" \(see: medic runs\)/);
+    mkdirSync(join(dir, 'bad'));
+    writeFileSync(join(dir, 'bad', 'x.db'), 'garbage'.repeat(100));
+    const corrupt = medic('--store', 'bad/x.db', 'runs');
+    expect(corrupt.status).toBe(1);
+    expect(corrupt.stderr).toMatch(/^medic: The knowledge store .*x\.db is not a readable SQLite database/);
+  });
+});
