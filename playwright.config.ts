@@ -1,19 +1,23 @@
 // The demo suite: e2e/demo specs against the demo app in e2e/apps/<version>, with
 // playwright-medic's reporter. MEDIC_APP_VERSION picks the app version (v1 by default).
+import { fileURLToPath } from 'node:url';
 import { defineConfig, devices } from '@playwright/test';
-import { chromiumLaunchOptions, defineMedicConfig } from 'playwright-medic';
+import { chromiumLaunchOptions, defineMedicConfig, type MedicTestOptions } from 'playwright-medic';
 
 const version = process.env.MEDIC_APP_VERSION ?? 'v1';
 const port = Number(process.env.MEDIC_DEMO_PORT ?? 4173);
 const medic = defineMedicConfig({});
+// Playwright resolves reporter ids from its own module (require.resolve with paths), where the
+// package's self-reference does not apply; resolve it here, inside the package, instead.
+const medicReporter = fileURLToPath(import.meta.resolve('playwright-medic/reporter'));
 
-export default defineConfig({
+export default defineConfig<MedicTestOptions>({
   testDir: './e2e/demo',
   fullyParallel: true,
   timeout: 20_000,
   retries: process.env.CI ? 1 : 0,
   workers: process.env.CI ? 2 : undefined,
-  reporter: [['list'], ['playwright-medic/reporter', medic]],
+  reporter: [['list'], [medicReporter, medic]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     medic,
