@@ -27,7 +27,7 @@ export default class MedicReporter implements Reporter {
 
   constructor(options?: unknown) {
     // Invalid options stop the run before it starts, with the message naming the fix.
-    this.config = resolveMedicConfig(options);
+    this.config = resolveMedicConfig(withoutRunnerKeys(options));
   }
 
   printsToStdio(): boolean {
@@ -107,4 +107,10 @@ export default class MedicReporter implements Reporter {
     this.failed = true;
     console.warn(`medic: the knowledge store is unusable; this run goes on without recording.\n${describeError(error)}`);
   }
+}
+
+/** Playwright adds `configDir` and private `_…` keys to every reporter's options. */
+function withoutRunnerKeys(options: unknown): unknown {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
+  return Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'configDir' && !key.startsWith('_')));
 }

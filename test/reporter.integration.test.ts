@@ -15,7 +15,8 @@ function spec(file: string, count: number, expected: Expected, body: (i: number)
   for (let i = 0; i < count; i++) {
     const title = `${file} #${i}`;
     manifest.set(`chromium › ${file}.spec.ts › ${file} › ${title}`, expected);
-    lines.push(`  test('${title}', async ({ page }, testInfo) => {`, `    ${body(i)}`, '  });');
+    const fixtures = file === 'browser' ? '{ page }' : '{}'; // only browser tests pay for a page
+    lines.push(`  test('${title}', async (${fixtures}, testInfo) => {`, `    ${body(i)}`, '  });');
   }
   lines.push('});');
   return lines.join('\n');

@@ -43,6 +43,7 @@ export function writeInlineProject(files: Record<string, string>): InlineProject
       });
     },
     remove() {
+      if (process.env.MEDIC_KEEP_PROJECTS) return console.log(`kept ${dir}`);
       rmSync(dir, { recursive: true, force: true });
     },
   };
