@@ -7,7 +7,8 @@ import type { AttemptRecord } from '../src/store/records.js';
 
 /** Project, file and describe titles: stable for a test across runs. */
 export function testKeyOf(test: TestCase, rootDir: string): string {
-  return [projectNameOf(test), relativeFile(test.location.file, rootDir), ...describeTitles(test), test.title].join(' › ');
+  const project = projectNameOf(test);
+  return [...(project ? [project] : []), relativeFile(test.location.file, rootDir), ...describeTitles(test), test.title].join(' › ');
 }
 
 /** Maps one finished attempt to its record. Pure: no store, no clock. */

@@ -1,11 +1,11 @@
 import { dirname } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { resolveMedicConfig, type MedicConfig } from '../src/config/index.js';
+import { medicConfigSchema, resolveMedicConfig, type MedicConfig } from '../src/config/index.js';
 import { describeError } from '../src/errors.js';
 import { gitInfo } from '../src/run/git.js';
 import type { KnowledgeStore } from '../src/store/KnowledgeStore.js';
 import { openStore } from '../src/store/open.js';
-import type { AttemptRecord } from '../src/store/records.js';
+import type { AttemptRecord, RunRecord } from '../src/store/records.js';
 import { toAttempt } from './attempt.js';
 import { formatRunSummary } from './summary.js';
 
@@ -16,18 +16,25 @@ import { formatRunSummary } from './summary.js';
  */
 export default class MedicReporter implements Reporter {
   private readonly config: MedicConfig;
+  private fullConfig: FullConfig | undefined;
+  private plannedTests = 0;
+  private startedAt = new Date();
   private store: KnowledgeStore | undefined;
+  /** Set once the store could not be opened: nothing of this run is recorded. */
+  private unusable = false;
   private runId = '';
-  private rootDir = process.cwd();
+  private run: RunRecord | undefined;
+  private runStarted = false;
   /** Store writes in order; Playwright does not await onTestEnd. */
   private queue: Promise<void> = Promise.resolve();
-  private failed = false;
-  private readonly recorded: AttemptRecord[] = [];
-  private written = 0;
+  private readonly attempts: AttemptRecord[] = [];
+  private records = 0;
+  private failedWrites = 0;
+  private firstWriteError: unknown;
 
   constructor(options?: unknown) {
     // Invalid options stop the run before it starts, with the message naming the fix.
-    this.config = resolveMedicConfig(withoutRunnerKeys(options));
+    this.config = resolveMedicConfig(medicKeysOnly(options));
   }
 
   printsToStdio(): boolean {
@@ -35,61 +42,96 @@ export default class MedicReporter implements Reporter {
   }
 
   onBegin(config: FullConfig, suite: Suite): void {
-    this.guard(() => {
-      this.rootDir = config.rootDir;
-      const baseDir = config.configFile ? dirname(config.configFile) : config.rootDir;
-      this.runId = crypto.randomUUID();
-      const git = gitInfo(baseDir);
-      const store = openStore(this.config, baseDir);
-      this.store = store;
-      this.enqueue(() =>
-        store.startRun({
-          id: this.runId,
-          project: this.config.project,
-          startedAt: new Date().toISOString(),
-          endedAt: null,
-          status: 'running',
-          gitSha: git.sha,
-          gitBranch: git.branch,
-          playwrightVersion: config.version,
-          shard: config.shard ? { current: config.shard.current, total: config.shard.total } : null,
-          workers: config.workers,
-          configFile: config.configFile ?? null,
-          plannedTests: suite.allTests().length,
-        }),
-      );
-    });
+    this.fullConfig = config;
+    this.plannedTests = suite.allTests().length;
+    this.startedAt = new Date();
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
     this.guard(() => {
-      const attempt = toAttempt(test, result, this.runId, this.rootDir);
-      this.recorded.push(attempt);
-      this.enqueue(async (store) => {
+      const store = this.openRun(); // the run is created with its first attempt: `--list` records nothing
+      if (!store) return;
+      const attempt = toAttempt(test, result, this.runId, this.fullConfig!.rootDir);
+      this.attempts.push(attempt);
+      this.enqueue(async () => {
+        await this.startRun(store);
         await store.recordAttempt(attempt);
-        this.written++;
       });
     });
   }
 
   async onEnd(result: FullResult): Promise<void> {
-    this.guard(() => this.enqueue((store) => store.finishRun(this.runId, { endedAt: new Date().toISOString(), status: result.status })));
-    await this.queue;
-    await this.store?.close().catch(() => {});
-    const unrecorded = this.recorded.length - this.written;
-    if (this.failed && this.written > 0 && unrecorded > 0) console.warn(`medic: ${unrecorded} attempt(s) of this run were not recorded.`);
-    if (!this.failed && this.config.report.summary && !this.config.quiet) {
-      console.log(formatRunSummary(this.recorded, this.store?.location ?? ''));
+    try {
+      const store = this.store;
+      if (store) {
+        this.enqueue(async () => {
+          await this.startRun(store);
+          await store.finishRun(this.runId, { endedAt: new Date().toISOString(), status: result.status });
+        });
+      }
+      await this.queue;
+      await store?.close().catch(() => {});
+      if (this.failedWrites > 0) {
+        console.warn(
+          `medic: ${this.failedWrites} of ${this.records} records of this run could not be written to ${store?.location}; the rest were kept.\n` +
+            describeError(this.firstWriteError),
+        );
+      } else if (store && this.config.report.summary && !this.config.quiet) {
+        console.log(formatRunSummary(this.attempts, store.location));
+      }
+    } catch (error) {
+      console.warn(`medic: could not finish recording this run: ${describeError(error)}`);
     }
   }
 
-  private enqueue(write: (store: KnowledgeStore) => Promise<void>): void {
+  /** Opens the store and starts the run on first use; undefined when the store is unusable. */
+  private openRun(): KnowledgeStore | undefined {
+    if (this.store || this.unusable || !this.fullConfig) return this.store;
+    const config = this.fullConfig;
+    const baseDir = config.configFile ? dirname(config.configFile) : config.rootDir;
+    try {
+      this.store = openStore(this.config, baseDir);
+    } catch (error) {
+      this.unusable = true;
+      console.warn(`medic: the knowledge store is unusable; this run goes on without recording.\n${describeError(error)}`);
+      return undefined;
+    }
+    this.runId = crypto.randomUUID();
+    const git = gitInfo(baseDir);
+    const run: RunRecord = {
+      id: this.runId,
+      project: this.config.project,
+      startedAt: this.startedAt.toISOString(),
+      endedAt: null,
+      status: 'running',
+      gitSha: git.sha,
+      gitBranch: git.branch,
+      playwrightVersion: config.version,
+      shard: config.shard ? { current: config.shard.current, total: config.shard.total } : null,
+      workers: config.workers,
+      configFile: config.configFile ?? null,
+      plannedTests: this.plannedTests,
+    };
+    this.run = run;
+    return this.store;
+  }
+
+  /** Writes the run record before the first record that needs it; a failed try is retried by the next. */
+  private async startRun(store: KnowledgeStore): Promise<void> {
+    if (this.runStarted || !this.run) return;
+    await store.startRun(this.run);
+    this.runStarted = true;
+  }
+
+  /** One failed write skips that record only; it is counted and reported once at the end. */
+  private enqueue(write: () => Promise<void>): void {
     this.queue = this.queue.then(async () => {
-      if (this.failed || !this.store) return;
+      this.records++;
       try {
-        await write(this.store);
+        await write();
       } catch (error) {
-        this.warn(error);
+        this.failedWrites++;
+        this.firstWriteError ??= error;
       }
     });
   }
@@ -98,19 +140,17 @@ export default class MedicReporter implements Reporter {
     try {
       action();
     } catch (error) {
-      this.warn(error);
+      this.records++;
+      this.failedWrites++;
+      this.firstWriteError ??= error;
     }
-  }
-
-  private warn(error: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    console.warn(`medic: the knowledge store is unusable; this run goes on without recording.\n${describeError(error)}`);
   }
 }
 
-/** Playwright adds `configDir` and private `_…` keys to every reporter's options. */
-function withoutRunnerKeys(options: unknown): unknown {
+const MEDIC_KEYS = new Set(Object.keys(medicConfigSchema.shape));
+
+/** Playwright adds its own keys to every reporter's options (configDir, onlyFailures, _mode…). */
+function medicKeysOnly(options: unknown): unknown {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
-  return Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'configDir' && !key.startsWith('_')));
+  return Object.fromEntries(Object.entries(options).filter(([key]) => MEDIC_KEYS.has(key)));
 }

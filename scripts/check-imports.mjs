@@ -3,9 +3,10 @@
 // covers and the imports they may not use. Run by `npm run lint`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const rootArg = process.argv.indexOf('--root');
-const root = rootArg > 0 ? resolve(process.argv[rootArg + 1]) : resolve(dirname(new URL(import.meta.url).pathname), '..');
+const root = rootArg > 0 ? resolve(process.argv[rootArg + 1]) : resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE_IO = /^(node:)?(fs|fs\/promises|child_process|net|http|https|http2|dgram|dns|tls|worker_threads|cluster|process|os|readline)$/;
 const IO_PACKAGES = /^(better-sqlite3|ioredis|chromadb|openai|@playwright\/test|playwright|playwright-core)(\/|$)/;
 

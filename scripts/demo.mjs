@@ -3,7 +3,9 @@
 // only the markup changed (plain Playwright fails there), and shows what playwright-medic
 // recorded and learned, and where.
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openSqliteStore } from '../dist/src/store/sqliteOpen.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const playwright = fileURLToPath(new URL('../node_modules/@playwright/test/cli.js', import.meta.url));
@@ -22,6 +24,16 @@ if (v1 !== 0) {
 const v2 = run('demo suite on app v2 (same features, changed markup)', process.execPath, [playwright, 'test', '--retries=0'], { MEDIC_APP_VERSION: 'v2' });
 if (v2 === 0) {
   console.error('\ndemo: the suite passed on v2, where the changed markup must break plain locators; the demo app lost its point.');
+  process.exit(1);
+}
+// The v2 run must have failed on locators, not on something else (a server that did not start).
+const store = openSqliteStore({ path: join(root, '.medic', 'medic.db'), readonly: true });
+const [latest] = await store.listRuns({ limit: 1 });
+const failures = latest ? (await store.listAttempts({ runId: latest.id })).filter((a) => a.error) : [];
+await store.close();
+const onLocators = failures.filter((a) => ['selector_missing', 'strict_mode', 'assertion'].includes(a.error.category));
+if (onLocators.length === 0) {
+  console.error('\ndemo: the v2 run failed, but not on locators or assertions; see the output above.');
   process.exit(1);
 }
 run('what playwright-medic has recorded', process.execPath, [medic, 'runs', '--limit', '2']);

@@ -4,6 +4,7 @@
 // Debian/Ubuntu); otherwise stops with the exact command to run.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { findChromium } from '../dist/src/browser/chromium.js';
 
 function found() {
@@ -21,12 +22,14 @@ function run(command, args) {
   return result.status === 0;
 }
 
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 let browser = found();
 if (!browser) {
-  run(process.execPath, [new URL('../node_modules/@playwright/test/cli.js', import.meta.url).pathname, 'install', 'chromium']);
+  // As root, --with-deps also installs the system libraries the browser needs to start.
+  const cli = fileURLToPath(new URL('../node_modules/@playwright/test/cli.js', import.meta.url));
+  run(process.execPath, [cli, 'install', ...(isRoot ? ['--with-deps'] : []), 'chromium']);
   browser = found();
 }
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!browser && isRoot && existsSync('/usr/bin/apt-get')) {
   run('apt-get', ['update', '-qq']);
   if (!run('apt-get', ['install', '-y', '-qq', 'chromium'])) run('apt-get', ['install', '-y', '-qq', 'chromium-browser']);

@@ -2,15 +2,19 @@ const BRAND = Symbol.for('playwright-medic.error');
 
 /** Base of every error playwright-medic throws on purpose. `fix` says what to change. */
 export class MedicError extends Error {
-  readonly [BRAND] = true;
-  readonly code: string;
-  readonly fix: string | undefined;
+  declare readonly [BRAND]: true;
+  declare readonly code: string;
+  declare readonly fix: string | undefined;
 
   constructor(code: string, message: string, options: { fix?: string; cause?: unknown } = {}) {
-    super(options.fix ? `${message}\nFix: ${options.fix}` : message, { cause: options.cause });
+    super(options.fix ? `${message}\nFix: ${options.fix}` : message, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'MedicError';
-    this.code = code;
-    this.fix = options.fix;
+    // Not enumerable: printed errors (Playwright prints what a config throws) show the message only.
+    Object.defineProperties(this, {
+      [BRAND]: { value: true },
+      code: { value: code },
+      fix: { value: options.fix },
+    });
   }
 }
 

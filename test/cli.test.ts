@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAttempt, makeRun } from '../src/store/contract.testkit.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import { repoRoot } from './helpers/inlineProject.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'medic-cli-'));
-const medic = (...args: string[]) =>
-  spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, MEDIC_STORE_PATH: '' } });
+const run = (env: NodeJS.ProcessEnv, args: string[]) =>
+  spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, MEDIC_STORE_PATH: '', MEDIC_STORE_KIND: '', ...env } });
+const medic = (...args: string[]) => run({}, args);
 
 beforeAll(async () => {
   const store = openSqliteStore({ path: join(dir, '.medic', 'medic.db') });
@@ -62,5 +63,17 @@ describe('medic CLI', () => {
     const corrupt = medic('--store', 'bad/x.db', 'runs');
     expect(corrupt.status).toBe(1);
     expect(corrupt.stderr).toMatch(/^medic: The knowledge store .*x\.db is not a readable SQLite database/);
+  });
+
+  it('reads the store named by --store over MEDIC_STORE_PATH, and never creates one', () => {
+    const viaEnv = run({ MEDIC_STORE_PATH: join(dir, 'nowhere', 'medic.db') }, ['runs']);
+    expect(viaEnv.status).toBe(1);
+    expect(viaEnv.stderr).toMatch(/There is no knowledge store at .*nowhere\/medic\.db yet\.\nFix: Run your suite/);
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+    const flagWins = run({ MEDIC_STORE_PATH: join(dir, 'nowhere', 'medic.db') }, ['--store', '.medic/medic.db', 'runs']);
+    expect(flagWins.status).toBe(0);
+    expect(flagWins.stdout).toMatch(/bbbb2222/);
+    const memory = run({ MEDIC_STORE_KIND: 'memory' }, ['runs']);
+    expect(memory.stderr).toMatch(/MEDIC_STORE_KIND is "memory", which keeps nothing to read/);
   });
 });

@@ -1,11 +1,11 @@
 // A real `playwright test` run (4 workers, 200 tests of every kind) recorded by the reporter
 // into SQLite; then the same run with an unusable store.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import type { AttemptRecord } from '../src/store/records.js';
-import { writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
+import { repoRoot, writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
 
 type Expected = { statuses: string[]; outcome: string; category: string | null };
 const manifest = new Map<string, Expected>();
@@ -106,7 +106,7 @@ describe('reporter against a real Playwright run', () => {
     }
   });
 
-  it('gives the same failure the same signature and different failures different ones', () => {
+  it('gives the same failure the same signature, and failures in different code different ones', () => {
     const signatures = (file: string) => new Set(attempts.filter((a) => a.file === file && a.error).map((a) => a.error!.signature));
     expect(signatures('flaky.spec.ts').size).toBe(1);
     expect(signatures('timeout.spec.ts').size).toBe(1);
@@ -143,4 +143,67 @@ describe('reporter against a real Playwright run', () => {
       broken.remove();
     }
   }, 240_000);
+});
+
+describe('reporter edge cases', () => {
+  it('records nothing for `playwright test --list`', async () => {
+    const listed = writeInlineProject(files);
+    try {
+      const run = await listed.run(['--list']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/Total: 200 tests in 7 files/);
+      expect(run.stdout + run.stderr).not.toMatch(/medic:/);
+      expect(existsSync(join(listed.dir, '.medic', 'medic.db'))).toBe(false);
+    } finally {
+      listed.remove();
+    }
+  });
+
+  it('keeps the other records and warns once when single writes fail (store locked too long)', async () => {
+    // Test "b" takes an exclusive lock once a is stored, and test "c" keeps it for 1.5 s, so
+    // the reporter's write of b's attempt times out (busyTimeoutMs 100) while a and c are kept.
+    const betterSqlite = join(repoRoot, 'node_modules', 'better-sqlite3', 'lib', 'index.js');
+    const locked = writeInlineProject({
+      'playwright.config.ts': `
+        import { defineConfig } from '@playwright/test';
+        import { defineMedicConfig } from 'playwright-medic';
+        const medic = defineMedicConfig({ store: { busyTimeoutMs: 100 } });
+        export default defineConfig({ workers: 1, reporter: [['line'], ['playwright-medic/reporter', medic]], use: { medic } });`,
+      'a.spec.ts': `
+        import { test, expect } from 'playwright-medic';
+        import { join } from 'node:path';
+        const Database = require(${JSON.stringify(betterSqlite)}); // the project is CommonJS
+        let db: any;
+        test.describe.configure({ mode: 'serial' });
+        test('a', () => expect(1).toBe(1));
+        test('b', async () => {
+          db = new Database(join(process.cwd(), '.medic', 'medic.db'));
+          // wait until the reporter has stored a, then lock the store
+          while (db.prepare('SELECT count(*) AS n FROM attempts').get().n < 1) await new Promise((r) => setTimeout(r, 20));
+          db.exec('BEGIN EXCLUSIVE');
+        });
+        test('c', async () => {
+          await new Promise((r) => setTimeout(r, 1500)); // b's attempt is being written now, and times out
+          db.exec('COMMIT');
+          db.close();
+        });`,
+    });
+    try {
+      const run = await locked.run();
+      expect(run.code).toBe(0);
+      expect(run.stderr.match(/medic:/g)).toHaveLength(1);
+      const warning = /medic: (\d+) of (\d+) records of this run could not be written to .*; the rest were kept\.\n.*stayed locked by another process/.exec(run.stderr);
+      expect(warning, run.stderr).not.toBeNull();
+      const store = openSqliteStore({ path: join(locked.dir, '.medic', 'medic.db') });
+      const kept = await store.listAttempts();
+      const [finished] = await store.listRuns();
+      await store.close();
+      expect(kept.map((a) => a.title)).not.toContain('b');
+      expect(kept.map((a) => a.title)).toContain('c');
+      expect(Number(warning![2]) - Number(warning![1])).toBe(kept.length + 1); // attempts + the run's end
+      expect(finished!.status).toBe('passed');
+    } finally {
+      locked.remove();
+    }
+  }, 120_000);
 });

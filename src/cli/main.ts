@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
 import { defineMedicConfig } from '../config/index.js';
-import { describeError, isMedicError } from '../errors.js';
-import { openStore } from '../store/open.js';
+import { describeError, isMedicError, MedicConfigError } from '../errors.js';
+import type { KnowledgeStore } from '../store/KnowledgeStore.js';
+import { openSqliteStore } from '../store/sqliteOpen.js';
 import { formatAttempts, formatRuns, summarizeRun } from './format.js';
 
 function positiveInt(value: string): number {
@@ -13,16 +15,27 @@ function positiveInt(value: string): number {
 
 type StoreFlags = { store?: string };
 
-function withStore<T>(flags: StoreFlags, action: (store: ReturnType<typeof openStore>) => Promise<T>): Promise<T> {
-  const config = defineMedicConfig(flags.store ? { store: { path: flags.store } } : {});
-  const store = openStore(config, process.cwd());
-  return action(store).finally(() => store.close());
+/** The store to read: --store, else MEDIC_STORE_PATH, else .medic/medic.db here. Read-only. */
+async function withStore<T>(flags: StoreFlags, action: (store: KnowledgeStore) => Promise<T>): Promise<T> {
+  const config = defineMedicConfig({});
+  if (config.store.kind !== 'sqlite') {
+    throw new MedicConfigError(`The medic command reads a SQLite store; MEDIC_STORE_KIND is "${config.store.kind}", which keeps nothing to read.`, {
+      fix: 'Unset MEDIC_STORE_KIND, or pass --store <path of a medic.db>.',
+    });
+  }
+  const path = resolve(flags.store ?? config.store.path);
+  const store = openSqliteStore({ path, busyTimeoutMs: config.store.busyTimeoutMs, readonly: true });
+  try {
+    return await action(store);
+  } finally {
+    await store.close();
+  }
 }
 
 export function buildCli(): Command {
   const program = new Command('medic')
     .description('playwright-medic: what your Playwright suite has taught it')
-    .option('--store <path>', 'SQLite knowledge store (default: MEDIC_STORE_PATH or .medic/medic.db)')
+    .option('--store <path>', 'the knowledge store to read (default: MEDIC_STORE_PATH, else .medic/medic.db in this folder)')
     .showHelpAfterError();
 
   program
@@ -42,7 +55,7 @@ export function buildCli(): Command {
     .command('attempts')
     .description("list one run's attempts (the newest run by default)")
     .option('--run <id>', 'run id (a unique prefix is enough)')
-    .option('--failed', 'only attempts that did not pass')
+    .option('--failed', 'only attempts that did not end as expected')
     .option('--json', 'print JSON')
     .action(async (options: { run?: string; failed?: boolean; json?: boolean }) => {
       await withStore(program.opts<StoreFlags>(), async (store) => {
@@ -52,7 +65,7 @@ export function buildCli(): Command {
           throw new InvalidArgumentError(options.run ? `no run starts with "${options.run}" (see: medic runs)` : 'no runs recorded yet');
         }
         let attempts = await store.listAttempts({ runId: run.id });
-        if (options.failed) attempts = attempts.filter((a) => a.status !== 'passed' && a.status !== 'skipped');
+        if (options.failed) attempts = attempts.filter((a) => a.status !== a.expectedStatus && a.status !== 'skipped');
         console.log(options.json ? JSON.stringify(attempts, null, 2) : formatAttempts(run, attempts));
       });
     });

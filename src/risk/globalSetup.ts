@@ -1,11 +1,22 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { FullConfig } from '@playwright/test';
 import { resolveMedicConfig, type MedicConfig } from '../config/index.js';
 
-const REPORTER_NAME = /(^|[\\/])playwright-medic[\\/]reporter$|^playwright-medic\/reporter$/;
+// Playwright gives reporter entries as resolved file paths; ours is this package's reporter module.
+const OUR_REPORTER = realpath(fileURLToPath(new URL('../../reporter/index.js', import.meta.url)));
+
+function realpath(path: string): string {
+  return existsSync(path) ? realpathSync(path) : path;
+}
+
+function isOurReporter(name: string): boolean {
+  return name === 'playwright-medic/reporter' || realpath(name) === OUR_REPORTER;
+}
 
 /** The medic options of a Playwright config: from the medic reporter entry, else from `use.medic`. */
 export function medicOptionsOf(config: FullConfig): unknown {
-  const entry = config.reporter.find(([name]) => REPORTER_NAME.test(name));
+  const entry = config.reporter.find(([name]) => isOurReporter(name));
   if (entry) return entry[1];
   for (const project of config.projects) {
     const use = project.use as { medic?: unknown };

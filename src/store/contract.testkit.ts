@@ -119,6 +119,20 @@ export function storeContract(name: string, open: () => Promise<KnowledgeStore>)
       expect((await store.listAttempts({ testKey: makeAttempt().testKey, limit: 1 })).map((a) => a.runId)).toEqual(['run-2']);
     });
 
+    it('refuses a second run with the same id, keeping the first', async () => {
+      await store.startRun(makeRun());
+      const error = await store.startRun(makeRun({ status: 'failed' })).catch((e: unknown) => e);
+      expect(isMedicStoreError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/already in the knowledge store/);
+      expect((await store.getRun('run-1'))!.status).toBe('running');
+    });
+
+    it('refuses queries it cannot answer', async () => {
+      await expect(store.listRuns({ limit: 0 })).rejects.toThrow(/limit/);
+      await expect(store.listRuns({ limit: 1.5 })).rejects.toThrow(/limit/);
+      await expect(store.listAttempts({ limit: -1 })).rejects.toThrow(/limit/);
+    });
+
     it('refuses an attempt of an unknown run and an invalid record', async () => {
       const unknown = await store.recordAttempt(makeAttempt({ runId: 'nope' })).catch((e: unknown) => e);
       expect(isMedicStoreError(unknown)).toBe(true);

@@ -1,5 +1,6 @@
 import { MedicStoreError } from '../errors.js';
 import type { AttemptQuery, KnowledgeStore, RunEnd } from './KnowledgeStore.js';
+import { attemptQuerySchema, runQuerySchema } from './queries.js';
 import { attemptKey, attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 
 /** The reference adapter: everything in memory, gone with the process. */
@@ -11,6 +12,7 @@ export class MemoryStore implements KnowledgeStore {
 
   async startRun(run: RunRecord): Promise<void> {
     const parsed = runRecordSchema.parse(run);
+    if (this.runs.has(parsed.id)) throw duplicateRun(parsed.id);
     this.runs.set(parsed.id, structuredClone(parsed));
   }
 
@@ -33,7 +35,8 @@ export class MemoryStore implements KnowledgeStore {
     return run && structuredClone(run);
   }
 
-  async listRuns(query: { project?: string; limit?: number } = {}): Promise<RunRecord[]> {
+  async listRuns(options: { project?: string; limit?: number } = {}): Promise<RunRecord[]> {
+    const query = runQuerySchema.parse(options);
     const runs = [...this.runs.values()]
       .filter((run) => query.project === undefined || run.project === query.project)
       .reverse()
@@ -41,7 +44,8 @@ export class MemoryStore implements KnowledgeStore {
     return structuredClone(query.limit === undefined ? runs : runs.slice(0, query.limit));
   }
 
-  async listAttempts(query: AttemptQuery = {}): Promise<AttemptRecord[]> {
+  async listAttempts(options: AttemptQuery = {}): Promise<AttemptRecord[]> {
+    const query = attemptQuerySchema.parse(options);
     let attempts = [...this.attempts.values()].filter(
       (a) => (query.runId === undefined || a.runId === query.runId) && (query.testKey === undefined || a.testKey === query.testKey),
     );
@@ -55,5 +59,11 @@ export class MemoryStore implements KnowledgeStore {
 export function unknownRun(runId: string): MedicStoreError {
   return new MedicStoreError(`No run with id ${JSON.stringify(runId)} in the knowledge store.`, {
     fix: 'Call startRun() before recording attempts or finishing the run.',
+  });
+}
+
+export function duplicateRun(runId: string): MedicStoreError {
+  return new MedicStoreError(`A run with id ${JSON.stringify(runId)} is already in the knowledge store.`, {
+    fix: 'Give every run a new id (the reporter uses a random UUID).',
   });
 }

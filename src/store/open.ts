@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { MedicConfig } from '../config/schema.js';
 import type { KnowledgeStore } from './KnowledgeStore.js';
 import { MemoryStore } from './memory.js';
-import { openSqliteStore } from './sqlite.js';
+import { openSqliteStore } from './sqliteOpen.js';
 
 /** The store path of a config, resolved against `baseDir` (the Playwright config's folder). */
 export function storePath(config: MedicConfig, baseDir: string): string {

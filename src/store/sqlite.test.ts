@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isMedicStoreError } from '../errors.js';
 import { makeAttempt, makeRun, storeContract } from './contract.testkit.js';
 import { APPLICATION_ID, LATEST_SCHEMA_VERSION } from './migrations.js';
-import { openSqliteStore } from './sqlite.js';
+import { openSqliteStore } from './sqliteOpen.js';
+import { MIGRATIONS } from './migrations.js';
 
 const root = mkdtempSync(join(tmpdir(), 'medic-sqlite-'));
 let count = 0;
@@ -93,7 +94,7 @@ describe('sqlite store', () => {
     chmodSync(dir, 0o555);
     chmodSync(root, 0o755);
     const script = `
-      import { openSqliteStore } from ${JSON.stringify(new URL('../../dist/src/store/sqlite.js', import.meta.url).pathname)};
+      import { openSqliteStore } from ${JSON.stringify(new URL('../../dist/src/store/sqliteOpen.js', import.meta.url).pathname)};
       try { openSqliteStore({ path: ${JSON.stringify(join(dir, 'sub', 'medic.db'))} }); console.log('opened'); }
       catch (e) { console.log(e.message); }`;
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
@@ -107,7 +108,7 @@ describe('sqlite store', () => {
     await setup.startRun(makeRun());
     await setup.close();
     const writer = `
-      import { openSqliteStore } from ${JSON.stringify(new URL('../../dist/src/store/sqlite.js', import.meta.url).pathname)};
+      import { openSqliteStore } from ${JSON.stringify(new URL('../../dist/src/store/sqliteOpen.js', import.meta.url).pathname)};
       const store = openSqliteStore({ path: process.argv[1] });
       const worker = Number(process.argv[2]);
       const base = ${JSON.stringify(makeAttempt())};
@@ -128,5 +129,74 @@ describe('sqlite store', () => {
     expect(attempts).toHaveLength(600);
     expect(new Set(attempts.map((a) => a.testId)).size).toBe(600);
     await store.close();
+  });
+
+  it('upgrades an older schema after keeping a copy of the old data, WAL included', async () => {
+    const path = freshPath();
+    const old = openSqliteStore({ path });
+    await old.startRun(makeRun());
+    await old.recordAttempt(makeAttempt());
+    // no close: the rows may still sit in the -wal file, which a plain file copy would miss
+    const next = [...MIGRATIONS, 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);'];
+    const upgraded = openSqliteStore({ path, migrations: next });
+    expect(await upgraded.listAttempts()).toEqual([makeAttempt()]);
+    await upgraded.close();
+    await old.close();
+    const backup = new Database(`${path}.v${MIGRATIONS.length}.bak`, { readonly: true });
+    expect(backup.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect((backup.prepare('SELECT count(*) AS n FROM attempts').get() as { n: number }).n).toBe(1);
+    backup.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(next.length);
+    db.close();
+    // and the shipped version now refuses it as too new, without touching it
+    expect(openError(path).message).toMatch(/newer than this playwright-medic knows/);
+  });
+
+  it('many processes opening a new store at once all succeed', async () => {
+    const { spawn } = await import('node:child_process');
+    const opener = `
+      import { openSqliteStore } from ${JSON.stringify(new URL('../../dist/src/store/sqliteOpen.js', import.meta.url).pathname)};
+      for (let i = 0; i < 20; i++) {
+        const path = process.argv[1] + '/' + i + '/medic.db';
+        try { (await openSqliteStore({ path })).close(); } catch (e) { console.log(e.message); process.exitCode = 1; }
+      }`;
+    const dir = join(root, `race-${++count}`);
+    const exits = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        new Promise<number | null>((done) => spawn(process.execPath, ['--input-type=module', '-e', opener, dir], { stdio: 'inherit' }).on('exit', done)),
+      ),
+    );
+    expect(exits).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('a good store in a read-only folder is not called corrupt (checked as an unprivileged user)', async () => {
+    const path = freshPath();
+    (await openSqliteStore({ path })).close();
+    chmodSync(root, 0o755);
+    chmodSync(join(path, '..'), 0o555);
+    const script = `
+      import { openSqliteStore } from ${JSON.stringify(new URL('../../dist/src/store/sqliteOpen.js', import.meta.url).pathname)};
+      try { openSqliteStore({ path: ${JSON.stringify(path)} }); console.log('opened'); } catch (e) { console.log(e.message); }`;
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...asNobody });
+    expect(result.stdout).toMatch(/its folder .* is not writable/);
+    expect(result.stdout).not.toMatch(/not a readable SQLite database|Move it aside/);
+  });
+
+  it('opens read-only without creating, migrating or writing anything', async () => {
+    const missing = freshPath();
+    expect(() => openSqliteStore({ path: missing, readonly: true })).toThrow(/There is no knowledge store at .* yet/);
+    expect(existsSync(join(missing, '..'))).toBe(false);
+    const path = freshPath();
+    const store = openSqliteStore({ path });
+    await store.startRun(makeRun());
+    await store.close();
+    const before = readFileSync(path);
+    const reader = openSqliteStore({ path, readonly: true });
+    expect((await reader.listRuns()).map((r) => r.id)).toEqual(['run-1']);
+    await expect(reader.startRun(makeRun({ id: 'x' }))).rejects.toThrow(/Cannot write/);
+    await reader.close();
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 });
