@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { isMedicConfigError } from '../errors.js';
+import type { Candidate, Fingerprint } from './fingerprint.js';
+import { DEFAULT_MODEL, type RankerModel } from './model.js';
+import { choose, rankCandidates } from './rank.js';
+
+const target: Fingerprint = {
+  tag: 'button',
+  id: 'place-order',
+  classes: ['btn', 'btn-primary'],
+  text: 'Place order',
+  visibleText: 'Place order',
+  xpath: '/html[1]/body[1]/main[1]/form[1]/button[1]',
+  idXpath: 'id("place-order")',
+  box: { x: 600, y: 420, width: 120, height: 36 },
+  neighbors: { left: 'Back to cart', any: 'Total 42.00 Back to cart' },
+};
+
+const page: Candidate[] = [
+  { index: 0, tag: 'a', text: 'Home', classes: ['nav'], xpath: '/html[1]/body[1]/header[1]/a[1]', box: { x: 10, y: 10, width: 60, height: 20 } },
+  { index: 1, tag: 'a', text: 'Back to cart', visibleText: 'Back to cart', xpath: '/html[1]/body[1]/main[1]/form[1]/a[1]', box: { x: 420, y: 420, width: 100, height: 36 } },
+  {
+    index: 2,
+    tag: 'button',
+    id: 'submit-order',
+    classes: ['btn', 'btn-primary', 'btn-lg'],
+    text: 'Place your order',
+    visibleText: 'Place your order',
+    xpath: '/html[1]/body[1]/main[1]/div[1]/form[1]/button[1]',
+    idXpath: 'id("submit-order")',
+    box: { x: 610, y: 430, width: 140, height: 40 },
+    neighbors: { left: 'Back to cart', any: 'Total 42.00 Back to cart' },
+  },
+  { index: 3, tag: 'button', text: 'Apply coupon', classes: ['btn'], xpath: '/html[1]/body[1]/aside[1]/button[1]', box: { x: 900, y: 100, width: 100, height: 30 } },
+  { index: 4, tag: 'input', name: 'coupon', xpath: '/html[1]/body[1]/aside[1]/input[1]', box: { x: 800, y: 100, width: 90, height: 30 } },
+  { index: 5, tag: 'h1', text: 'Checkout', xpath: '/html[1]/body[1]/main[1]/h1[1]', box: { x: 10, y: 60, width: 300, height: 40 } },
+];
+
+describe('rankCandidates', () => {
+  it('heals to a clear match and says why', () => {
+    const result = rankCandidates(target, page);
+    expect(result.decision).toBe('heal');
+    expect(result.best?.index).toBe(2);
+    expect(result.runnerUp).toBeDefined();
+    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_MODEL.threshold);
+    expect(result.margin).toBeGreaterThanOrEqual(DEFAULT_MODEL.minMargin);
+    expect(result.reason).toMatch(/^best candidate matches .+ \(confidence [01]\.\d\d, margin [01]\.\d\d\)$/);
+    expect(result.ranked.map((r) => r.index)[0]).toBe(2);
+    expect(result.ranked).toHaveLength(5);
+  });
+
+  it('explains every score: contributions name attributes and sum to the score', () => {
+    const result = rankCandidates(target, page);
+    for (const candidate of result.ranked) {
+      const sum = candidate.contributions.reduce((s, c) => s + c.contribution, 0);
+      expect(sum).toBeCloseTo(candidate.score, 9);
+      for (const c of candidate.contributions) {
+        expect(c.attribute).toMatch(/\w/);
+        expect(c.similarity).toBeGreaterThanOrEqual(0);
+        expect(c.similarity).toBeLessThanOrEqual(1);
+      }
+    }
+    const named = result.best!.contributions.map((c) => c.attribute);
+    expect(named.some((a) => a.startsWith('text'))).toBe(true);
+    expect(named.some((a) => a.includes('xpath') || a.includes('idXpath'))).toBe(true);
+    // Scores are ranked best first.
+    const scores = result.ranked.map((r) => r.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('abstains when two candidates are equally likely', () => {
+    const twin = { ...page[2]!, index: 7 };
+    const result = rankCandidates(target, [...page, twin]);
+    expect(result.decision).toBe('abstain');
+    expect(result.reason).toMatch(/two candidates are equally likely/);
+    expect(result.margin).toBe(0);
+    expect(result.best?.index).toBe(2);
+    expect(result.runnerUp?.index).toBe(7);
+  });
+
+  it('abstains with a reason when there are no candidates', () => {
+    const result = rankCandidates(target, []);
+    expect(result).toMatchObject({ decision: 'abstain', confidence: 0, margin: 0, ranked: [] });
+    expect(result.best).toBeUndefined();
+    expect(result.reason).toMatch(/no candidates/);
+  });
+
+  it('abstains when nothing matches the fingerprint', () => {
+    const result = rankCandidates({}, page);
+    expect(result.decision).toBe('abstain');
+    expect(result.reason).toMatch(/no candidate matches the stored fingerprint/);
+  });
+
+  it('abstains on a lone weak candidate instead of trusting a softmax of one', () => {
+    const result = rankCandidates(target, [{ index: 0, tag: 'button', text: 'Cancel', xpath: '/html[1]/body[1]/div[1]/button[1]' }]);
+    expect(result.decision).toBe('abstain');
+    expect(result.confidence).toBeLessThan(0.5);
+  });
+
+  it('honours the threshold and minMargin options', () => {
+    expect(rankCandidates(target, page, { threshold: 1 }).reason).toMatch(/below the threshold 1\.00/);
+    expect(rankCandidates(target, page, { threshold: 0, minMargin: 1 }).reason).toMatch(/runner-up is too close/);
+  });
+
+  it('rejects thresholds outside 0..1 with a typed error', () => {
+    let error: unknown;
+    try {
+      rankCandidates(target, page, { threshold: 80 });
+    } catch (e) {
+      error = e;
+    }
+    expect(isMedicConfigError(error)).toBe(true);
+    expect(String(error)).toMatch(/healing.threshold must be a number from 0 to 1, got 80/);
+  });
+
+  it('scores with a given model exactly: Σ weight·(2·similarity − 1) / temperature', () => {
+    const model: RankerModel = { kind: 'medic-ranker', version: 1, features: ['text', 'unknown feature'], weights: [3, 100], temperature: 1.5, absentScore: 0, threshold: 0.5, minMargin: 0 };
+    const result = rankCandidates({ text: 'abc' }, [
+      { index: 10, text: 'abc' },
+      { index: 11, text: 'xyz' },
+    ], { model });
+    expect(result.best).toMatchObject({ index: 10, score: 2, contributions: [{ attribute: 'text', similarity: 1, weight: 2, contribution: 2 }] });
+    expect(result.runnerUp).toMatchObject({ index: 11, score: -2 });
+    const z = Math.exp(2) + Math.exp(-2) + Math.exp(0);
+    expect(result.confidence).toBeCloseTo(Math.exp(2) / z, 12);
+    expect(result.margin).toBeCloseTo((Math.exp(2) - Math.exp(-2)) / z, 12);
+    expect(result.decision).toBe('heal');
+  });
+
+  it('rejects an invalid model with a typed error', () => {
+    const bad = { ...DEFAULT_MODEL, weights: [1] };
+    expect(() => rankCandidates(target, page, { model: bad })).toThrow(/model is invalid/);
+  });
+});
+
+describe('choose', () => {
+  it('softmaxes scores with the absent option and breaks ties by order', () => {
+    const c = choose([1, 1, 0], Number.NEGATIVE_INFINITY);
+    expect(c.best).toBe(0);
+    expect(c.runnerUp).toBe(1);
+    expect(c.margin).toBe(0);
+    expect(choose([0], 0).confidence).toBeCloseTo(0.5);
+    expect(choose([], 0).best).toBe(-1);
+  });
+});

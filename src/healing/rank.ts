@@ -1,0 +1,180 @@
+import { MedicConfigError } from '../errors.js';
+import type { Candidate, Fingerprint } from './fingerprint.js';
+import { compileModel, DEFAULT_MODEL, type RankerModel } from './model.js';
+import { extractFeatures, FEATURES } from './rankFeatures.js';
+
+/**
+ * How much one feature of one attribute added to a candidate's score. For a similarity,
+ * `contribution = weight × (2·similarity − 1)`: an attribute that differs counts against, one
+ * that matches counts for. For a flag (best among candidates, only exact match, missing on the
+ * candidate) `similarity` is the flag's value (1/k when k candidates share it) and
+ * `contribution = weight × similarity`.
+ */
+export type AttributeContribution = { attribute: string; similarity: number; weight: number; contribution: number };
+/** A candidate with its score (the sum of its contributions) and their breakdown. */
+export type RankedCandidate = { index: number; score: number; contributions: AttributeContribution[] };
+export type RankResult = {
+  decision: 'heal' | 'abstain';
+  /** Present even when abstaining, if there were candidates. */
+  best?: RankedCandidate;
+  runnerUp?: RankedCandidate;
+  /** Calibrated probability that `best` is the element, 0..1. */
+  confidence: number;
+  /** Confidence of best minus confidence of the runner-up. */
+  margin: number;
+  /** One human sentence. */
+  reason: string;
+  /** Best first, top 5. */
+  ranked: RankedCandidate[];
+};
+export type RankOptions = { threshold?: number; minMargin?: number; model?: RankerModel };
+
+/** The choice a set of calibrated scores makes: best and runner-up rows with their probabilities. */
+export type Choice = { best: number; runnerUp: number; confidence: number; margin: number; probabilities: Float64Array };
+
+/**
+ * Softmax over the candidates' calibrated scores plus the imaginary "absent" candidate;
+ * ties go to the earlier row (document order). `best` is −1 when there are no rows.
+ * @example choose([4, 1], 0).best // 0
+ */
+export function choose(scores: ArrayLike<number>, absentScore: number): Choice {
+  const n = scores.length;
+  let max = absentScore;
+  for (let i = 0; i < n; i++) max = Math.max(max, scores[i]!);
+  const probabilities = new Float64Array(n);
+  let z = Math.exp(absentScore - max);
+  for (let i = 0; i < n; i++) {
+    probabilities[i] = Math.exp(scores[i]! - max);
+    z += probabilities[i]!;
+  }
+  let best = -1;
+  let runnerUp = -1;
+  for (let i = 0; i < n; i++) {
+    probabilities[i] = probabilities[i]! / z;
+    if (best < 0 || scores[i]! > scores[best]!) {
+      runnerUp = best;
+      best = i;
+    } else if (runnerUp < 0 || scores[i]! > scores[runnerUp]!) runnerUp = i;
+  }
+  const confidence = best >= 0 ? probabilities[best]! : 0;
+  const second = runnerUp >= 0 ? probabilities[runnerUp]! : 0;
+  return { best, runnerUp, confidence, margin: confidence - second, probabilities };
+}
+
+function checkOption(name: 'threshold' | 'minMargin', value: number): number {
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw new MedicConfigError(`healing.${name} must be a number from 0 to 1, got ${String(value)}`, {
+      fix: `set healing.${name} between 0 and 1 (the built-in model's default is ${DEFAULT_MODEL[name]})`,
+    });
+  }
+  return value;
+}
+
+const SPOKEN: Readonly<Record<string, string>> = {
+  box: 'position',
+  idXpath: 'id-relative XPath',
+  xpath: 'XPath',
+  visibleText: 'visible text',
+  accessibleName: 'accessible name',
+  testIds: 'test id',
+  isButton: 'button-ness',
+  neighbors: 'neighbour texts',
+  identifiers: 'id/class words',
+};
+
+function spokenList(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** The attributes that added the most to a candidate's score, in plain words. */
+function strongestAttributes(features: readonly { f: number; contribution: number }[], count = 3): string[] {
+  const byAttribute = new Map<string, number>();
+  for (const { f, contribution } of features) {
+    const attribute = FEATURES[f]!.attribute;
+    byAttribute.set(attribute, (byAttribute.get(attribute) ?? 0) + contribution);
+  }
+  return [...byAttribute]
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name]) => SPOKEN[name] ?? name);
+}
+
+const fmt = (v: number) => v.toFixed(2);
+
+/**
+ * Ranks the candidates of a changed page against the fingerprint of the element a locator
+ * used to find, and decides whether the best one is safe to heal to: its calibrated
+ * confidence must reach `threshold` and beat the runner-up by `minMargin` (defaults: the
+ * model's cross-validated values). Every score comes with its per-attribute breakdown.
+ * @example
+ * const result = rankCandidates(stored, candidates);
+ * if (result.decision === 'heal') use(candidates[result.best!.index]);
+ */
+export function rankCandidates(target: Fingerprint, candidates: readonly Candidate[], options: RankOptions = {}): RankResult {
+  const { model, weights } = compileModel(options.model ?? DEFAULT_MODEL);
+  const threshold = checkOption('threshold', options.threshold ?? model.threshold);
+  const minMargin = checkOption('minMargin', options.minMargin ?? model.minMargin);
+  if (candidates.length === 0) {
+    return { decision: 'abstain', confidence: 0, margin: 0, reason: 'abstained: there are no candidates to choose from', ranked: [] };
+  }
+  const { matrix, width } = extractFeatures(target, candidates);
+  const scores = new Float64Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) {
+    let s = 0;
+    for (let f = 0; f < width; f++) s += matrix[i * width + f]! * weights[f]!;
+    scores[i] = s;
+  }
+  const choice = choose(scores, model.absentScore);
+  const order = Array.from(scores.keys())
+    .sort((a, b) => scores[b]! - scores[a]! || a - b)
+    .slice(0, 5);
+  const explain = (row: number) => {
+    const features: { f: number; contribution: AttributeContribution }[] = [];
+    for (let f = 0; f < width; f++) {
+      const value = matrix[row * width + f]!;
+      if (value === 0 || weights[f] === 0) continue;
+      const info = FEATURES[f]!;
+      const similarity = info.kind === 'similarity' ? (value + 1) / 2 : value;
+      features.push({ f, contribution: { attribute: info.label, similarity, weight: weights[f]!, contribution: value * weights[f]! } });
+    }
+    return features.sort((a, b) => Math.abs(b.contribution.contribution) - Math.abs(a.contribution.contribution));
+  };
+  const bestFeatures = explain(order[0]!);
+  const ranked = order.map(
+    (row, i): RankedCandidate => ({
+      index: candidates[row]!.index,
+      score: scores[row]!,
+      contributions: (i === 0 ? bestFeatures : explain(row)).map((x) => x.contribution),
+    }),
+  );
+  const best = ranked[0]!;
+  const runnerUp = ranked[1];
+  const { confidence, margin } = choice;
+  const base = { best, ...(runnerUp ? { runnerUp } : {}), confidence, margin, ranked };
+  const numbers = `(confidence ${fmt(confidence)}, margin ${fmt(margin)})`;
+  const strongest = strongestAttributes(bestFeatures.map((x) => ({ f: x.f, contribution: x.contribution.contribution })));
+
+  if (strongest.length === 0) {
+    return { ...base, decision: 'abstain', reason: `abstained: no candidate matches the stored fingerprint on any attribute ${numbers}` };
+  }
+  if (runnerUp && margin < minMargin && scores[choice.runnerUp] === scores[choice.best]) {
+    return { ...base, decision: 'abstain', reason: `abstained: two candidates are equally likely ${numbers}` };
+  }
+  if (confidence < threshold) {
+    return {
+      ...base,
+      decision: 'abstain',
+      reason: `abstained: the best candidate matches ${spokenList(strongest)} but its confidence ${fmt(confidence)} is below the threshold ${fmt(threshold)}`,
+    };
+  }
+  if (margin < minMargin) {
+    return {
+      ...base,
+      decision: 'abstain',
+      reason: `abstained: the runner-up is too close to the best candidate (margin ${fmt(margin)} below ${fmt(minMargin)}, confidence ${fmt(confidence)})`,
+    };
+  }
+  return { ...base, decision: 'heal', reason: `best candidate matches ${spokenList(strongest)} ${numbers}` };
+}

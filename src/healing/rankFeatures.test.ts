@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Candidate } from './fingerprint.js';
+import { extractFeatures, FEATURE_NAMES, FEATURES, identifierWords } from './rankFeatures.js';
+
+const col = (name: string) => {
+  const i = FEATURE_NAMES.indexOf(name);
+  if (i < 0) throw new Error(`no feature ${name}`);
+  return i;
+};
+const value = (matrix: Float64Array, row: number, name: string) => matrix[row * FEATURE_NAMES.length + col(name)];
+
+describe('extractFeatures', () => {
+  it('compares an attribute only when both sides have it, as 2·similarity − 1', () => {
+    const candidates: Candidate[] = [
+      { index: 0, tag: 'button', text: 'Sign in' },
+      { index: 1, tag: 'a', text: 'Register' },
+      { index: 2, tag: 'button' },
+    ];
+    const { matrix, width } = extractFeatures({ tag: 'button', text: 'Sign in' }, candidates);
+    expect(width).toBe(FEATURES.length);
+    expect(matrix).toHaveLength(3 * width);
+    expect(value(matrix, 0, 'tag')).toBe(1);
+    expect(value(matrix, 1, 'tag')).toBe(-1);
+    expect(value(matrix, 0, 'text')).toBe(1);
+    expect(value(matrix, 2, 'text')).toBe(0);
+    expect(value(matrix, 2, 'missing:text')).toBe(1);
+    expect(value(matrix, 0, 'missing:text')).toBe(0);
+    // Attributes the target lacks add nothing.
+    expect(value(matrix, 0, 'id')).toBe(0);
+    expect(value(matrix, 0, 'missing:id')).toBe(0);
+  });
+
+  it('marks the best and the only exact match among candidates, shared 1/k on ties', () => {
+    const candidates: Candidate[] = [
+      { index: 0, text: 'Save' },
+      { index: 1, text: 'Save' },
+      { index: 2, text: 'Save draft' },
+      { index: 3, id: 'go' },
+    ];
+    const { matrix } = extractFeatures({ text: 'Save', id: 'go' }, candidates);
+    expect(value(matrix, 0, 'best:text')).toBe(0.5);
+    expect(value(matrix, 1, 'exact:text')).toBe(0.5);
+    expect(value(matrix, 2, 'best:text')).toBe(0);
+    expect(value(matrix, 3, 'exact:id')).toBe(1);
+  });
+
+  it('works on an empty fingerprint and on no candidates', () => {
+    expect(extractFeatures({}, [{ index: 0, tag: 'a' }]).matrix.every((v) => v === 0)).toBe(true);
+    expect(extractFeatures({ tag: 'a' }, []).matrix).toHaveLength(0);
+  });
+
+  it('uses the fields only the in-page capture fills', () => {
+    const target = { testIds: { 'data-testid': 'submit' }, accessibleName: 'Submit order', role: 'button', ancestors: [{ tag: 'form', id: 'checkout' }] };
+    const { matrix } = extractFeatures(target, [
+      { index: 0, testIds: { 'data-test': 'submit' }, accessibleName: 'Submit order', role: 'button', ancestors: [{ tag: 'form', id: 'checkout' }] },
+      { index: 1, testIds: { 'data-testid': 'cancel' }, role: 'link' },
+    ]);
+    expect(value(matrix, 0, 'test id')).toBe(1);
+    expect(value(matrix, 1, 'test id')).toBe(-1);
+    expect(value(matrix, 0, 'exact:test id')).toBe(1);
+    expect(value(matrix, 0, 'accessibleName')).toBe(1);
+    expect(value(matrix, 1, 'missing:accessibleName')).toBe(1);
+    expect(value(matrix, 0, 'role')).toBe(1);
+    expect(value(matrix, 0, 'ancestors')).toBe(1);
+  });
+});
+
+describe('FEATURES', () => {
+  it('names every column once, and every analogue exists', () => {
+    expect(new Set(FEATURE_NAMES).size).toBe(FEATURE_NAMES.length);
+    for (const f of FEATURES) if (f.analog) expect(FEATURE_NAMES).toContain(f.analog[0]);
+  });
+});
+
+it('splits identifiers into words', () => {
+  expect(identifierWords(['loginSubmit-btn2', 'gh-ug', 'x'])).toEqual(['login', 'submit', 'btn', 'gh', 'ug']);
+});
