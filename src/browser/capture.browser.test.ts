@@ -1,0 +1,324 @@
+import { readFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isMedicError } from '../errors.js';
+import { CANDIDATES_KEY, captureCandidates as captureCandidatesInPage, captureElement } from '../healing/capture.js';
+import { FINGERPRINT_VERSION, type Candidate } from '../healing/fingerprint.js';
+import { candidateElement, captureCandidates, captureFingerprint } from './capture.js';
+import { chromiumLaunchOptions } from './chromium.js';
+
+const testdata = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
+
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  browser = await chromium.launch(chromiumLaunchOptions());
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+});
+afterEach(async () => {
+  await page.close();
+});
+
+const only = (candidates: Candidate[], match: (c: Candidate) => boolean) => {
+  const found = candidates.filter(match);
+  expect(found, 'exactly one candidate should match').toHaveLength(1);
+  return found[0]!;
+};
+
+describe('captureFingerprint', () => {
+  it('fills every field of a plain element', async () => {
+    await page.setContent(testdata('capture.html'));
+    const fp = await captureFingerprint(page.locator('#email'));
+    expect(fp).toMatchObject({
+      version: FINGERPRINT_VERSION,
+      tag: 'input',
+      id: 'email',
+      name: 'email',
+      classes: ['field', 'wide'],
+      role: 'textbox',
+      accessibleName: 'Email address',
+      label: 'Email address',
+      placeholder: 'you@example.com',
+      title: 'Your email',
+      type: 'email',
+      value: 'ada@example.com',
+      testIds: { 'data-testid': 'email-input', 'data-qa': 'email', 'data-cy': 'mail' },
+      xpath: '/html[1]/body[1]/main[1]/form[1]/div[1]/input[1]',
+      idXpath: "//*[@id='email']",
+      isButton: false,
+      visible: true,
+    });
+    expect(fp.ancestors?.slice(0, 4)).toEqual([
+      { tag: 'div', classes: ['row'] },
+      { tag: 'form', id: 'signup' },
+      { tag: 'main', id: 'content' },
+      { tag: 'body' },
+    ]);
+    expect(fp.neighbors).toMatchObject({ left: 'Email address', above: 'Account settings' });
+    expect(fp.neighbors?.any).toContain('Email address');
+    const box = await page.locator('#email').boundingBox();
+    expect(fp.box).toEqual({
+      x: Math.round(box!.x),
+      y: Math.round(box!.y),
+      width: Math.round(box!.width),
+      height: Math.round(box!.height),
+    });
+    expect(fp.frames).toBeUndefined();
+    expect(fp.shadowPath).toBeUndefined();
+
+    const link = await captureFingerprint(page.getByRole('link', { name: 'Docs' }));
+    expect(link).toMatchObject({
+      tag: 'a',
+      text: 'Docs',
+      visibleText: 'Docs',
+      role: 'link',
+      accessibleName: 'Docs',
+      title: 'Read the docs',
+      href: '/docs',
+      classes: ['nav-link', 'active'],
+      idXpath: "//*[@id='top']/a[1]",
+    });
+    const img = await captureFingerprint(page.getByAltText('Home'));
+    expect(img).toMatchObject({ tag: 'img', role: 'img', alt: 'Home', accessibleName: 'Home', src: '/logo.png' });
+    const mixed = await captureFingerprint(page.locator('#mixed'));
+    expect(mixed).toMatchObject({ text: 'Hello new world', visibleText: 'Hello brave new world', role: 'paragraph' });
+    const submit = await captureFingerprint(page.locator('input[type=submit]'));
+    expect(submit).toMatchObject({ role: 'button', accessibleName: 'Create account', isButton: true, value: 'Create account' });
+  });
+
+  it('computes roles and names the way Playwright resolves getByRole', async () => {
+    await page.setContent(testdata('capture.html'));
+    const candidates = await captureCandidates(page);
+    const named = candidates.filter((c) => c.role && c.accessibleName);
+    expect(named.length).toBeGreaterThan(25);
+    const expected: Record<string, string> = {
+      '#pw': 'Secret', // aria-labelledby
+      '#otp': 'One-time code', // aria-label
+      'button[type=reset]': 'Clear form', // content: hidden text skipped, img alt included
+      'button[type=button]': 'Close dialog',
+      '#terms': 'I accept the terms', // label[for]
+      'select[name=plan]': 'Plan',
+      textarea: 'Street and number', // placeholder
+      fieldset: 'Shipping', // legend
+      '#icon': 'Star',
+    };
+    for (const [selector, name] of Object.entries(expected)) {
+      const fp = await captureFingerprint(page.locator(selector), { neighbors: false });
+      expect(fp.accessibleName, selector).toBe(name);
+    }
+    for (const candidate of named) {
+      const element = await candidateElement(page, candidate.index);
+      const role = candidate.role as Parameters<Page['getByRole']>[0];
+      const matches = page.getByRole(role, { name: candidate.accessibleName, exact: true });
+      const found = await matches.evaluateAll((els, target) => (els as Element[]).includes(target), element);
+      expect(found, `${candidate.xpath} as ${candidate.role} "${candidate.accessibleName}"`).toBe(true);
+    }
+  });
+
+  it('is what captureCandidates computes for the same element', async () => {
+    await page.setContent(testdata('capture.html'));
+    const candidates = await captureCandidates(page);
+    for (const selector of ['#email', 'tr#row-alan button', '#mixed b', 'nav a >> nth=1']) {
+      const single = await captureFingerprint(page.locator(selector));
+      const candidate = only(candidates, (c) => c.xpath === single.xpath);
+      const { index, ...rest } = candidate;
+      expect(index).toBeGreaterThanOrEqual(0);
+      expect(rest, selector).toEqual(single);
+    }
+  });
+
+  it('never captures the value of a password or other secret field', async () => {
+    await page.setContent(testdata('capture.html'));
+    await page.locator('#pw').fill('correct horse battery staple');
+    const pw = await captureFingerprint(page.locator('#pw'));
+    expect(pw.type).toBe('password');
+    expect(pw.value).toBeUndefined();
+    expect((await captureFingerprint(page.locator('#otp'))).value).toBeUndefined();
+    // "Show password" makes it a text field: its name still gives it away.
+    await page.locator('#pw').evaluate((el) => el.setAttribute('type', 'text'));
+    expect(await page.locator('#pw').inputValue()).toBe('correct horse battery staple');
+    expect((await captureFingerprint(page.locator('#pw'))).value).toBeUndefined();
+    const all = JSON.stringify(await captureCandidates(page, { includeHidden: true }));
+    for (const secret of ['hunter2', 'correct horse', '493021', 'tok-8f7e6d']) expect(all).not.toContain(secret);
+    expect(all).toContain('ada@example.com'); // ordinary values are kept
+  });
+});
+
+describe('captureCandidates', () => {
+  it('captures visible UI elements in document order and gives each element back by index', async () => {
+    await page.setContent(testdata('capture.html'));
+    const candidates = await captureCandidates(page);
+    expect(candidates.map((c) => c.index)).toEqual(candidates.map((_, i) => i));
+    const tags = new Set(candidates.map((c) => c.tag));
+    for (const skipped of ['html', 'head', 'script', 'style', 'title', 'meta', 'option', 'circle']) expect(tags).not.toContain(skipped);
+    const order = ['#top', '#email', '#row-ada', '#row-alan', '#mixed'].map((id) =>
+      candidates.findIndex((c) => c.id === id.slice(1)),
+    );
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+
+    const email = only(candidates, (c) => c.id === 'email');
+    const handle = await candidateElement(page, email.index);
+    expect(await handle.evaluate((el) => el.id)).toBe('email');
+    expect(await page.evaluate((key) => Array.isArray((window as unknown as Record<string, unknown>)[key]), CANDIDATES_KEY)).toBe(true);
+    const error = await candidateElement(page, candidates.length + 5).catch((e: unknown) => e);
+    expect(isMedicError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/no candidate \d+ in the last capture/);
+
+    expect((await captureCandidates(page, { maxCandidates: 3 })).map((c) => c.tag)).toEqual(['body', 'nav', 'a']);
+    await page.reload();
+    const stale = await candidateElement(page, 0).catch((e: unknown) => e);
+    expect((stale as Error).message).toMatch(/No captured candidates in this page/);
+  });
+
+  it("captures the project's own test-id attribute when told which one it is", async () => {
+    await page.setContent('<button data-hook="buy" data-test-id="b1">Buy</button>');
+    const [plain] = await captureCandidates(page).then((cs) => cs.filter((c) => c.tag === 'button'));
+    expect(plain?.testIds).toEqual({ 'data-test-id': 'b1' });
+    const [hooked] = await captureCandidates(page, { testIdAttribute: 'data-hook' }).then((cs) => cs.filter((c) => c.tag === 'button'));
+    expect(hooked?.testIds).toEqual({ 'data-hook': 'buy', 'data-test-id': 'b1' });
+  });
+
+  it('leaves hidden elements out by default and takes them in with includeHidden', async () => {
+    await page.setContent(testdata('capture.html'));
+    const hiddenIds = ['gone', 'inside-gone', 'invisible', 'empty-box', 'hidden-attr'];
+    const visible = await captureCandidates(page);
+    expect(visible.filter((c) => hiddenIds.includes(c.id ?? ''))).toEqual([]);
+    expect(visible.some((c) => c.id === 'shown')).toBe(true);
+    expect(visible.every((c) => c.visible)).toBe(true);
+
+    const all = await captureCandidates(page, { includeHidden: true });
+    const hidden = all.filter((c) => hiddenIds.includes(c.id ?? ''));
+    expect(hidden.map((c) => c.id).sort()).toEqual([...hiddenIds].sort());
+    expect(hidden.every((c) => c.visible === false && c.neighbors === undefined)).toBe(true);
+    // innerText semantics: text under display:none is still read, visibility:hidden text is not rendered.
+    expect(only(all, (c) => c.id === 'gone').visibleText).toBe('Display none');
+    expect(only(all, (c) => c.id === 'invisible').visibleText).toBeUndefined();
+    expect(all.length).toBeGreaterThan(visible.length);
+  });
+
+  it('tells apart two rows with the same "Delete" button', async () => {
+    await page.setContent(testdata('capture.html'));
+    const deletes = (await captureCandidates(page)).filter((c) => c.tag === 'button' && c.accessibleName === 'Delete');
+    expect(deletes).toHaveLength(2);
+    const [ada, alan] = deletes as [Candidate, Candidate];
+    expect(ada.neighbors?.left).toBe('Ada Lovelace');
+    expect(alan.neighbors?.left).toBe('Alan Turing');
+    expect(ada.neighbors?.above).toBe('Action');
+    expect(ada.xpath).not.toBe(alan.xpath);
+    expect(ada.idXpath).toBe("//*[@id='row-ada']/td[2]/button[1]");
+    expect(alan.idXpath).toBe("//*[@id='row-alan']/td[2]/button[1]");
+    expect(ada.ancestors?.[1]).toEqual({ tag: 'tr', id: 'row-ada' });
+    expect(alan.ancestors?.[1]).toEqual({ tag: 'tr', id: 'row-alan' });
+    expect(alan.box!.y).toBeGreaterThan(ada.box!.y);
+
+    // Text that sits next to a button in the same element (a mixed text node) is a neighbour too.
+    const removes = (await captureCandidates(page)).filter((c) => c.accessibleName === 'Remove');
+    expect(removes.map((c) => c.neighbors?.left)).toEqual(['Buy milk', 'Walk the dog']);
+  });
+
+  it('walks same-origin iframes and records the frame chain and page coordinates', async () => {
+    await page.setContent(testdata('frames.html'));
+    await expect.poll(() => page.frames().length).toBe(4);
+    const candidates = await captureCandidates(page);
+    const pays = candidates.filter((c) => c.accessibleName === 'Pay now');
+    expect(pays.map((c) => c.frames)).toEqual([
+      ['iframe[name="checkout"]'],
+      ['iframe[name="checkout"]', 'iframe[title="Card details"]'],
+      ['iframe:nth-of-type(2)'],
+    ]);
+    const card = only(candidates, (c) => c.name === 'card');
+    expect(card).toMatchObject({ label: 'Card number', value: '4111', xpath: '/html[1]/body[1]/label[1]/input[1]' });
+
+    // Boxes are in top-page pixels: the inner frame's content is offset by both iframes.
+    const inner = page.frameLocator('iframe[name="checkout"]').frameLocator('iframe').getByRole('button');
+    const expected = await inner.boundingBox();
+    const nested = pays[1]!;
+    expect(nested.box!.x).toBeCloseTo(expected!.x, -1);
+    expect(nested.box!.y).toBeCloseTo(expected!.y, -1);
+    expect(nested.box!.x).toBeGreaterThan(100 + 20);
+
+    // The element comes back as a handle that works with the frame's own locators.
+    const handle = await candidateElement(page, nested.index);
+    const same = await inner.evaluate((el, target) => el === target, handle);
+    expect(same).toBe(true);
+    expect(nested.neighbors?.above).toBe('Card number');
+    // Captured from inside the frame, the element has the same fingerprint (frames chain and box included).
+    const { index: _index, ...rest } = nested;
+    expect(await captureFingerprint(inner)).toEqual(rest);
+  });
+
+  it('walks open shadow roots and records the shadow path; closed roots stay closed', async () => {
+    await page.setContent(testdata('shadow.html'));
+    const candidates = await captureCandidates(page);
+    const follow = only(candidates, (c) => c.accessibleName === 'Follow Alan');
+    expect(follow).toMatchObject({ shadowPath: ['user-card#card-2'], xpath: '/div[1]/button[1]' });
+    // Ancestors cross the shadow boundary to the host.
+    expect(follow.ancestors?.slice(0, 3)).toEqual([{ tag: 'div', classes: ['card'] }, { tag: 'user-card', id: 'card-2' }, { tag: 'body' }]);
+    const chips = candidates.filter((c) => c.text === 'Pro');
+    expect(chips.map((c) => c.shadowPath)).toEqual([
+      ['user-card#card-1', 'badge-chip'],
+      ['user-card#card-2', 'badge-chip'],
+    ]);
+    expect(follow.neighbors?.left).toBe('Pro');
+    expect(candidates.some((c) => c.text === 'Closed secret')).toBe(false);
+    const single = await captureFingerprint(page.getByRole('button', { name: 'Follow Alan' }));
+    const { index: _index, ...rest } = follow;
+    expect(rest).toEqual(single);
+  });
+
+  it('runs when a transpiler wrapped nested functions in __name (tsx, esbuild keepNames)', async () => {
+    await page.setContent('<button>Go</button>');
+    // esbuild's keepNames turns `const f = () => …` into `const f = __name(() => …, "f")` inside bodies.
+    const named = '__name(function named() {}, "named");';
+    const keepNames = (source: string) =>
+      source.replace('const TEXT_CAP = 200;', `${named} const TEXT_CAP = 200;`).replace('const BUTTON_INPUTS', `${named} const BUTTON_INPUTS`);
+    const source = keepNames(String(captureCandidatesInPage));
+    expect(source.split(named)).toHaveLength(3);
+    expect(await page.evaluate(`(${source})({})`)).toHaveLength(2);
+    const bare = source.replace('var __name = function (f) { return f; };', '');
+    expect(bare).not.toBe(source);
+    await expect(page.evaluate(`(${bare})({})`)).rejects.toThrow(/__name is not defined/);
+    expect(String(captureElement)).toContain(CANDIDATES_KEY);
+  });
+
+  it('captures a page of more than 5,000 elements in one pass', async () => {
+    const rows = Array.from(
+      { length: 600 },
+      (_, i) =>
+        `<tr class="row"><td>User ${i}</td><td><a href="/u/${i}">Profile <b>${i}</b></a></td>` +
+        `<td><label>Note <input name="n${i}" value="v${i}"></label></td>` +
+        `<td><button class="btn" data-testid="del-${i}">Delete</button></td></tr>`,
+    );
+    const cards = Array.from(
+      { length: 300 },
+      (_, i) => `<div class="card"><h3>Card ${i}</h3><p>Some <em>text</em> for card ${i}</p><span class="badge">new</span></div>`,
+    );
+    await page.setContent(`<nav><a href="/">Home</a></nav><main><table><tbody>${rows.join('')}</tbody></table><section>${cards.join('')}</section></main>`);
+    const elements = await page.evaluate(() => document.body.querySelectorAll('*').length + 1);
+    expect(elements).toBeGreaterThanOrEqual(5000);
+
+    const times: number[] = [];
+    let candidates: Candidate[] = [];
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      candidates = await captureCandidates(page);
+      times.push(performance.now() - started);
+    }
+    const inPage = await page.evaluate(`(() => { const t = performance.now(); (${String(captureCandidatesInPage)})({}); return performance.now() - t; })()`);
+    console.log(
+      `captureCandidates: ${elements} elements, ${candidates.length} candidates, ` +
+        `runs ${times.map((t) => t.toFixed(0)).join('/')} ms (in page alone ${Number(inPage).toFixed(0)} ms)`,
+    );
+    expect(candidates.length).toBe(elements);
+    const last = only(candidates, (c) => c.testIds?.['data-testid'] === 'del-599');
+    expect(last.neighbors?.left).toBe('Note');
+    expect(last.idXpath).toBeUndefined();
+    expect(last.xpath).toBe('/html[1]/body[1]/main[1]/table[1]/tbody[1]/tr[600]/td[4]/button[1]');
+  });
+});

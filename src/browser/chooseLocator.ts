@@ -1,0 +1,183 @@
+import type { ElementHandle, Frame, FrameLocator, Locator, Page } from '@playwright/test';
+import { captureElement, type CaptureOptions } from '../healing/capture.js';
+import type { Fingerprint } from '../healing/fingerprint.js';
+import {
+  locatorProposals,
+  proposalCode,
+  type LocatorProposal,
+  type ProposalKind,
+} from '../healing/locatorProposals.js';
+
+export interface ChooseLocatorOptions {
+  /** The element's fingerprint (e.g. its candidate); captured from the element when absent. */
+  fingerprint?: Fingerprint;
+  /** Playwright's `testIdAttribute` in this project. Default `data-testid`. */
+  testIdAttribute?: string;
+  /** Per-proposal time limit for the checks, in ms. Default 2000. */
+  timeout?: number;
+}
+
+/** One proposal that was tried, and why it was not kept. */
+export interface TriedProposal {
+  code: string;
+  /** How many elements it matched. */
+  count: number;
+  /** When it matched exactly one: whether that one is the element. */
+  sameElement?: boolean;
+}
+
+export type LocatorChoice =
+  | {
+      ok: true;
+      locator: Locator;
+      /** What a user writes: `page.locator('#pay').contentFrame().getByRole('button', { name: 'Pay' })`. */
+      code: string;
+      kind: ProposalKind;
+      proposal: LocatorProposal;
+      /** The proposals of the iframes from the page down to the element's frame. */
+      frames: LocatorProposal[];
+      tried: TriedProposal[];
+    }
+  | { ok: false; reason: string; tried: TriedProposal[] };
+
+type Root = Page | FrameLocator;
+type AriaRole = Parameters<Page['getByRole']>[0];
+
+/** Where the element is marked for the identity check: a window property, not a DOM change. */
+const TARGET_KEY = '__playwrightMedicTarget';
+
+function apply(page: Root, proposal: LocatorProposal): Locator {
+  const [value, options] = proposal.args;
+  const within = proposal.within;
+  const root = within ? page.getByRole(within.role as AriaRole).filter({ hasText: within.hasText }) : page;
+  switch (proposal.method) {
+    case 'getByTestId':
+      return root.getByTestId(value);
+    case 'getByRole':
+      return root.getByRole(value as AriaRole, options);
+    case 'getByLabel':
+      return root.getByLabel(value, options);
+    case 'getByPlaceholder':
+      return root.getByPlaceholder(value, options);
+    case 'getByAltText':
+      return root.getByAltText(value, options);
+    case 'getByTitle':
+      return root.getByTitle(value, options);
+    case 'getByText':
+      return root.getByText(value, options);
+    case 'locator':
+      return root.locator(value);
+  }
+}
+
+async function mark(element: ElementHandle<Node>, on: boolean): Promise<void> {
+  await element.evaluate(
+    (node, [key, set]) => {
+      const win = (node.ownerDocument ?? (node as Document)).defaultView as unknown as Record<string, unknown> | null;
+      if (!win) return;
+      if (set) win[key] = node;
+      else delete win[key];
+    },
+    [TARGET_KEY, on] as const,
+  );
+}
+
+/** The first proposal that is unique under `root` and resolves to the marked element. */
+async function firstUnique(
+  root: Root,
+  receiver: string,
+  proposals: LocatorProposal[],
+  timeout: number,
+  tried: TriedProposal[],
+): Promise<{ locator: Locator; proposal: LocatorProposal; code: string } | undefined> {
+  for (const proposal of proposals) {
+    const locator = apply(root, proposal);
+    const code = proposalCode(proposal, receiver);
+    let count: number;
+    try {
+      count = await locator.count();
+    } catch {
+      tried.push({ code, count: -1 }); // e.g. a selector this Playwright cannot parse
+      continue;
+    }
+    if (count !== 1) {
+      tried.push({ code, count });
+      continue;
+    }
+    const same = await locator
+      .evaluate((el, key) => el === (el.ownerDocument.defaultView as unknown as Record<string, unknown>)[key], TARGET_KEY, {
+        timeout,
+      })
+      .catch(() => false);
+    tried.push({ code, count, sameElement: same });
+    if (same) return { locator, proposal, code };
+  }
+  return undefined;
+}
+
+/**
+ * A robust locator for an element: tries `locatorProposals` in order and returns the first
+ * that matches exactly one element in the page and that element is this one. Elements in
+ * same-origin iframes get a `contentFrame()` chain; open shadow roots need nothing (Playwright's
+ * CSS and getBy* pierce them).
+ * @example
+ * const choice = await chooseLocator(page, await candidateElement(page, best.index), { fingerprint: best });
+ * if (choice.ok) await choice.locator.click(); // choice.code: "page.getByRole('button', { name: 'Save' })"
+ */
+export async function chooseLocator(
+  page: Page,
+  element: ElementHandle<Node>,
+  options: ChooseLocatorOptions = {},
+): Promise<LocatorChoice> {
+  const timeout = options.timeout ?? 2000;
+  const proposalOptions = { testIdAttribute: options.testIdAttribute ?? 'data-testid' };
+  const tried: TriedProposal[] = [];
+  const frame = await element.ownerFrame();
+  if (!frame) return { ok: false, reason: 'The element is not attached to a frame of this page.', tried };
+
+  const chain: Frame[] = [];
+  for (let f: Frame | null = frame; f && f.parentFrame(); f = f.parentFrame()) chain.unshift(f);
+
+  let root: Root = page;
+  let receiver = 'page';
+  const frames: LocatorProposal[] = [];
+  for (const child of chain) {
+    const iframe = await child.frameElement();
+    const found = await withMark(iframe, async () => {
+      const fingerprint = await iframe.evaluate(captureElement, { neighbors: false });
+      return firstUnique(root, receiver, locatorProposals(fingerprint, proposalOptions), timeout, tried);
+    });
+    await iframe.dispose();
+    if (!found) {
+      return { ok: false, reason: `No unique locator for the iframe that holds the element (${child.url()}).`, tried };
+    }
+    frames.push(found.proposal);
+    root = found.locator.contentFrame();
+    receiver = `${found.code}.contentFrame()`;
+  }
+
+  const fingerprint =
+    options.fingerprint ??
+    (await element.evaluate(captureElement as (node: Node, options?: CaptureOptions) => Fingerprint, { neighbors: false }));
+  const proposals = locatorProposals(fingerprint, proposalOptions);
+  const found = await withMark(element, () => firstUnique(root, receiver, proposals, timeout, tried));
+  if (!found) {
+    return {
+      ok: false,
+      reason: proposals.length
+        ? `None of ${proposals.length} locators is unique in the page and finds this element.`
+        : 'The fingerprint gives nothing to build a locator from.',
+      tried,
+    };
+  }
+  return { ok: true, ...found, kind: found.proposal.kind, frames, tried };
+}
+
+async function withMark<T>(element: ElementHandle<Node>, body: () => Promise<T>): Promise<T> {
+  await mark(element, true);
+  try {
+    return await body();
+  } finally {
+    await mark(element, false).catch(() => undefined);
+  }
+}

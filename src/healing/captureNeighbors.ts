@@ -1,0 +1,149 @@
+import type { CaptureDom, PageBox } from './captureDom.js';
+import type { Fingerprint } from './fingerprint.js';
+
+/**
+ * In-page neighbour texts of the capture (sent to the page as source text: self-contained,
+ * see captureDom). Text items are the visible text-bearing elements (a whole element when it
+ * holds only text, else one item per text node, so "Buy milk" in `<li>Buy milk <button>` is
+ * left of the button). Items go into a grid of CELL-pixel buckets; an element only looks at
+ * the buckets beside it, so a page costs O(n) and not O(n²).
+ */
+export function captureNeighbors(dom: CaptureDom) {
+  const { NO_TEXT, clean, parentOf, styleOf, boxOf, textNodeBox } = dom;
+  const TEXT_CAP = 80;
+  const RANGE = 300; // px: a farther text is no neighbour in that direction
+  const ANY_RANGE = 150; // px: radius for `any`
+  const CELL = 128; // px
+  const TOLERANCE = 4; // px of overlap still counted as "beside"
+
+  type Item = PageBox & { text: string; owner: Element; doc: Document; inShadow: boolean; stamp: number };
+  const items: Item[] = [];
+  /** Adds the texts of a visible element. */
+  const addTextItems = (el: Element) => {
+    const tag = el.localName;
+    if (NO_TEXT.has(tag) || tag === 'option' || styleOf(el).visibility !== 'visible') return;
+    const nodes: Text[] = [];
+    for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 3 && /\S/.test((n as Text).data)) nodes.push(n as Text);
+    if (!nodes.length) return;
+    const base = { owner: el, doc: el.ownerDocument, inShadow: el.getRootNode() !== el.ownerDocument, stamp: 0 };
+    if (!el.firstElementChild && !el.shadowRoot) {
+      items.push({ ...boxOf(el), text: clean(nodes.map((n) => n.data).join(' '), TEXT_CAP), ...base });
+      return;
+    }
+    for (const node of nodes) {
+      const box = textNodeBox(node);
+      if (box) items.push({ ...box, text: clean(node.data, TEXT_CAP), ...base });
+    }
+  };
+  const inside = (el: Element, item: Item) => {
+    if (item.owner === el || el.contains(item.owner)) return true;
+    if (!item.inShadow) return false;
+    for (let n = parentOf(item.owner); n; n = parentOf(n)) if (n === el) return true;
+    return false;
+  };
+
+  const grid = new Map<number, Item[]>();
+  const cellKey = (cx: number, cy: number) => (cx + 4096) * 1_048_576 + (cy + 4096);
+  /** Puts every item added so far into the grid; call once, before `nearby`. */
+  const index = () => {
+    for (const item of items) {
+      const x0 = Math.floor(item.l / CELL), x1 = Math.min(Math.floor(item.r / CELL), x0 + 32);
+      const y0 = Math.floor(item.t / CELL), y1 = Math.min(Math.floor(item.b / CELL), y0 + 32);
+      for (let cx = x0; cx <= x1; cx++) {
+        for (let cy = y0; cy <= y1; cy++) {
+          const key = cellKey(cx, cy);
+          const cell = grid.get(key);
+          if (cell) cell.push(item);
+          else grid.set(key, [item]);
+        }
+      }
+    }
+  };
+  let stamp = 0;
+  const found: Item[] = []; // reused: `nearby`'s result is read before the next call
+  /** Items in the four bands beside the box and in the ring around it (clipped for huge boxes). */
+  const nearby = (b: PageBox): Item[] => {
+    stamp++;
+    found.length = 0;
+    const cx = Math.floor((b.l + b.r) / 2 / CELL), cy = Math.floor((b.t + b.b) / 2 / CELL);
+    const scan = (l: number, t: number, r: number, bottom: number) => {
+      const x1 = Math.min(Math.floor(r / CELL), cx + 12), y1 = Math.min(Math.floor(bottom / CELL), cy + 12);
+      for (let x = Math.max(Math.floor(l / CELL), cx - 12); x <= x1; x++) {
+        for (let y = Math.max(Math.floor(t / CELL), cy - 12); y <= y1; y++) {
+          const cell = grid.get(cellKey(x, y));
+          if (!cell) continue;
+          for (const item of cell) {
+            if (item.stamp !== stamp) {
+              item.stamp = stamp;
+              found.push(item);
+            }
+          }
+        }
+      }
+    };
+    scan(b.l - ANY_RANGE, b.t - ANY_RANGE, b.r + ANY_RANGE, b.b + ANY_RANGE);
+    scan(b.l, b.t - RANGE, b.r, b.t);
+    scan(b.l, b.b, b.r, b.b + RANGE);
+    scan(b.l - RANGE, b.t, b.l, b.b);
+    scan(b.r, b.t, b.r + RANGE, b.b);
+    return found;
+  };
+
+  /** The nearest text in each direction (overlapping on the other axis) and the closest few around. */
+  const neighborsOf = (el: Element, pool: Item[] = items): Fingerprint['neighbors'] => {
+    const b = boxOf(el);
+    const doc = el.ownerDocument;
+    let left: Item | undefined, right: Item | undefined, above: Item | undefined, below: Item | undefined;
+    let dLeft = Infinity, dRight = Infinity, dAbove = Infinity, dBelow = Infinity;
+    const near: { d: number; text: string }[] = []; // the closest few, sorted
+    for (const item of pool) {
+      if (item.doc !== doc) continue;
+      const gx = Math.max(0, item.l - b.r, b.l - item.r), gy = Math.max(0, item.t - b.b, b.t - item.b);
+      // Only a box that touches this one can be its own content (overflowing descendants aside).
+      if (gx === 0 && gy === 0 && inside(el, item)) continue;
+      if (item.t < b.b && item.b > b.t) {
+        const dl = b.l - item.r, dr = item.l - b.r;
+        if (item.r <= b.l + TOLERANCE) {
+          if (dl <= RANGE && dl < dLeft) {
+            left = item;
+            dLeft = dl;
+          }
+        } else if (item.l >= b.r - TOLERANCE && dr <= RANGE && dr < dRight) {
+          right = item;
+          dRight = dr;
+        }
+      }
+      if (item.l < b.r && item.r > b.l) {
+        const da = b.t - item.b, db = item.t - b.b;
+        if (item.b <= b.t + TOLERANCE) {
+          if (da <= RANGE && da < dAbove) {
+            above = item;
+            dAbove = da;
+          }
+        } else if (item.t >= b.b - TOLERANCE && db <= RANGE && db < dBelow) {
+          below = item;
+          dBelow = db;
+        }
+      }
+      const distance = gx === 0 ? gy : gy === 0 ? gx : Math.sqrt(gx * gx + gy * gy);
+      if (distance <= ANY_RANGE && (near.length < 8 || distance < near[7]!.d)) {
+        let i = near.length;
+        while (i > 0 && near[i - 1]!.d > distance) i--;
+        near.splice(i, 0, { d: distance, text: item.text });
+        if (near.length > 8) near.pop();
+      }
+    }
+    const out: NonNullable<Fingerprint['neighbors']> = {};
+    if (above) out.above = above.text;
+    if (below) out.below = below.text;
+    if (left) out.left = left.text;
+    if (right) out.right = right.text;
+    const any = [...new Set(near.map((n) => n.text))].slice(0, 5);
+    if (any.length) out.any = any.join(' | ');
+    return above || below || left || right || any.length ? out : undefined;
+  };
+
+  return { addTextItems, index, nearby, neighborsOf };
+}
+
+export type CaptureNeighbors = ReturnType<typeof captureNeighbors>;
