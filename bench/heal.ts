@@ -54,8 +54,10 @@ console.log(table(HEADER, [row('medic (shipped)', summarize(shipped)), row('simi
 
 const cvStarted = performance.now();
 const progress = process.stderr.isTTY ? (app: string) => process.stderr.write(`  cross-validation: holding out ${app}…`.padEnd(60) + '\r') : undefined;
-const configDefaults = medicConfigSchema.parse({}).healing;
-const folds = crossValidate(apps, { precision: precisionTarget, alsoAt: configDefaults, ...(progress ? { onFold: progress } : {}) });
+// The config leaves the thresholds unset by default (the fitted ones apply); a set pair is compared too.
+const configured = medicConfigSchema.parse({}).healing;
+const configDefaults = configured.threshold !== undefined && configured.minMargin !== undefined ? { threshold: configured.threshold, minMargin: configured.minMargin } : undefined;
+const folds = crossValidate(apps, { precision: precisionTarget, ...(configDefaults ? { alsoAt: configDefaults } : {}), ...(progress ? { onFold: progress } : {}) });
 if (progress) process.stderr.write(' '.repeat(60) + '\r');
 const cv = folds.flatMap((f) => f.results);
 const cvSummary = summarize(cv);
@@ -68,7 +70,7 @@ const atConfig = summarize(folds.flatMap((f) => f.alsoAt));
 console.log(
   table(HEADER, [
     row('medic (cross-validated)', cvSummary),
-    row(`  same, at config defaults ${configDefaults.threshold} / ${configDefaults.minMargin}`, atConfig),
+    ...(configDefaults ? [row(`  same, at config defaults ${configDefaults.threshold} / ${configDefaults.minMargin}`, atConfig)] : []),
     row('similo (no fitting)', similoSummary),
   ]),
 );

@@ -15,10 +15,10 @@ const healingSchema = z
   .object({
     /** `heal`: relocate and continue; `suggest`: relocate, report, but fail the step; `off`. */
     mode: z.enum(['heal', 'suggest', 'off']).default('heal'),
-    /** Minimum confidence (0–1) for a heal to be accepted. */
-    threshold: z.number().min(0).max(1).default(0.8),
-    /** Minimum confidence gap between the best candidate and the runner-up. */
-    minMargin: z.number().min(0).max(1).default(0.1),
+    /** Minimum confidence (0–1) for a heal to be accepted; unset: the value fitted with the shipped model. */
+    threshold: z.number().min(0).max(1).optional(),
+    /** Minimum confidence gap between the best candidate and the runner-up; unset: the fitted value. */
+    minMargin: z.number().min(0).max(1).optional(),
   })
   .strict();
 
