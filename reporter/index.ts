@@ -1,11 +1,14 @@
 import { dirname } from 'node:path';
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { stripVTControlCharacters } from 'node:util';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { medicConfigSchema, resolveMedicConfig, type MedicConfig } from '../src/config/index.js';
 import { describeError } from '../src/errors.js';
 import { gitInfo } from '../src/run/git.js';
 import type { KnowledgeStore } from '../src/store/KnowledgeStore.js';
 import { openStore } from '../src/store/open.js';
 import type { AttemptRecord, RunRecord } from '../src/store/records.js';
+import { categorizeError } from '../src/learning/categorize.js';
+import { failureSignature } from '../src/learning/signature.js';
 import { toAttempt } from './attempt.js';
 import { formatRunSummary } from './summary.js';
 
@@ -31,6 +34,7 @@ export default class MedicReporter implements Reporter {
   private records = 0;
   private failedWrites = 0;
   private firstWriteError: unknown;
+  private readonly runErrors: RunRecord['errors'] = [];
 
   constructor(options?: unknown) {
     // Invalid options stop the run before it starts, with the message naming the fix.
@@ -60,13 +64,24 @@ export default class MedicReporter implements Reporter {
     });
   }
 
+  /** Errors outside tests: kept on the run, which is recorded even when no test ran. */
+  onError(error: TestError): void {
+    this.guard(() => {
+      const message = stripVTControlCharacters(error.message ?? error.value ?? 'unknown error');
+      const stack = error.stack ? stripVTControlCharacters(error.stack) : undefined;
+      const category = categorizeError({ message, ...(stack ? { stack } : {}) });
+      this.runErrors.push({ message, category, signature: failureSignature({ message, ...(stack ? { stack } : {}) }, category) });
+    });
+  }
+
   async onEnd(result: FullResult): Promise<void> {
     try {
+      if (this.runErrors.length) this.openRun();
       const store = this.store;
       if (store) {
         this.enqueue(async () => {
           await this.startRun(store);
-          await store.finishRun(this.runId, { endedAt: new Date().toISOString(), status: result.status });
+          await store.finishRun(this.runId, { endedAt: new Date().toISOString(), status: result.status, errors: this.runErrors });
         });
       }
       await this.queue;
@@ -77,7 +92,7 @@ export default class MedicReporter implements Reporter {
             describeError(this.firstWriteError),
         );
       } else if (store && this.config.report.summary && !this.config.quiet) {
-        console.log(formatRunSummary(this.attempts, store.location));
+        console.log(formatRunSummary(this.attempts, store.location, this.runErrors.length));
       }
     } catch (error) {
       console.warn(`medic: could not finish recording this run: ${describeError(error)}`);
@@ -111,6 +126,7 @@ export default class MedicReporter implements Reporter {
       workers: config.workers,
       configFile: config.configFile ?? null,
       plannedTests: this.plannedTests,
+      errors: [],
     };
     this.run = run;
     return this.store;

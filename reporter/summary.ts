@@ -2,7 +2,7 @@ import { countOutcomes, lastAttempts } from '../src/run/outcomes.js';
 import type { AttemptRecord } from '../src/store/records.js';
 
 /** The end-of-run lines: what was recorded, how tests ended, what failed and how. Pure. */
-export function formatRunSummary(attempts: readonly AttemptRecord[], location: string): string {
+export function formatRunSummary(attempts: readonly AttemptRecord[], location: string, errorsOutsideTests = 0): string {
   const tests = lastAttempts(attempts).length;
   const outcomes = countOutcomes(attempts);
   const categories = new Map<string, number>();
@@ -21,5 +21,6 @@ export function formatRunSummary(attempts: readonly AttemptRecord[], location: s
     lines.push(`  failed attempts by category: ${byCount.map(([name, n]) => `${name} ${n}`).join(', ')}`);
     lines.push(`  ${signatures.size} distinct failure signature${signatures.size === 1 ? '' : 's'} (the same signature in two runs is the same failure)`);
   }
+  if (errorsOutsideTests) lines.push(`  ${errorsOutsideTests} error${errorsOutsideTests === 1 ? '' : 's'} outside tests (see: medic attempts)`);
   return lines.join('\n');
 }

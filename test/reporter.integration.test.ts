@@ -206,4 +206,30 @@ describe('reporter edge cases', () => {
       locked.remove();
     }
   }, 120_000);
+
+  it('records errors outside tests on the run, even when no test ran', async () => {
+    const broken = writeInlineProject({
+      'playwright.config.ts': `
+        import { defineConfig } from '@playwright/test';
+        import { defineMedicConfig } from 'playwright-medic';
+        export default defineConfig({ reporter: [['line'], ['playwright-medic/reporter', defineMedicConfig({})]] });`,
+      'a.spec.ts': `
+        import { test } from 'playwright-medic';
+        throw new Error('the fixtures file is missing');
+        test('never', () => {});`,
+    });
+    try {
+      const run = await broken.run();
+      expect(run.code).toBe(1);
+      const store = openSqliteStore({ path: join(broken.dir, '.medic', 'medic.db') });
+      const [recorded] = await store.listRuns();
+      expect(await store.listAttempts()).toEqual([]);
+      await store.close();
+      expect(recorded!.status).toBe('failed');
+      expect(recorded!.errors.map((e) => e.message)).toEqual([expect.stringMatching(/the fixtures file is missing/), 'Error: No tests found']);
+      expect(run.stdout).toMatch(/medic: recorded 0 attempts of 0 tests .*\n.*\n  2 errors outside tests/);
+    } finally {
+      broken.remove();
+    }
+  });
 });

@@ -20,7 +20,8 @@ export function formatRuns(runs: readonly RunSummary[], location: string): strin
       run.startedAt.replace('T', ' ').slice(0, 19),
       run.status.padEnd(11),
       `${run.tests} tests`.padEnd(10),
-      `${run.outcomes.expected} ok · ${run.outcomes.unexpected} failed · ${run.outcomes.flaky} flaky · ${run.outcomes.skipped} skipped`,
+      `${run.outcomes.expected} ok · ${run.outcomes.unexpected} failed · ${run.outcomes.flaky} flaky · ${run.outcomes.skipped} skipped` +
+        (run.errors.length ? ` · ${run.errors.length} error${run.errors.length === 1 ? '' : 's'} outside tests` : ''),
       run.gitBranch ? `${run.gitBranch}@${(run.gitSha ?? '').slice(0, 7)}` : (run.gitSha ?? '').slice(0, 7),
     ].join('  '),
   );
@@ -29,6 +30,7 @@ export function formatRuns(runs: readonly RunSummary[], location: string): strin
 
 export function formatAttempts(run: RunRecord, attempts: readonly AttemptRecord[]): string {
   const lines = [`Run ${run.id} (${run.status}), ${attempts.length} attempt(s):`];
+  for (const error of run.errors) lines.push(`  error outside tests: ${error.category} ${error.signature.slice(0, 10)}  ${error.message.split('\n')[0]}`);
   for (const a of attempts) {
     lines.push(`  ${a.status.padEnd(9)} ${a.outcome.padEnd(10)} #${a.retry}  ${a.testKey}  (${Math.round(a.durationMs)} ms)`);
     if (a.error) lines.push(`      ${a.error.category} ${a.error.signature.slice(0, 10)}  ${a.error.message.split('\n')[0]}`);

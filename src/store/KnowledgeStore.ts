@@ -1,6 +1,6 @@
 import type { AttemptRecord, RunRecord } from './records.js';
 
-export type RunEnd = Pick<RunRecord, 'endedAt' | 'status'>;
+export type RunEnd = Pick<RunRecord, 'endedAt' | 'status'> & Partial<Pick<RunRecord, 'errors'>>;
 
 export type AttemptQuery = {
   runId?: string;

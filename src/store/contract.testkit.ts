@@ -18,6 +18,7 @@ export function makeRun(overrides: Partial<RunRecord> = {}): RunRecord {
     workers: 4,
     configFile: '/repo/playwright.config.ts',
     plannedTests: 3,
+    errors: [],
     ...overrides,
   };
 }

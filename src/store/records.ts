@@ -19,6 +19,8 @@ export const runRecordSchema = z.object({
   configFile: z.string().nullable(),
   /** Tests Playwright planned to run (after sharding and filters). */
   plannedTests: z.number().int().nonnegative(),
+  /** Errors outside any test (a spec that does not load, a failing global setup, a web server). */
+  errors: z.array(z.object({ message: z.string(), category: categorySchema, signature: z.string() })).default([]),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
