@@ -227,7 +227,7 @@ describe('reporter edge cases', () => {
       await store.close();
       expect(recorded!.status).toBe('failed');
       expect(recorded!.errors.map((e) => e.message)).toEqual([expect.stringMatching(/the fixtures file is missing/), 'Error: No tests found']);
-      expect(run.stdout).toMatch(/medic: recorded 0 attempts of 0 tests .*\n.*\n  2 errors outside tests/);
+      expect(run.stdout).toMatch(/medic: recorded 0 attempts of 0 tests .*\n.*\n {2}2 errors outside tests/);
     } finally {
       broken.remove();
     }
