@@ -44,6 +44,22 @@ describe('extractFeatures', () => {
     expect(value(matrix, 3, 'exact:id')).toBe(1);
   });
 
+  it('matches text without punctuation, and words across ids, names and texts', () => {
+    const { matrix } = extractFeatures({ tag: 'div', id: 'search-button', text: 'U.S.' }, [
+      { index: 0, tag: 'button', text: 'US' },
+      { index: 1, tag: 'button', text: 'Search news' },
+      { index: 2, tag: 'span', idXpath: "//*[@id='search-button']/span[1]" },
+      { index: 3, tag: 'a', name: 'searches' },
+    ]);
+    expect(value(matrix, 0, 'text (letters)')).toBe(1);
+    expect(value(matrix, 0, 'text')).toBeLessThan(1);
+    // Target words: search, button (id); candidates' words come from text, name and the id anchor.
+    expect(value(matrix, 2, 'meaning words')).toBe(1);
+    expect(value(matrix, 2, 'exact:meaning words')).toBe(1);
+    expect(value(matrix, 1, 'meaning words')).toBe(0); // ½ of each side's words → 2·½ − 1
+    expect(value(matrix, 3, 'meaning words')).toBeCloseTo(2 * ((1 / 2 + 1) / 2) - 1); // search/searches
+  });
+
   it('works on an empty fingerprint and on no candidates', () => {
     expect(extractFeatures({}, [{ index: 0, tag: 'a' }]).matrix.every((v) => v === 0)).toBe(true);
     expect(extractFeatures({ tag: 'a' }, []).matrix).toHaveLength(0);

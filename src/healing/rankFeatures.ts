@@ -35,6 +35,10 @@ type Prepared = {
   neighborTokens: Partial<Record<NeighborKey, string[]>>;
   /** Words of the element's own identifiers (id, name, classes, test ids), camelCase split. */
   idWords: string[];
+  /** Text with everything but letters and digits removed (`U.S.` → `us`). */
+  alnumText?: string | undefined;
+  /** Words of what the element is called or says, from every attribute (ids, anchor id, name, classes, texts, labels). */
+  meaningWords: string[];
 };
 
 type NeighborKey = 'any' | 'above' | 'below' | 'left' | 'right';
@@ -65,6 +69,9 @@ export function identifierWords(values: readonly string[]): string[] {
 function prepare(fp: Fingerprint): Prepared {
   const text = clip(fp.text);
   const visibleText = clip(fp.visibleText);
+  const idXpath = fp.idXpath ? parseXPath(fp.idXpath) : undefined;
+  const anchor = idXpath?.[0]?.tag.startsWith('#') ? idXpath[0].tag.slice(1) : undefined;
+  const alnum = (text ?? visibleText)?.replace(/[^\p{L}\p{N}]+/gu, '');
   const neighborTokens: Prepared['neighborTokens'] = {};
   for (const key of NEIGHBOR_KEYS) {
     const value = fp.neighbors?.[key];
@@ -80,9 +87,17 @@ function prepare(fp: Fingerprint): Prepared {
     href: url(fp.href),
     src: url(fp.src),
     xpath: fp.xpath ? parseXPath(fp.xpath) : undefined,
-    idXpath: fp.idXpath ? parseXPath(fp.idXpath) : undefined,
+    idXpath,
     neighborTokens,
     idWords: identifierWords([fp.id ?? '', fp.name ?? '', ...(fp.classes ?? []), ...Object.values(fp.testIds ?? {})]),
+    alnumText: alnum ? alnum : undefined,
+    meaningWords: [
+      ...new Set([
+        ...identifierWords([fp.id ?? '', fp.name ?? '', anchor ?? '', ...Object.values(fp.testIds ?? {})]),
+        ...identifierWords(fp.classes ?? []),
+        ...[text ?? visibleText, fp.accessibleName, fp.label, fp.placeholder, fp.title, fp.alt].flatMap((v) => (v ? tokenize(v) : [])),
+      ]),
+    ].filter((w) => w.length >= 3),
   };
 }
 
@@ -132,6 +147,27 @@ function testIdSimilarity(a: Record<string, string>, b: Record<string, string>):
   // Different attribute names (data-test → data-testid): compare the values.
   const valuesB = new Set(Object.values(b));
   return Object.values(a).some((v) => valuesB.has(v)) ? 1 : 0;
+}
+
+/** Two words match when equal or one starts with the other (4+ letters: notification/notifications). */
+function wordsMatch(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return short.length >= 4 && long.startsWith(short);
+}
+
+/**
+ * Soft Dice overlap of two word sets: the mean of the share of each set's words found in the
+ * other (a one-word candidate does not fully match a many-word target).
+ */
+function softOverlap(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const share = (x: readonly string[], y: readonly string[]) => {
+    let found = 0;
+    for (const w of x) if (y.some((v) => wordsMatch(w, v))) found++;
+    return found / x.length;
+  };
+  return (share(a, b) + share(b, a)) / 2;
 }
 
 /** Every pairwise comparison, in feature order. */
@@ -222,6 +258,19 @@ const COMPARISONS: readonly Comparison[] = [
     attribute: 'isButton',
     has: (p) => p.fp.isButton !== undefined,
     compare: (t, c) => (t.fp.isButton === c.fp.isButton ? 1 : 0),
+  },
+  {
+    name: 'text (letters)',
+    attribute: 'text',
+    has: (p) => p.alnumText !== undefined,
+    compare: (t, c) => lev(t.alnumText!, c.alnumText!),
+  },
+  {
+    name: 'meaning words',
+    attribute: 'identifiers',
+    has: (p) => p.meaningWords.length > 0,
+    compare: (t, c) => softOverlap(t.meaningWords, c.meaningWords),
+    cross: 'best',
   },
   ...NEIGHBOR_KEYS.map(
     (key): Comparison => ({
