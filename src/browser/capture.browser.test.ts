@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isMedicError } from '../errors.js';
-import { CANDIDATES_KEY, captureCandidates as captureCandidatesInPage, captureElement } from '../healing/capture.js';
+import {
+  CANDIDATES_KEY,
+  captureCandidates as captureCandidatesInPage,
+  captureCandidatesJson,
+  captureCandidatesWire,
+  captureElement,
+  decodeCandidates,
+} from '../healing/capture.js';
 import { FINGERPRINT_VERSION, type Candidate } from '../healing/fingerprint.js';
 import { candidateElement, captureCandidates, captureFingerprint } from './capture.js';
 import { chromiumLaunchOptions } from './chromium.js';
@@ -285,6 +292,24 @@ describe('captureCandidates', () => {
     expect(bare).not.toBe(source);
     await expect(page.evaluate(`(${bare})({})`)).rejects.toThrow(/__name is not defined/);
     expect(String(captureElement)).toContain(CANDIDATES_KEY);
+  });
+
+  it('brings candidates to Node in a compact form that decodes to exactly the plain capture', async () => {
+    for (const file of ['capture.html', 'frames.html', 'shadow.html']) {
+      await page.setContent(testdata(file));
+      if (file === 'frames.html') await expect.poll(() => page.frames().length).toBe(4);
+      const plain = JSON.parse(await page.evaluate(captureCandidatesJson, {})) as Candidate[];
+      const wire = await page.evaluate(captureCandidatesWire, {});
+      expect(wire.length).toBeLessThan(JSON.stringify(plain).length);
+      expect(decodeCandidates(wire)).toEqual(plain);
+      expect(await captureCandidates(page)).toEqual(plain);
+    }
+    // What the page returns is still checked: a broken list is a MEDIC_CAPTURE error, not bad data.
+    const broken = JSON.stringify({ n: 1, a: [], c: [], d: { tag: [1] }, s: {} });
+    await page.setContent('<button>Go</button>');
+    const error = await captureCandidates({ evaluate: async () => broken } as unknown as Page).catch((e: unknown) => e);
+    expect(isMedicError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/invalid candidate list/);
   });
 
   it('captures a page of more than 5,000 elements in one pass', async () => {

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { MedicError } from '../errors.js';
 import {
   CANDIDATES_KEY,
-  captureCandidatesJson,
+  captureCandidatesWire,
   captureElement,
+  decodeCandidates,
   type CaptureOptions,
 } from '../healing/capture.js';
 import { fingerprintSchema, type Candidate, type Fingerprint } from '../healing/fingerprint.js';
@@ -18,6 +19,57 @@ function invalidCapture(what: string, error: z.ZodError): MedicError {
     fix: 'This is a playwright-medic bug: report it with the page that was captured.',
     cause: error,
   });
+}
+
+// A fast structural check of what the page returned (zod takes 30–130 ms on 5,000 candidates);
+// only when it fails does zod run, for its precise message. It accepts exactly what
+// `fingerprintSchema` accepts, minus unknown keys, which the capture never writes.
+const STRING_FIELDS = new Set([
+  'tag', 'id', 'name', 'text', 'visibleText', 'role', 'accessibleName', 'label', 'placeholder', 'title', 'alt',
+  'type', 'value', 'href', 'src', 'xpath', 'idXpath',
+]);
+const NEIGHBOR_FIELDS = new Set(['above', 'below', 'left', 'right', 'any']);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isStringArray = (v: unknown) => Array.isArray(v) && v.every(isString);
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isAncestor = (v: unknown) => {
+  if (!isPlain(v) || !isString(v.tag)) return false;
+  for (const key in v) {
+    const f = v[key];
+    if (key === 'id' ? !isString(f) : key === 'classes' ? !isStringArray(f) : key !== 'tag') return false;
+  }
+  return true;
+};
+function isCandidate(v: unknown): boolean {
+  if (!isPlain(v)) return false;
+  const index = v.index;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) return false;
+  for (const key in v) {
+    const f = v[key];
+    if (f === undefined) continue;
+    if (STRING_FIELDS.has(key)) {
+      if (!isString(f)) return false;
+    } else if (key === 'version') {
+      if (typeof f !== 'number' || !Number.isInteger(f) || f <= 0) return false;
+    } else if (key === 'isButton' || key === 'visible') {
+      if (typeof f !== 'boolean') return false;
+    } else if (key === 'classes' || key === 'frames' || key === 'shadowPath') {
+      if (!isStringArray(f)) return false;
+    } else if (key === 'testIds') {
+      if (!isPlain(f) || !Object.values(f).every(isString)) return false;
+    } else if (key === 'ancestors') {
+      if (!Array.isArray(f) || !f.every(isAncestor)) return false;
+    } else if (key === 'box') {
+      if (!isPlain(f) || Object.keys(f).length !== 4) return false;
+      const { x, y, width, height } = f;
+      if (typeof x !== 'number' || typeof y !== 'number' || typeof width !== 'number' || typeof height !== 'number') return false;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || !(width >= 0) || !(height >= 0) || !Number.isFinite(width + height)) return false;
+    } else if (key === 'neighbors') {
+      if (!isPlain(f)) return false;
+      for (const n in f) if (!NEIGHBOR_FIELDS.has(n) || !isString(f[n])) return false;
+    } else if (key !== 'index') return false;
+  }
+  return true;
 }
 
 /**
@@ -37,8 +89,9 @@ export async function captureFingerprint(locator: Locator, options: CaptureOptio
  * @example const candidates = await captureCandidates(page, { includeHidden: false });
  */
 export async function captureCandidates(page: Page, options: CaptureOptions = {}): Promise<Candidate[]> {
-  const json = await page.evaluate(captureCandidatesJson, options);
-  const parsed = candidatesSchema.safeParse(JSON.parse(json));
+  const raw = decodeCandidates(await page.evaluate(captureCandidatesWire, options));
+  if (Array.isArray(raw) && raw.every(isCandidate)) return raw as Candidate[];
+  const parsed = candidatesSchema.safeParse(raw);
   if (!parsed.success) throw invalidCapture('candidate list', parsed.error);
   return parsed.data;
 }

@@ -141,6 +141,12 @@ describe('chooseLocator', () => {
     ]);
     const card = await choose(candidates, (c) => c.name === 'card');
     expect(okCode(card).code).toMatch(/contentFrame\(\)\.getByRole\('textbox', \{ name: 'Card number' \}\)$/);
+    // A handle made in the top frame's context for an element of a child frame: still identified.
+    const foreign = await page.evaluateHandle(() =>
+      document.querySelector<HTMLIFrameElement>('iframe[name="checkout"]')!.contentDocument!.querySelector('button')!,
+    );
+    const viaTop = await chooseLocator(page, foreign.asElement()!);
+    expect(okCode(viaTop).code).toBe(codes[0]);
   });
 
   it('pierces open shadow roots, and reports when nothing unique exists', async () => {

@@ -13,8 +13,6 @@ export interface ChooseLocatorOptions {
   fingerprint?: Fingerprint;
   /** Playwright's `testIdAttribute` in this project. Default `data-testid`. */
   testIdAttribute?: string;
-  /** Per-proposal time limit for the checks, in ms. Default 2000. */
-  timeout?: number;
 }
 
 /** One proposal that was tried, and why it was not kept. */
@@ -82,37 +80,65 @@ async function mark(element: ElementHandle<Node>, on: boolean): Promise<void> {
   );
 }
 
-/** The first proposal that is unique under `root` and resolves to the marked element. */
+/** What one in-page step says about a proposal: how many elements it matches, and whether the only one is the element. */
+type Check = { count: number; same: boolean };
+
+/**
+ * Count and identity in one round trip and one selector query: Playwright's own engines resolve
+ * the locator (`evaluateAll`, public API), the page function only compares. The element is
+ * passed as a handle (no mark in the page); a handle from another execution context than the
+ * locator's frame cannot be passed, so then the element is marked in its window and compared there.
+ */
+async function check(locator: Locator, element: ElementHandle<Node>, marked: { on: boolean }): Promise<Check> {
+  if (!marked.on) {
+    try {
+      return await locator.evaluateAll((els, target) => ({ count: els.length, same: els.length === 1 && els[0] === target }), element);
+    } catch (error) {
+      if (!/context/i.test(String((error as Error)?.message))) throw error;
+      await mark(element, true);
+      marked.on = true;
+    }
+  }
+  return locator.evaluateAll(
+    (els, key) => ({
+      count: els.length,
+      same: els.length === 1 && els[0] === (els[0]!.ownerDocument.defaultView as unknown as Record<string, unknown>)[key],
+    }),
+    TARGET_KEY,
+  );
+}
+
+/** The first proposal that is unique under `root` and resolves to `element`. */
 async function firstUnique(
   root: Root,
   receiver: string,
   proposals: LocatorProposal[],
-  timeout: number,
+  element: ElementHandle<Node>,
   tried: TriedProposal[],
 ): Promise<{ locator: Locator; proposal: LocatorProposal; code: string } | undefined> {
-  for (const proposal of proposals) {
-    const locator = apply(root, proposal);
-    const code = proposalCode(proposal, receiver);
-    let count: number;
-    try {
-      count = await locator.count();
-    } catch {
-      tried.push({ code, count: -1 }); // e.g. a selector this Playwright cannot parse
-      continue;
+  const marked = { on: false };
+  try {
+    for (const proposal of proposals) {
+      const locator = apply(root, proposal);
+      const code = proposalCode(proposal, receiver);
+      let result: Check;
+      try {
+        result = await check(locator, element, marked);
+      } catch {
+        tried.push({ code, count: -1 }); // e.g. a selector this Playwright cannot parse
+        continue;
+      }
+      if (result.count !== 1) {
+        tried.push({ code, count: result.count });
+        continue;
+      }
+      tried.push({ code, count: 1, sameElement: result.same });
+      if (result.same) return { locator, proposal, code };
     }
-    if (count !== 1) {
-      tried.push({ code, count });
-      continue;
-    }
-    const same = await locator
-      .evaluate((el, key) => el === (el.ownerDocument.defaultView as unknown as Record<string, unknown>)[key], TARGET_KEY, {
-        timeout,
-      })
-      .catch(() => false);
-    tried.push({ code, count, sameElement: same });
-    if (same) return { locator, proposal, code };
+    return undefined;
+  } finally {
+    if (marked.on) await mark(element, false).catch(() => undefined);
   }
-  return undefined;
 }
 
 /**
@@ -129,7 +155,6 @@ export async function chooseLocator(
   element: ElementHandle<Node>,
   options: ChooseLocatorOptions = {},
 ): Promise<LocatorChoice> {
-  const timeout = options.timeout ?? 2000;
   const proposalOptions = { testIdAttribute: options.testIdAttribute ?? 'data-testid' };
   const tried: TriedProposal[] = [];
   const frame = await element.ownerFrame();
@@ -143,10 +168,8 @@ export async function chooseLocator(
   const frames: LocatorProposal[] = [];
   for (const child of chain) {
     const iframe = await child.frameElement();
-    const found = await withMark(iframe, async () => {
-      const fingerprint = await iframe.evaluate(captureElement, { neighbors: false });
-      return firstUnique(root, receiver, locatorProposals(fingerprint, proposalOptions), timeout, tried);
-    });
+    const fingerprint = await iframe.evaluate(captureElement, { neighbors: false });
+    const found = await firstUnique(root, receiver, locatorProposals(fingerprint, proposalOptions), iframe, tried);
     await iframe.dispose();
     if (!found) {
       return { ok: false, reason: `No unique locator for the iframe that holds the element (${child.url()}).`, tried };
@@ -160,7 +183,7 @@ export async function chooseLocator(
     options.fingerprint ??
     (await element.evaluate(captureElement as (node: Node, options?: CaptureOptions) => Fingerprint, { neighbors: false }));
   const proposals = locatorProposals(fingerprint, proposalOptions);
-  const found = await withMark(element, () => firstUnique(root, receiver, proposals, timeout, tried));
+  const found = await firstUnique(root, receiver, proposals, element, tried);
   if (!found) {
     return {
       ok: false,
@@ -171,13 +194,4 @@ export async function chooseLocator(
     };
   }
   return { ok: true, ...found, kind: found.proposal.kind, frames, tried };
-}
-
-async function withMark<T>(element: ElementHandle<Node>, body: () => Promise<T>): Promise<T> {
-  await mark(element, true);
-  try {
-    return await body();
-  } finally {
-    await mark(element, false).catch(() => undefined);
-  }
 }

@@ -42,19 +42,21 @@ export function captureNeighbors(dom: CaptureDom) {
     return false;
   };
 
-  const grid = new Map<number, Item[]>();
-  const cellKey = (cx: number, cy: number) => (cx + 4096) * 1_048_576 + (cy + 4096);
+  // Columns of cells: grid.get(cx).get(cy). Two small-integer keys hash much faster than one
+  // combined key, which would not fit a small integer.
+  const grid = new Map<number, Map<number, Item[]>>();
   /** Puts every item added so far into the grid; call once, before `nearby`. */
   const index = () => {
     for (const item of items) {
       const x0 = Math.floor(item.l / CELL), x1 = Math.min(Math.floor(item.r / CELL), x0 + 32);
       const y0 = Math.floor(item.t / CELL), y1 = Math.min(Math.floor(item.b / CELL), y0 + 32);
       for (let cx = x0; cx <= x1; cx++) {
+        let column = grid.get(cx);
+        if (!column) grid.set(cx, (column = new Map()));
         for (let cy = y0; cy <= y1; cy++) {
-          const key = cellKey(cx, cy);
-          const cell = grid.get(key);
+          const cell = column.get(cy);
           if (cell) cell.push(item);
-          else grid.set(key, [item]);
+          else column.set(cy, [item]);
         }
       }
     }
@@ -69,8 +71,10 @@ export function captureNeighbors(dom: CaptureDom) {
     const scan = (l: number, t: number, r: number, bottom: number) => {
       const x1 = Math.min(Math.floor(r / CELL), cx + 12), y1 = Math.min(Math.floor(bottom / CELL), cy + 12);
       for (let x = Math.max(Math.floor(l / CELL), cx - 12); x <= x1; x++) {
+        const column = grid.get(x);
+        if (!column) continue;
         for (let y = Math.max(Math.floor(t / CELL), cy - 12); y <= y1; y++) {
-          const cell = grid.get(cellKey(x, y));
+          const cell = column.get(y);
           if (!cell) continue;
           for (const item of cell) {
             if (item.stamp !== stamp) {
