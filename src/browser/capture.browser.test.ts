@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
 import { isMedicError } from '../errors.js';
 import {
   CANDIDATES_KEY,
@@ -12,24 +11,10 @@ import {
 } from '../healing/capture.js';
 import { FINGERPRINT_VERSION, type Candidate } from '../healing/fingerprint.js';
 import { candidateElement, captureCandidates, captureFingerprint } from './capture.js';
-import { chromiumLaunchOptions } from './chromium.js';
+import { testdata, useBrowserPage } from './browser.testkit.js';
 
-const testdata = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
-
-let browser: Browser;
 let page: Page;
-beforeAll(async () => {
-  browser = await chromium.launch(chromiumLaunchOptions());
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
-});
-afterEach(async () => {
-  await page.close();
-});
+useBrowserPage((p) => (page = p), { viewport: { width: 1000, height: 700 } });
 
 const only = (candidates: Candidate[], match: (c: Candidate) => boolean) => {
   const found = candidates.filter(match);

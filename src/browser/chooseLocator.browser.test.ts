@@ -1,27 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { chromium, selectors, type Browser, type ElementHandle, type Locator, type Page } from '@playwright/test';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { selectors, type ElementHandle, type Locator, type Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
 import type { Candidate } from '../healing/fingerprint.js';
 import { candidateElement, captureCandidates } from './capture.js';
-import { chromiumLaunchOptions } from './chromium.js';
+import { testdata, useBrowserPage } from './browser.testkit.js';
 import { chooseLocator, type LocatorChoice } from './chooseLocator.js';
 
-const testdata = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
-
-let browser: Browser;
 let page: Page;
-beforeAll(async () => {
-  browser = await chromium.launch(chromiumLaunchOptions());
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  page = await browser.newPage();
-});
-afterEach(async () => {
-  await page.close();
-});
+useBrowserPage((p) => (page = p));
 
 /** Runs the snippet as a user would have written it, with `page` in scope. */
 function run(code: string, target: Page): Locator {
