@@ -177,9 +177,15 @@ describe('reporter edge cases', () => {
         test.describe.configure({ mode: 'serial' });
         test('a', () => expect(1).toBe(1));
         test('b', async () => {
-          db = new Database(join(process.cwd(), '.medic', 'medic.db'));
-          // wait until the reporter has stored a, then lock the store
-          while (db.prepare('SELECT count(*) AS n FROM attempts').get().n < 1) await new Promise((r) => setTimeout(r, 20));
+          // wait until the reporter has created the store and stored a (the worker may get
+          // here before the runner handled a's end), then lock the store
+          for (;;) {
+            try {
+              db ??= new Database(join(process.cwd(), '.medic', 'medic.db'), { fileMustExist: true });
+              if (db.prepare('SELECT count(*) AS n FROM attempts').get().n >= 1) break;
+            } catch {}
+            await new Promise((r) => setTimeout(r, 20));
+          }
           db.exec('BEGIN EXCLUSIVE');
         });
         test('c', async () => {
@@ -190,7 +196,7 @@ describe('reporter edge cases', () => {
     });
     try {
       const run = await locked.run();
-      expect(run.code).toBe(0);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
       expect(run.stderr.match(/medic:/g)).toHaveLength(1);
       const warning = /medic: (\d+) of (\d+) records of this run could not be written to .*; the rest were kept\.\n.*stayed locked by another process/.exec(run.stderr);
       expect(warning, run.stderr).not.toBeNull();
