@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from '../src/store/migrations.js';
 import { writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
 
+// The generated specs pass trivially on purpose: what is asserted is the run's behaviour around them.
 function project(medicOptions = '{}'): InlineProject {
   return writeInlineProject({
     'playwright.config.ts': `

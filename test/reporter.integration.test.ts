@@ -39,6 +39,8 @@ const files: Record<string, string> = {
   'timeout.spec.ts': spec('timeout', 10, { statuses: ['timedOut', 'timedOut'], outcome: 'unexpected', category: 'timeout' }, () =>
     'test.setTimeout(400); await new Promise(() => {});',
   ),
+  // Deliberate skips: the run must record skipped attempts, both a runtime skip with a reason
+  // (kept as an annotation) and a plain one.
   'skip.spec.ts': spec('skip', 20, { statuses: ['skipped'], outcome: 'skipped', category: null }, (i) =>
     i % 2 ? "test.skip(true, 'not on this platform');" : 'test.skip();',
   ),
@@ -163,6 +165,7 @@ describe('reporter edge cases', () => {
     // Test "b" takes an exclusive lock once a is stored, and test "c" keeps it for 1.5 s, so
     // the reporter's write of b's attempt times out (busyTimeoutMs 100) while a and c are kept.
     const betterSqlite = join(repoRoot, 'node_modules', 'better-sqlite3', 'lib', 'index.js');
+    // The generated specs pass trivially on purpose: what is asserted is how their attempts are recorded.
     const locked = writeInlineProject({
       'playwright.config.ts': `
         import { defineConfig } from '@playwright/test';
