@@ -157,7 +157,7 @@ describe('sqlite store', () => {
     const { spawn } = await import('node:child_process');
     const opener = `
       import { openSqliteStore } from ${JSON.stringify(new URL('../../dist/src/store/sqliteOpen.js', import.meta.url).pathname)};
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < 40; i++) {
         const path = process.argv[1] + '/' + i + '/medic.db';
         try { (await openSqliteStore({ path })).close(); } catch (e) { console.log(e.message); process.exitCode = 1; }
       }`;

@@ -52,7 +52,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     throw translate(error, path, 'open');
   }
   try {
-    prepare(db, path, readonly, migrations);
+    prepare(db, path, readonly, migrations, options.busyTimeoutMs ?? 10_000);
     return new SqliteStore(db, path);
   } catch (error) {
     db.close();
@@ -104,7 +104,7 @@ function check(header: Header, path: string, latest: number): void {
   }
 }
 
-function prepare(db: Database.Database, path: string, readonly: boolean, migrations: readonly string[]): void {
+function prepare(db: Database.Database, path: string, readonly: boolean, migrations: readonly string[], busyTimeoutMs: number): void {
   const latest = migrations.length;
   let header: Header;
   try {
@@ -122,7 +122,7 @@ function prepare(db: Database.Database, path: string, readonly: boolean, migrati
     return;
   }
   try {
-    db.pragma('journal_mode = WAL');
+    retryWhileBusy(() => db.pragma('journal_mode = WAL'), busyTimeoutMs);
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     if (header.version === latest) return;
@@ -138,5 +138,22 @@ function prepare(db: Database.Database, path: string, readonly: boolean, migrati
     }).immediate();
   } catch (error) {
     throw translate(error, path, 'write');
+  }
+}
+
+/**
+ * SQLite answers SQLITE_BUSY at once, without its busy handler, when two connections switch a
+ * new file to WAL together; the switch is idempotent, so it is retried until the busy timeout.
+ * Synchronous like the rest of better-sqlite3.
+ */
+function retryWhileBusy<T>(step: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+    try {
+      return step();
+    } catch (error) {
+      if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait + Math.random() * wait);
+    }
   }
 }
