@@ -1,4 +1,11 @@
+import type { SelectorObservation, SelectorRecord } from '../learning/catalog.js';
+import type { HealEvent } from '../learning/heals.js';
+import type { HealEventInput } from './learning.js';
+import type { HealQuery, SelectorQuery } from './queries.js';
 import type { AttemptRecord, RunRecord } from './records.js';
+
+export type { HealEventInput } from './learning.js';
+export type { HealQuery, SelectorQuery } from './queries.js';
 
 export type RunEnd = Pick<RunRecord, 'endedAt' | 'status'> & Partial<Pick<RunRecord, 'errors'>>;
 
@@ -26,5 +33,22 @@ export interface KnowledgeStore {
   /** Newest first. */
   listRuns(query?: { project?: string; limit?: number }): Promise<RunRecord[]>;
   listAttempts(query?: AttemptQuery): Promise<AttemptRecord[]>;
+  /**
+   * Merges observations into the selector catalog, each into the record of its (project,
+   * pageKey, selector) with `mergeSelector`, in order. All or nothing: an invalid observation
+   * refuses the whole batch, and concurrent writers lose no observation.
+   * @example await store.recordSelectors('shop', [{ selector, code, pageKey: '/cart', outcome: 'worked', at }]);
+   */
+  recordSelectors(project: string, observations: SelectorObservation[]): Promise<void>;
+  /** Most recently seen first. @example await store.listSelectors({ project: 'shop', pageKey: '/cart' }) */
+  listSelectors(query?: SelectorQuery): Promise<SelectorRecord[]>;
+  /**
+   * Records heal events (`review` defaults to `pending`); the same (runId, id) again replaces
+   * it. All or nothing: an invalid event or one of an unknown run refuses the whole batch.
+   * @example await store.recordHeals([{ ...report, project: 'shop', runId, testKey, testId, retry: 0 }]);
+   */
+  recordHeals(events: HealEventInput[]): Promise<void>;
+  /** Newest first (by `at`). @example await store.listHeals({ review: 'pending', limit: 20 }) */
+  listHeals(query?: HealQuery): Promise<HealEvent[]>;
   close(): Promise<void>;
 }

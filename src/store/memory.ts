@@ -1,6 +1,9 @@
 import { MedicStoreError } from '../errors.js';
-import type { AttemptQuery, KnowledgeStore, RunEnd } from './KnowledgeStore.js';
-import { attemptQuerySchema, runQuerySchema } from './queries.js';
+import { selectorKey, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
+import type { HealEvent } from '../learning/heals.js';
+import type { AttemptQuery, HealQuery, KnowledgeStore, RunEnd, SelectorQuery } from './KnowledgeStore.js';
+import { compareText, healKey, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
+import { attemptQuerySchema, healQuerySchema, runQuerySchema, selectorQuerySchema } from './queries.js';
 import { attemptKey, attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 
 /** The reference adapter: everything in memory, gone with the process. */
@@ -9,6 +12,8 @@ export class MemoryStore implements KnowledgeStore {
   readonly location = 'memory';
   private readonly runs = new Map<string, RunRecord>();
   private readonly attempts = new Map<string, AttemptRecord>();
+  private readonly selectors = new Map<string, SelectorRecord>();
+  private readonly heals = new Map<string, HealEvent>();
 
   async startRun(run: RunRecord): Promise<void> {
     const parsed = runRecordSchema.parse(run);
@@ -53,12 +58,61 @@ export class MemoryStore implements KnowledgeStore {
     return structuredClone(attempts);
   }
 
+  async recordSelectors(project: string, observations: SelectorObservation[]): Promise<void> {
+    const batch = parseSelectorBatch(project, observations);
+    const records = mergeSelectorBatch(batch, (pageKey, selector) => this.selectors.get(selectorKey(batch.project, pageKey, selector)));
+    for (const record of records) {
+      const key = selectorKey(record.project, record.pageKey, record.selector);
+      this.selectors.delete(key); // a rewritten record moves to the end, like a replaced row
+      this.selectors.set(key, structuredClone(record));
+    }
+  }
+
+  async listSelectors(options: SelectorQuery = {}): Promise<SelectorRecord[]> {
+    const query = selectorQuerySchema.parse(options);
+    const records = [...this.selectors.values()]
+      .filter(
+        (r) =>
+          (query.project === undefined || r.project === query.project) &&
+          (query.pageKey === undefined || r.pageKey === query.pageKey) &&
+          (query.selector === undefined || r.selector === query.selector),
+      )
+      .reverse()
+      .sort((a, b) => compareText(b.lastSeen, a.lastSeen));
+    return structuredClone(query.limit === undefined ? records : records.slice(0, query.limit));
+  }
+
+  async recordHeals(events: HealEventInput[]): Promise<void> {
+    const parsed = parseHeals(events);
+    const unknown = parsed.find((event) => !this.runs.has(event.runId));
+    if (unknown) throw unknownRun(unknown.runId);
+    for (const event of parsed) {
+      this.heals.delete(healKey(event));
+      this.heals.set(healKey(event), structuredClone(event));
+    }
+  }
+
+  async listHeals(options: HealQuery = {}): Promise<HealEvent[]> {
+    const query = healQuerySchema.parse(options);
+    const heals = [...this.heals.values()]
+      .filter(
+        (h) =>
+          (query.project === undefined || h.project === query.project) &&
+          (query.runId === undefined || h.runId === query.runId) &&
+          (query.testKey === undefined || h.testKey === query.testKey) &&
+          (query.review === undefined || h.review === query.review),
+      )
+      .reverse()
+      .sort((a, b) => compareText(b.at, a.at));
+    return structuredClone(query.limit === undefined ? heals : heals.slice(0, query.limit));
+  }
+
   async close(): Promise<void> {}
 }
 
 export function unknownRun(runId: string): MedicStoreError {
   return new MedicStoreError(`No run with id ${JSON.stringify(runId)} in the knowledge store.`, {
-    fix: 'Call startRun() before recording attempts or finishing the run.',
+    fix: 'Call startRun() before recording attempts or heals of the run, or finishing it.',
   });
 }
 

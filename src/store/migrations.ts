@@ -31,6 +31,31 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX attempts_by_test ON attempts (test_key, started_at);
   CREATE INDEX attempts_by_signature ON attempts (signature);
   `,
+  // 2: the selector catalog and heal events
+  `
+  CREATE TABLE selectors (
+    project TEXT NOT NULL,
+    page_key TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (project, page_key, selector)
+  );
+  CREATE INDEX selectors_by_project ON selectors (project, last_seen);
+  CREATE TABLE heals (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    project TEXT NOT NULL,
+    test_key TEXT NOT NULL,
+    review TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (run_id, id)
+  );
+  CREATE INDEX heals_by_project ON heals (project, at);
+  CREATE INDEX heals_by_test ON heals (test_key, at);
+  CREATE INDEX heals_by_review ON heals (review, at);
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMedicStoreError } from '../errors.js';
+import type { SelectorObservation } from '../learning/catalog.js';
+import { makeHeal, makeObservation } from './contract.learning.testkit.js';
 import { makeAttempt, makeRun, storeContract } from './contract.testkit.js';
-import { APPLICATION_ID, LATEST_SCHEMA_VERSION } from './migrations.js';
+import { APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
 import { openSqliteStore } from './sqliteOpen.js';
-import { MIGRATIONS } from './migrations.js';
 
 const root = mkdtempSync(join(tmpdir(), 'medic-sqlite-'));
 let count = 0;
@@ -129,6 +130,101 @@ describe('sqlite store', () => {
     expect(attempts).toHaveLength(600);
     expect(new Set(attempts.map((a) => a.testId)).size).toBe(600);
     await store.close();
+  });
+
+  it('loses no selector observation when several processes merge into the same records at once', async () => {
+    const path = freshPath();
+    (await openSqliteStore({ path })).close();
+    const selectors = ['internal:role=button[name="Save"i]', 'internal:testid=[data-testid="cart"s]', 'internal:text="Checkout"i'];
+    const observe = (worker: number, i: number): SelectorObservation =>
+      makeObservation({
+        selector: selectors[i % 3]!,
+        code: `code ${i % 3}`,
+        pageKey: i % 2 ? '/orders/:id' : '/cart',
+        outcome: (i + worker) % 4 === 0 ? 'healed' : 'worked',
+        healedTo: (i + worker) % 4 === 0 ? { selector: `#alt-${worker % 2}`, code: `locator('#alt-${worker % 2}')` } : undefined,
+        at: new Date(Date.UTC(2026, 10, 24, 10, worker, i)).toISOString(),
+      });
+    const workers = [0, 1, 2, 3].map((worker) => Array.from({ length: 50 }, (_, i) => observe(worker, i)));
+    const writer = `
+      import { openSqliteStore } from ${JSON.stringify(new URL('../../dist/src/store/sqliteOpen.js', import.meta.url).pathname)};
+      const store = openSqliteStore({ path: process.argv[1] });
+      const observations = JSON.parse(process.argv[2]);
+      for (let i = 0; i < observations.length; i += 5) await store.recordSelectors('shop', observations.slice(i, i + 5));
+      await store.close();`;
+    const { spawn } = await import('node:child_process');
+    const exits = await Promise.all(
+      workers.map(
+        (observations) =>
+          new Promise<number | null>((done) =>
+            spawn(process.execPath, ['--input-type=module', '-e', writer, path, JSON.stringify(observations)], { stdio: 'inherit' }).on('exit', done),
+          ),
+      ),
+    );
+    expect(exits).toEqual([0, 0, 0, 0]);
+    const expected = new Map<string, { timesUsed: number; failureCount: number; healed: number; lastSeen: string }>();
+    for (const o of workers.flat()) {
+      const e = expected.get(`${o.pageKey} ${o.selector}`) ?? { timesUsed: 0, failureCount: 0, healed: 0, lastSeen: '' };
+      if (o.outcome === 'worked') e.timesUsed++;
+      else e.failureCount++;
+      if (o.healedTo) e.healed++;
+      if (o.at > e.lastSeen) e.lastSeen = o.at;
+      expected.set(`${o.pageKey} ${o.selector}`, e);
+    }
+    const store = openSqliteStore({ path });
+    const records = await store.listSelectors({ project: 'shop' });
+    await store.close();
+    expect(records).toHaveLength(6);
+    const actual = new Map(
+      records.map((r) => [
+        `${r.pageKey} ${r.selector}`,
+        { timesUsed: r.timesUsed, failureCount: r.failureCount, healed: r.alternatives.reduce((n, a) => n + a.timesUsed, 0), lastSeen: r.lastSeen },
+      ]),
+    );
+    expect(actual).toEqual(expected);
+    expect(records.reduce((n, r) => n + r.timesUsed + r.failureCount, 0)).toBe(200);
+  });
+
+  it('upgrades a version 1 store to the catalog and heals, keeping its runs and attempts and a backup', async () => {
+    const path = freshPath();
+    const v1 = openSqliteStore({ path, migrations: MIGRATIONS.slice(0, 1) });
+    await v1.startRun(makeRun());
+    await v1.recordAttempt(makeAttempt());
+    await v1.close();
+    expect(() => openSqliteStore({ path, readonly: true })).toThrow(/older schema version 1[\s\S]*Run your suite once/);
+    const store = openSqliteStore({ path });
+    expect(await store.getRun('run-1')).toEqual(makeRun());
+    expect(await store.listAttempts()).toEqual([makeAttempt()]);
+    await store.recordSelectors('shop', [makeObservation()]);
+    await store.recordHeals([makeHeal()]);
+    expect(await store.listHeals()).toEqual([makeHeal()]);
+    expect((await store.listSelectors())[0]).toMatchObject({ project: 'shop', timesUsed: 1 });
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    db.close();
+    const backup = new Database(`${path}.v1.bak`, { readonly: true });
+    expect(backup.pragma('user_version', { simple: true })).toBe(1);
+    expect((backup.prepare('SELECT count(*) AS n FROM attempts').get() as { n: number }).n).toBe(1);
+    expect(backup.prepare("SELECT name FROM sqlite_master WHERE name IN ('selectors', 'heals')").all()).toEqual([]);
+    backup.close();
+  });
+
+  it('validates catalog and heal rows when it reads them', async () => {
+    const path = freshPath();
+    const store = openSqliteStore({ path });
+    await store.startRun(makeRun());
+    await store.recordSelectors('shop', [makeObservation()]);
+    await store.recordHeals([makeHeal()]);
+    await store.close();
+    const db = new Database(path);
+    db.exec(`UPDATE selectors SET data = json_set(data, '$.confidence', 7); UPDATE heals SET data = json_set(data, '$.review', 'maybe');`);
+    db.close();
+    const again = openSqliteStore({ path });
+    await expect(again.listSelectors()).rejects.toThrow(/A row of selectors in .* does not match its schema[\s\S]*confidence/);
+    await expect(again.recordSelectors('shop', [makeObservation()])).rejects.toThrow(/A row of selectors/);
+    await expect(again.listHeals()).rejects.toThrow(/A row of heals in .* does not match its schema[\s\S]*review/);
+    await again.close();
   });
 
   it('upgrades an older schema after keeping a copy of the old data, WAL included', async () => {

@@ -1,14 +1,19 @@
 import type Database from 'better-sqlite3';
 import { MedicStoreError } from '../errors.js';
-import type { AttemptQuery, KnowledgeStore, RunEnd } from './KnowledgeStore.js';
+import { selectorRecordSchema, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
+import { healEventSchema, type HealEvent } from '../learning/heals.js';
+import type { AttemptQuery, HealQuery, KnowledgeStore, RunEnd, SelectorQuery } from './KnowledgeStore.js';
+import { mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
 import { duplicateRun, unknownRun } from './memory.js';
 import { translateSqliteError } from './sqliteErrors.js';
-import { attemptQuerySchema, runQuerySchema } from './queries.js';
+import { attemptQuerySchema, healQuerySchema, runQuerySchema, selectorQuerySchema } from './queries.js';
 import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 
 export class SqliteStore implements KnowledgeStore {
   readonly kind = 'sqlite';
   private readonly statements;
+  // Prepared on first use: a store opened with an older schema (tests of upgrades) has no such tables.
+  private readonly prepared = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
@@ -87,8 +92,83 @@ export class SqliteStore implements KnowledgeStore {
     return rows.map((row) => parseRow(attemptRecordSchema, row.data, 'attempts', this.location));
   }
 
+  async recordSelectors(project: string, observations: SelectorObservation[]): Promise<void> {
+    const batch = parseSelectorBatch(project, observations);
+    if (batch.observations.length === 0) return;
+    // Read, merge and write under one write lock, so a concurrent batch cannot slip in between.
+    this.write(() => {
+      const get = this.statement('SELECT data FROM selectors WHERE project = ? AND page_key = ? AND selector = ?');
+      const put = this.statement(
+        'INSERT OR REPLACE INTO selectors (project, page_key, selector, last_seen, data) VALUES (@project, @pageKey, @selector, @lastSeen, @data)',
+      );
+      this.db
+        .transaction(() => {
+          const records = mergeSelectorBatch(batch, (pageKey, selector) => {
+            const row = get.get(batch.project, pageKey, selector) as { data: string } | undefined;
+            return row && parseRow(selectorRecordSchema, row.data, 'selectors', this.location);
+          });
+          for (const record of records) put.run({ ...record, data: JSON.stringify(record) });
+        })
+        .immediate();
+    });
+  }
+
+  async listSelectors(options: SelectorQuery = {}): Promise<SelectorRecord[]> {
+    const query = selectorQuerySchema.parse(options);
+    const { where, params } = conditions({ project: query.project, page_key: query.pageKey, selector: query.selector });
+    const limit = query.limit === undefined ? '' : 'LIMIT @limit';
+    const rows = this.read(
+      () =>
+        this.db.prepare(`SELECT data FROM selectors ${where} ORDER BY last_seen DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
+    );
+    return rows.map((row) => parseRow(selectorRecordSchema, row.data, 'selectors', this.location));
+  }
+
+  async recordHeals(events: HealEventInput[]): Promise<void> {
+    const parsed = parseHeals(events);
+    if (parsed.length === 0) return;
+    this.write(() => {
+      const put = this.statement(
+        `INSERT OR REPLACE INTO heals (run_id, id, project, test_key, review, at, data)
+         VALUES (@runId, @id, @project, @testKey, @review, @at, @data)`,
+      );
+      this.db
+        .transaction(() => {
+          for (const event of parsed) {
+            try {
+              put.run({ ...event, data: JSON.stringify(event) });
+            } catch (error) {
+              if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw unknownRun(event.runId);
+              throw error;
+            }
+          }
+        })
+        .immediate();
+    });
+  }
+
+  async listHeals(options: HealQuery = {}): Promise<HealEvent[]> {
+    const query = healQuerySchema.parse(options);
+    const { where, params } = conditions({ project: query.project, run_id: query.runId, test_key: query.testKey, review: query.review });
+    const limit = query.limit === undefined ? '' : 'LIMIT @limit';
+    const rows = this.read(
+      () =>
+        this.db.prepare(`SELECT data FROM heals ${where} ORDER BY at DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
+    );
+    return rows.map((row) => parseRow(healEventSchema, row.data, 'heals', this.location));
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.prepared.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    return statement;
   }
 
   private write<T>(action: () => T): T {
@@ -106,6 +186,13 @@ export class SqliteStore implements KnowledgeStore {
       throw translateSqliteError(error, this.location, 'read');
     }
   }
+}
+
+/** A WHERE clause matching each defined column to its value, and the values to bind. */
+function conditions(columns: Record<string, string | undefined>): { where: string; params: Record<string, string> } {
+  const params = Object.fromEntries(Object.entries(columns).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const names = Object.keys(params);
+  return { where: names.length ? `WHERE ${names.map((name) => `${name} = @${name}`).join(' AND ')}` : '', params };
 }
 
 function parseRow<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: Error } }, data: string, table: string, location: string): T {

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { fingerprintSchema } from '../healing/fingerprint.js';
+
+/**
+ * The selector catalog: for each (project, page, selector) what the element looked like when
+ * the locator last worked, how much to trust the selector, and the locators it healed to.
+ * Workers observe; the reporter merges observations into records (`mergeSelector`).
+ */
+
+const at = z.iso.datetime();
+
+/** A locator by its Playwright selector (the key) and the code a user writes for it. */
+export const locatorRefSchema = z.object({
+  /** Playwright's selector string (`internal:role=button[name="Save"i]`): the catalog key. */
+  selector: z.string().min(1),
+  /** What a user writes: `getByRole('button', { name: 'Save' })`. */
+  code: z.string(),
+});
+export type LocatorRef = z.infer<typeof locatorRefSchema>;
+
+/** What one worker saw of one selector on one page in one test. */
+export const selectorObservationSchema = locatorRefSchema.extend({
+  /** The page the locator was used on: origin-free path with ids generalised (`pageKey`). */
+  pageKey: z.string(),
+  /** `worked`: it resolved; `failed`: it matched nothing (or too much); `healed`: failed, then `healedTo` worked. */
+  outcome: z.enum(['worked', 'failed', 'healed']),
+  /** The element's fingerprint when it resolved to one element. */
+  fingerprint: fingerprintSchema.optional(),
+  healedTo: locatorRefSchema.optional(),
+  at,
+});
+export type SelectorObservation = z.infer<typeof selectorObservationSchema>;
+
+export const alternativeSchema = locatorRefSchema.extend({ timesUsed: z.number().int().nonnegative(), lastUsed: at });
+export type Alternative = z.infer<typeof alternativeSchema>;
+
+/** The catalog's record of one selector on one page. */
+export const selectorRecordSchema = locatorRefSchema.extend({
+  project: z.string().min(1),
+  pageKey: z.string(),
+  /** Latest fingerprint of the element, null until the selector has resolved once. */
+  fingerprint: fingerprintSchema.nullable(),
+  /** 0–1: rises each time it works, falls each time it fails. */
+  confidence: z.number().min(0).max(1),
+  timesUsed: z.number().int().nonnegative(),
+  failureCount: z.number().int().nonnegative(),
+  lastWorking: at.nullable(),
+  lastSeen: at,
+  /** Locators it was healed to, most used first. */
+  alternatives: z.array(alternativeSchema),
+});
+export type SelectorRecord = z.infer<typeof selectorRecordSchema>;
+
+/** The catalog key of a record or an observation. */
+export function selectorKey(project: string, pageKey: string, selector: string): string {
+  return `${project}\u0000${pageKey}\u0000${selector}`;
+}
+
+const START_CONFIDENCE = 0.5;
+/** Share of the remaining doubt a success removes, and share of the trust a failure removes. */
+const RISE = 0.25;
+const FALL = 0.5;
+
+const later = (a: string, b: string) => (a > b ? a : b);
+
+/**
+ * The record after one more observation (pure). Confidence starts at 0.5, rises by a quarter
+ * of the remaining gap on success and halves on failure, so one failure weighs two successes.
+ * @example mergeSelector(undefined, 'shop', observation).timesUsed // 1
+ */
+export function mergeSelector(previous: SelectorRecord | undefined, project: string, observation: SelectorObservation): SelectorRecord {
+  const o = selectorObservationSchema.parse(observation);
+  const base: SelectorRecord = previous ?? {
+    project,
+    pageKey: o.pageKey,
+    selector: o.selector,
+    code: o.code,
+    fingerprint: null,
+    confidence: START_CONFIDENCE,
+    timesUsed: 0,
+    failureCount: 0,
+    lastWorking: null,
+    lastSeen: o.at,
+    alternatives: [],
+  };
+  const worked = o.outcome === 'worked';
+  const confidence = worked ? base.confidence + (1 - base.confidence) * RISE : base.confidence * (1 - FALL);
+  let alternatives = base.alternatives;
+  if (o.healedTo) {
+    const found = alternatives.find((a) => a.selector === o.healedTo!.selector);
+    const next = found
+      ? { ...found, code: o.healedTo.code, timesUsed: found.timesUsed + 1, lastUsed: later(found.lastUsed, o.at) }
+      : { ...o.healedTo, timesUsed: 1, lastUsed: o.at };
+    alternatives = [...alternatives.filter((a) => a !== found), next].sort((a, b) => b.timesUsed - a.timesUsed || (a.lastUsed < b.lastUsed ? 1 : -1));
+  }
+  // A newer fingerprint replaces an older one; an older observation arriving late does not.
+  const newer = previous === undefined || o.at >= base.lastSeen;
+  return {
+    ...base,
+    code: newer ? o.code : base.code,
+    fingerprint: o.fingerprint && (newer || base.fingerprint === null) ? o.fingerprint : base.fingerprint,
+    confidence,
+    timesUsed: base.timesUsed + (worked ? 1 : 0),
+    failureCount: base.failureCount + (worked ? 0 : 1),
+    lastWorking: worked ? (base.lastWorking ? later(base.lastWorking, o.at) : o.at) : base.lastWorking,
+    lastSeen: later(base.lastSeen, o.at),
+    alternatives,
+  };
+}
+
+/**
+ * The page part of a catalog key: the URL's path without origin, query or hash, with
+ * number-like and long hex segments generalised, so `/orders/42` and `/orders/43` share a key.
+ * @example pageKey('http://localhost:3000/orders/42?tab=1') // '/orders/:id'
+ */
+export function pageKey(url: string): string {
+  let path: string;
+  try {
+    const parsed = new URL(url);
+    path = parsed.protocol === 'about:' || parsed.protocol === 'data:' ? parsed.protocol : parsed.pathname;
+  } catch {
+    path = url.split(/[?#]/)[0] ?? '';
+  }
+  return path
+    .split('/')
+    .map((segment) => (/^\d+$/.test(segment) || /^[0-9a-f]{16,}$/i.test(segment) || /^[0-9a-f-]{32,36}$/i.test(segment) ? ':id' : segment))
+    .join('/');
+}

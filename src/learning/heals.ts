@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { locatorRefSchema } from './catalog.js';
+
+/** How a broken step was repaired (DESIGN.md, adaptive retry by error category). */
+export const HEAL_STRATEGIES = ['known_fix', 'relocate', 'disambiguate'] as const;
+export const healStrategySchema = z.enum(HEAL_STRATEGIES);
+export type HealStrategy = z.infer<typeof healStrategySchema>;
+
+const contributionSchema = z.object({ attribute: z.string(), similarity: z.number(), weight: z.number(), contribution: z.number() });
+
+/** A heal as the worker saw it; the reporter adds the run and the test (`healEventSchema`). */
+export const healReportSchema = z.object({
+  /** Unique within the run: `<testId>#<retry>#<n>`. */
+  id: z.string().min(1),
+  pageKey: z.string(),
+  /** The action or assertion that failed: `click`, `fill`, `expect.toBeVisible`. */
+  step: z.string(),
+  /** The locator the test wrote. */
+  from: locatorRefSchema,
+  /** The locator it was healed to (absent when no safe candidate was found). */
+  to: locatorRefSchema.optional(),
+  strategy: healStrategySchema,
+  /** The failure that started it: selector_missing, strict_mode. */
+  category: z.string(),
+  /** `healed`: the step passed on the new locator; `suggested`: mode suggest, the step failed; `failed`: it was tried and did not help; `abstained`: no candidate was safe. */
+  outcome: z.enum(['healed', 'suggested', 'failed', 'abstained']),
+  confidence: z.number().min(0).max(1),
+  margin: z.number(),
+  /** Each attribute's part in the decision, strongest first. */
+  explanation: z.array(contributionSchema),
+  /** One sentence: why it healed or abstained. */
+  reason: z.string(),
+  /** Name of the test attachment holding the healed element's screenshot. */
+  screenshot: z.string().optional(),
+  durationMs: z.number().nonnegative(),
+  at: z.iso.datetime(),
+});
+export type HealReport = z.infer<typeof healReportSchema>;
+
+/** A heal in the store: the worker's report plus where it happened. */
+export const healEventSchema = healReportSchema.extend({
+  project: z.string().min(1),
+  runId: z.string().min(1),
+  testKey: z.string().min(1),
+  testId: z.string().min(1),
+  retry: z.number().int().nonnegative(),
+  /** The human review queue: every heal starts pending. */
+  review: z.enum(['pending', 'accepted', 'rejected']).default('pending'),
+});
+export type HealEvent = z.infer<typeof healEventSchema>;
