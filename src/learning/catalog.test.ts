@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { mergeSelector, pageKey, selectorKey, selectorRecordSchema, type SelectorObservation, type SelectorRecord } from './catalog.js';
+
+const SAVE = { selector: 'internal:role=button[name="Save"i]', code: "getByRole('button', { name: 'Save' })" };
+const ALT_A = { selector: '#save', code: "locator('#save')" };
+const ALT_B = { selector: 'internal:text="Save"i', code: "getByText('Save')" };
+const at = (second: number) => `2026-11-24T10:00:${String(second).padStart(2, '0')}.000Z`;
+
+function observe(overrides: Partial<SelectorObservation> = {}): SelectorObservation {
+  return { ...SAVE, pageKey: '/cart', outcome: 'worked', fingerprint: { tag: 'button', text: 'Save' }, at: at(1), ...overrides };
+}
+
+function mergeAll(observations: SelectorObservation[], previous?: SelectorRecord): SelectorRecord {
+  return observations.reduce<SelectorRecord | undefined>((record, o) => mergeSelector(record, 'shop', o), previous)!;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+describe('mergeSelector', () => {
+  it('starts a record from its first observation', () => {
+    const record = mergeSelector(undefined, 'shop', observe());
+    expect(record).toEqual({
+      project: 'shop',
+      pageKey: '/cart',
+      ...SAVE,
+      fingerprint: { tag: 'button', text: 'Save' },
+      confidence: 0.625,
+      timesUsed: 1,
+      failureCount: 0,
+      lastWorking: at(1),
+      lastSeen: at(1),
+      alternatives: [],
+    });
+    expect(selectorRecordSchema.parse(record)).toEqual(record);
+  });
+
+  it('starts a record from a failure with half the starting confidence and no working time', () => {
+    const record = mergeSelector(undefined, 'shop', observe({ outcome: 'failed', fingerprint: undefined }));
+    expect(record).toMatchObject({ confidence: 0.25, timesUsed: 0, failureCount: 1, lastWorking: null, fingerprint: null });
+  });
+
+  it('raises confidence by a quarter of the remaining doubt per success, never above 1', () => {
+    let record = mergeSelector(undefined, 'shop', observe());
+    const seen = [record.confidence];
+    for (let i = 2; i < 60; i++) {
+      record = mergeSelector(record, 'shop', observe({ at: at(i) }));
+      seen.push(record.confidence);
+    }
+    expect(seen[1]).toBeCloseTo(0.625 + 0.375 * 0.25);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    expect(record.confidence).toBeLessThanOrEqual(1);
+    expect(record.confidence).toBeGreaterThan(0.99);
+    expect(record.timesUsed).toBe(59);
+  });
+
+  it('halves confidence per failure, never below 0', () => {
+    let record = mergeSelector(undefined, 'shop', observe());
+    for (let i = 2; i < 40; i++) record = mergeSelector(record, 'shop', observe({ outcome: 'failed', at: at(i) }));
+    expect(record.confidence).toBeGreaterThanOrEqual(0);
+    expect(record.confidence).toBeLessThan(1e-9);
+    expect(record.failureCount).toBe(38);
+    expect(record.lastWorking).toBe(at(1));
+    expect(record.lastSeen).toBe(at(39));
+  });
+
+  it('counts a heal as a failure and its target as an alternative, most used first', () => {
+    const record = mergeAll([
+      observe({ outcome: 'healed', healedTo: ALT_B, at: at(1) }),
+      observe({ outcome: 'healed', healedTo: ALT_A, at: at(2) }),
+      observe({ outcome: 'healed', healedTo: { ...ALT_A, code: "page.locator('#save')" }, at: at(3) }),
+    ]);
+    expect(record).toMatchObject({ timesUsed: 0, failureCount: 3, lastWorking: null });
+    expect(record.alternatives).toEqual([
+      { selector: ALT_A.selector, code: "page.locator('#save')", timesUsed: 2, lastUsed: at(3) },
+      { ...ALT_B, timesUsed: 1, lastUsed: at(1) },
+    ]);
+  });
+
+  it('breaks a tie between alternatives by the most recently used', () => {
+    const record = mergeAll([observe({ outcome: 'healed', healedTo: ALT_A, at: at(1) }), observe({ outcome: 'healed', healedTo: ALT_B, at: at(2) })]);
+    expect(record.alternatives.map((a) => a.selector)).toEqual([ALT_B.selector, ALT_A.selector]);
+  });
+
+  it('keeps the newer fingerprint and code when an older observation arrives late', () => {
+    const newer = mergeSelector(undefined, 'shop', observe({ fingerprint: { tag: 'button', text: 'Save now' }, code: 'new code', at: at(5) }));
+    const record = mergeSelector(newer, 'shop', observe({ fingerprint: { tag: 'button', text: 'Save' }, code: 'old code', at: at(2) }));
+    expect(record).toMatchObject({ fingerprint: { text: 'Save now' }, code: 'new code', lastSeen: at(5), lastWorking: at(5), timesUsed: 2 });
+  });
+
+  it('takes a late fingerprint when it has none yet', () => {
+    const failed = mergeSelector(undefined, 'shop', observe({ outcome: 'failed', fingerprint: undefined, at: at(5) }));
+    const record = mergeSelector(failed, 'shop', observe({ at: at(2) }));
+    expect(record).toMatchObject({ fingerprint: { tag: 'button', text: 'Save' }, lastWorking: at(2), lastSeen: at(5) });
+  });
+
+  it('keeps the fingerprint when an observation has none', () => {
+    const record = mergeAll([observe(), observe({ fingerprint: undefined, at: at(2) })]);
+    expect(record.fingerprint).toEqual({ tag: 'button', text: 'Save' });
+  });
+
+  it('counts the same whatever the order of the observations', () => {
+    const observations = [
+      observe({ at: at(1) }),
+      observe({ outcome: 'failed', at: at(2) }),
+      observe({ outcome: 'healed', healedTo: ALT_A, at: at(3) }),
+      observe({ at: at(4) }),
+    ];
+    const forward = mergeAll(observations);
+    const backward = mergeAll([...observations].reverse());
+    for (const field of ['timesUsed', 'failureCount', 'lastWorking', 'lastSeen', 'alternatives', 'fingerprint', 'code'] as const) {
+      expect(backward[field]).toEqual(forward[field]);
+    }
+  });
+
+  it('changes neither the previous record nor the observation', () => {
+    const previous = deepFreeze(mergeAll([observe(), observe({ outcome: 'healed', healedTo: ALT_A, at: at(2) })]));
+    const observation = deepFreeze(observe({ outcome: 'healed', healedTo: ALT_A, at: at(3) }));
+    expect(() => mergeSelector(previous, 'shop', observation)).not.toThrow();
+    expect(mergeSelector(previous, 'shop', observation).alternatives[0]!.timesUsed).toBe(2);
+  });
+
+  it('refuses an invalid observation, naming the field', () => {
+    expect(() => mergeSelector(undefined, 'shop', observe({ at: 'yesterday' }))).toThrow(/at/);
+    expect(() => mergeSelector(undefined, 'shop', observe({ selector: '' }))).toThrow(/selector/);
+  });
+});
+
+describe('pageKey', () => {
+  it.each([
+    ['http://localhost:3000/orders/42?tab=1#top', '/orders/:id'],
+    ['https://shop.example.com/', '/'],
+    ['https://shop.example.com', '/'],
+    ['https://shop.example.com/users/7/orders/1234', '/users/:id/orders/:id'],
+    ['https://shop.example.com/carts/5f3a9c0e1b2d4e6f7a8b', '/carts/:id'],
+    ['https://shop.example.com/items/123e4567-e89b-12d3-a456-426614174000/edit', '/items/:id/edit'],
+    ['https://shop.example.com/v2/products', '/v2/products'],
+    ['https://shop.example.com/cafe', '/cafe'],
+    ['https://shop.example.com/search/', '/search/'],
+    ['about:blank', 'about:'],
+    ['data:text/html,<h1>hi</h1>', 'data:'],
+    ['/orders/42?tab=1', '/orders/:id'],
+    ['orders/42#x', 'orders/:id'],
+  ])('%s → %s', (url, key) => {
+    expect(pageKey(url)).toBe(key);
+  });
+
+  it('gives the same key to the same page on another host or port', () => {
+    expect(pageKey('http://localhost:3000/cart')).toBe(pageKey('https://staging.example.com/cart?x=1'));
+  });
+});
+
+describe('selectorKey', () => {
+  it('does not mix up keys whose parts run together', () => {
+    expect(selectorKey('a', 'b/c', 'd')).not.toBe(selectorKey('a', 'b', '/cd'));
+  });
+});
