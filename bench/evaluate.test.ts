@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fitTemperature } from '../src/healing/fit.js';
 import { decisionsOf, outOfFoldScores, toFeatureProblems } from '../src/healing/fitRanker.js';
 import { DEFAULT_MODEL } from '../src/healing/model.js';
-import { percentile, problemsOf, reliability, summarize, withoutTheElement, type CaseResult } from './evaluate.js';
+import { coverageCeiling, percentile, problemsOf, reliability, summarize, withoutTheElement, type CaseResult } from './evaluate.js';
 import { loadApps, type BenchCase } from './load.js';
 
 const result = (strict: boolean, heal: boolean, lenient = strict, confidence = 0.9): CaseResult => ({
@@ -33,6 +33,15 @@ it('percentile and reliability', () => {
   const rel = reliability([result(true, true, true, 0.995), result(false, true, false, 0.995), result(true, true, true, 0.3)]);
   expect(rel.rows).toHaveLength(2);
   expect(rel.rows[1]).toMatchObject({ n: 2, accuracy: 0.5 });
+});
+
+it('coverage ceiling: the most heals, most confident first, that keep the precision target', () => {
+  const rs = [result(true, true, true, 0.99), result(true, true, true, 0.9), result(false, true, false, 0.8), result(true, true, true, 0.7), result(true, true, true, 0.6)];
+  expect(coverageCeiling(rs, 0.99)).toMatchObject({ heals: 2, wrong: 0, threshold: 0.9 });
+  expect(coverageCeiling(rs, 0.75)).toMatchObject({ heals: 5, wrong: 1, coverage: 1, threshold: 0.6 });
+  // Ties heal together: a wrong pick tied with a right one cannot be left out.
+  const tied = [result(true, true, true, 0.9), result(false, true, false, 0.9)];
+  expect(coverageCeiling(tied, 0.99)).toMatchObject({ heals: 0, threshold: 1 });
 });
 
 it('removes the right element and its accepted parent/child', () => {

@@ -106,6 +106,25 @@ export function reliability(results: readonly CaseResult[], edges = [0, 0.5, 0.8
   return { rows, ece };
 }
 
+/**
+ * The most heals any single confidence threshold could give at a precision target, the threshold
+ * chosen with hindsight on these very results (an oracle: a ceiling for the ordering the
+ * confidences make, not a result). Heals go to the most confident first; ties heal together.
+ * @example coverageCeiling(results, 0.99).heals
+ */
+export function coverageCeiling(results: readonly CaseResult[], precision: number): { heals: number; wrong: number; coverage: number; threshold: number } {
+  const sorted = [...results].sort((a, b) => b.confidence - a.confidence);
+  let best = { heals: 0, wrong: 0, coverage: 0, threshold: 1 };
+  let wrong = 0;
+  sorted.forEach((r, k) => {
+    if (!r.strict) wrong++;
+    const heals = k + 1;
+    const tiedWithNext = k + 1 < sorted.length && sorted[k + 1]!.confidence === r.confidence;
+    if (!tiedWithNext && (heals - wrong) / heals >= precision) best = { heals, wrong, coverage: heals / sorted.length, threshold: r.confidence };
+  });
+  return best;
+}
+
 /** Labelled problems for fitting, one per case, grouped by app. */
 export function problemsOf(apps: readonly BenchApp[]) {
   return apps.flatMap((a) => a.cases.map((c) => ({ group: a.app, target: c.target, candidates: c.candidates, positive: c.expected })));

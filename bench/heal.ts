@@ -5,7 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import { medicConfigSchema } from '../src/config/schema.js';
 import { DEFAULT_MODEL } from '../src/healing/model.js';
 import { dataDirFrom, pct } from './args.js';
-import { crossValidate, percentile, reliability, runMedic, runSimilo, summarize, withoutTheElement, type CaseResult, type Summary } from './evaluate.js';
+import { coverageCeiling, crossValidate, percentile, reliability, runMedic, runSimilo, summarize, withoutTheElement, type CaseResult, type Summary } from './evaluate.js';
 import { loadApps } from './load.js';
 
 const dir = dataDirFrom(process.argv.slice(2), 'bench:heal');
@@ -114,6 +114,11 @@ console.log(
   ),
 );
 console.log(`expected calibration error: ${rel.ece.toFixed(3)}`);
+const ceiling = coverageCeiling(cv, precisionTarget);
+console.log(
+  `coverage ceiling of this confidence ordering (oracle: the one threshold chosen with hindsight on these results, strict precision ≥ ${pct(precisionTarget)}):` +
+    ` ${ceiling.heals}/${cv.length} (${pct(ceiling.coverage)}), ${ceiling.wrong} wrong, at confidence ≥ ${ceiling.threshold.toFixed(3)}`,
+);
 
 const removedShipped = summarize(runMedic(withoutTheElement(cases), model));
 const removedCv = summarize(folds.flatMap((f) => f.removed));
