@@ -10,7 +10,7 @@ import {
   decodeCandidates,
 } from '../healing/capture.js';
 import { FINGERPRINT_VERSION, type Candidate } from '../healing/fingerprint.js';
-import { candidateElement, captureCandidates, captureFingerprint } from './capture.js';
+import { candidateElement, captureCandidates, captureFingerprint, captureShortlist } from './capture.js';
 import { testdata, useBrowserPage } from './browser.testkit.js';
 
 let page: Page;
@@ -330,5 +330,31 @@ describe('captureCandidates', () => {
     expect(last.neighbors?.left).toBe('Note');
     expect(last.idXpath).toBeUndefined();
     expect(last.xpath).toBe('/html[1]/body[1]/main[1]/table[1]/tbody[1]/tr[600]/td[4]/button[1]');
+  });
+});
+
+describe('captureShortlist', () => {
+  it('brings back only the best of the prefilter, each exactly as the full capture has it', async () => {
+    const rows = Array.from(
+      { length: 400 },
+      (_, i) => `<li class="row"><span class="name">Item ${i}</span><button class="btn" data-testid="del-${i}">Delete</button></li>`,
+    );
+    await page.setContent(`<header><a id="cart-link" href="/cart">Cart (2)</a></header><ul>${rows.join('')}</ul>`);
+    const full = await captureCandidates(page);
+    const target = { ...only(full, (c) => c.id === 'cart-link'), id: 'bag-link', text: 'Cart' };
+    const shortlist = await captureShortlist(page, target, { keep: 20 });
+    expect(shortlist).toHaveLength(20);
+    expect(shortlist.map((c) => c.index)).toEqual([...shortlist.map((c) => c.index)].sort((a, b) => a - b));
+    for (const c of shortlist) expect(c).toEqual(full[c.index]);
+    expect(shortlist.some((c) => c.id === 'cart-link')).toBe(true);
+    // Indexes are positions in the whole capture: the elements come back as after captureCandidates.
+    const link = shortlist.find((c) => c.id === 'cart-link')!;
+    expect(await (await candidateElement(page, link.index)).evaluate((el) => el.id)).toBe('cart-link');
+  });
+
+  it('keeps every candidate of a page smaller than the shortlist', async () => {
+    await page.setContent(testdata('capture.html'));
+    const full = await captureCandidates(page);
+    expect(await captureShortlist(page, full[3]!, { keep: 1000 })).toEqual(full);
   });
 });

@@ -5,6 +5,7 @@ import {
   CANDIDATES_KEY,
   captureCandidatesWire,
   captureElement,
+  captureShortlistWire,
   decodeCandidates,
   type CaptureOptions,
 } from '../healing/capture.js';
@@ -89,7 +90,32 @@ export async function captureFingerprint(locator: Locator, options: CaptureOptio
  * @example const candidates = await captureCandidates(page, { includeHidden: false });
  */
 export async function captureCandidates(page: Page, options: CaptureOptions = {}): Promise<Candidate[]> {
-  const raw = decodeCandidates(await page.evaluate(captureCandidatesWire, options));
+  return validCandidates(decodeCandidates(await page.evaluate(captureCandidatesWire, options)));
+}
+
+/** How many candidates `captureShortlist` keeps by default: about the size of the pages the ranker was fitted on. */
+export const SHORTLIST_SIZE = 200;
+
+/**
+ * The candidates of a page worth ranking against a stored fingerprint: all elements are
+ * captured and scored by a cheap prefilter in the page, and only the `keep` best (default
+ * SHORTLIST_SIZE) come back, in full and in document order. Each `index` is the element's
+ * position in the whole capture, so `candidateElement(page, candidate.index)` works as after
+ * `captureCandidates` — but a candidate's index is no longer its position in the array.
+ * @example
+ * const candidates = await captureShortlist(page, stored);
+ * const best = rankCandidates(stored, candidates).best; // best.index: for candidateElement
+ */
+export async function captureShortlist(
+  page: Page,
+  target: Fingerprint,
+  options: CaptureOptions & { keep?: number } = {},
+): Promise<Candidate[]> {
+  const request = { ...options, target, keep: options.keep ?? SHORTLIST_SIZE };
+  return validCandidates(decodeCandidates(await page.evaluate(captureShortlistWire, request)));
+}
+
+function validCandidates(raw: unknown): Candidate[] {
   if (Array.isArray(raw) && raw.every(isCandidate)) return raw as Candidate[];
   const parsed = candidatesSchema.safeParse(raw);
   if (!parsed.success) throw invalidCapture('candidate list', parsed.error);

@@ -3,6 +3,7 @@ import { captureNeighbors } from './captureNeighbors.js';
 import { capturePaths } from './capturePaths.js';
 import { captureText } from './captureText.js';
 import type { Candidate, Fingerprint } from './fingerprint.js';
+import { prefilter } from './prefilter.js';
 
 /** Options of the in-page capture (plain JSON: it crosses into the page). */
 export interface CaptureOptions {
@@ -16,11 +17,18 @@ export interface CaptureOptions {
   maxCandidates?: number;
 }
 
+/** What `captureShortlistWire` takes: the capture's options, the stored fingerprint and how many candidates to keep. */
+export interface ShortlistRequest extends CaptureOptions {
+  target: Fingerprint;
+  /** How many of the best candidates of the prefilter to capture in full. */
+  keep: number;
+}
+
 /** Where `captureCandidates` keeps the candidate elements in the page: `window[CANDIDATES_KEY][index]`. */
 export const CANDIDATES_KEY = '__playwrightMedicCandidates';
 
 /** The in-page helper factories, passed to `medicCapture` as values (in the page: as their source). */
-const LIBRARY = { dom: captureDom, text: captureText, paths: capturePaths, neighbors: captureNeighbors };
+const LIBRARY = { dom: captureDom, text: captureText, paths: capturePaths, neighbors: captureNeighbors, prefilter };
 type Library = typeof LIBRARY;
 
 /**
@@ -32,6 +40,7 @@ type Library = typeof LIBRARY;
 function medicCapture(target: unknown, elementOptions: CaptureOptions | undefined, lib: Library): Fingerprint | Candidate[] {
   const single = !!target && typeof target === 'object' && (target as Node).nodeType === 1;
   const options: CaptureOptions = (single ? elementOptions : (target as CaptureOptions | undefined)) ?? {};
+  const request = single ? undefined : (options as Partial<ShortlistRequest>);
   const includeHidden = options.includeHidden === true;
   const testIdAttribute = options.testIdAttribute ?? 'data-testid';
   const maxCandidates = options.maxCandidates ?? 50_000;
@@ -139,15 +148,19 @@ function medicCapture(target: unknown, elementOptions: CaptureOptions | undefine
     return true;
   });
   index();
-  const candidates = elements.map((el, i) => {
+  let candidates = elements.map((el, i) => {
     const fp = fingerprintOf(el) as Candidate;
     fp.index = i;
-    if (fp.visible) {
-      const neighbors = neighborsOf(el, nearby(boxOf(el)));
-      if (neighbors) fp.neighbors = neighbors;
-    }
     return fp;
   });
+  // Shortlist: only the best of a cheap first pass get neighbour texts and go to Node.
+  if (request?.target && typeof request.keep === 'number') candidates = lib.prefilter().shortlist(request.target, candidates, request.keep).map((i) => candidates[i]!);
+  for (const fp of candidates) {
+    if (!fp.visible) continue;
+    const el = elements[fp.index]!;
+    const neighbors = neighborsOf(el, nearby(boxOf(el)));
+    if (neighbors) fp.neighbors = neighbors;
+  }
   (window as unknown as Record<string, unknown>)['__playwrightMedicCandidates'] = elements;
   return candidates;
 }
@@ -202,6 +215,8 @@ type Ancestor = NonNullable<Fingerprint['ancestors']>[number];
 interface Wire {
   /** How many candidates. */
   n: number;
+  /** Each candidate's `index`, when they are not simply 0, 1, 2, … (a shortlist). */
+  x?: number[];
   /** Every distinct ancestor entry. */
   a: Ancestor[];
   /** Every distinct ancestor chain, as indexes into `a`. */
@@ -232,15 +247,18 @@ function encodeCandidates(list: Candidate[]): string {
   ];
   const known = new Set([...FIELDS, 'version', 'index']);
   const n = list.length;
+  let sequential = true;
   for (let i = 0; i < n; i++) {
     const c = list[i]!;
-    if (c.index !== i || c.version !== 1) return JSON.stringify(list);
+    if (!Number.isInteger(c.index) || c.index < 0 || c.version !== 1) return JSON.stringify(list);
+    if (c.index !== i) sequential = false;
     for (const key in c) if (!known.has(key)) return JSON.stringify(list);
   }
   const entryIds = new Map<object, number>();
   // Chains by their nearest entry (siblings share theirs), compared entry by entry to be sure.
   const chainsByFirst = new Map<object, number[]>();
   const wire: Wire = { n, a: [], c: [], d: {}, s: {} };
+  if (!sequential) wire.x = list.map((c) => c.index);
   const sameIds = (a: number[], b: number[]) => a.length === b.length && a.every((id, i) => id === b[i]);
   const chainOf = (ancestors: Ancestor[]) => {
     const ids = ancestors.map((entry) => {
@@ -324,7 +342,8 @@ export function decodeCandidates(text: string): unknown {
     if (!Array.isArray(pairs)) return wire;
     for (let k = 0; k + 1 < pairs.length; k += 2) set(field, pairs[k] as number, pairs[k + 1]);
   }
-  for (let i = 0; i < list.length; i++) list[i]!.index = i;
+  const indexes = Array.isArray(wire.x) && wire.x.length === list.length ? wire.x : undefined;
+  for (let i = 0; i < list.length; i++) list[i]!.index = indexes ? indexes[i] : i;
   return list;
 }
 
@@ -334,3 +353,12 @@ export function decodeCandidates(text: string): unknown {
  * @example const candidates = decodeCandidates(await page.evaluate(captureCandidatesWire, {}));
  */
 export const captureCandidatesWire = pageFunction<(options?: CaptureOptions) => string>('wire');
+
+/**
+ * The shortlist of relocation in one page call: every candidate is captured (as in
+ * `captureCandidates`) and scored by the cheap `prefilter` against `target`; only the `keep`
+ * best get neighbour texts and go to Node, in document order. Their `index` is their position
+ * in the whole capture, so `window[CANDIDATES_KEY][index]` still gives each element back.
+ * @example const shortlist = decodeCandidates(await page.evaluate(captureShortlistWire, { target, keep: 200 }));
+ */
+export const captureShortlistWire = pageFunction<(request: ShortlistRequest) => string>('wire');
