@@ -1,12 +1,14 @@
 // `npm run bench:heal-demo`: the healing engine in real Chromium on the demo shop. Every case
 // of bench/demo-cases.ts is captured on v1 with the suite's own locator, then relocated on v2
-// (or v3, where the widget is gone): capture candidates → rank → choose a locator, checked
-// against the ground truth from e2e/apps/CHANGES.md. Then the same on pages padded to more
-// than 5,000 elements, for the end-to-end heal time. Similo runs on the same captures.
+// (or v3, where the widget is gone): capture the shortlist of candidates → rank → choose a
+// locator, checked against the ground truth from e2e/apps/CHANGES.md. Then the same on pages
+// padded to more than 5,000 elements, for the end-to-end heal time. Similo runs on a full
+// capture of the same page (outside the timed heal).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { captureCandidates, captureFingerprint, candidateElement } from '../src/browser/capture.js';
+import { captureCandidates, captureFingerprint, captureShortlist, candidateElement, SHORTLIST_SIZE } from '../src/browser/capture.js';
+import { CANDIDATES_KEY } from '../src/healing/capture.js';
 import { chromiumLaunchOptions } from '../src/browser/chromium.js';
 import { chooseLocator } from '../src/browser/chooseLocator.js';
 import type { Candidate, Fingerprint } from '../src/healing/fingerprint.js';
@@ -47,9 +49,14 @@ async function open(browser: Browser, version: keyof typeof PORTS, path: string,
   return page;
 }
 
-/** Appends product-like noise so the page has more than 5,000 elements. */
+/**
+ * Appends product-like noise so the page has more than 5,000 elements, then lets the page
+ * render it (two animation frames) before the clock starts: a real heal runs after a locator
+ * timed out, long after the page laid itself out, so that first style and layout pass of the
+ * new elements is the page's cost, not the heal's.
+ */
 async function pad(page: Page): Promise<number> {
-  return page.evaluate((cards) => {
+  return page.evaluate(async (cards) => {
     const grid = document.createElement('section');
     grid.setAttribute('aria-label', 'More products');
     for (let i = 0; i < cards; i++) {
@@ -59,11 +66,33 @@ async function pad(page: Page): Promise<number> {
       grid.append(card);
     }
     document.body.append(grid);
+    await new Promise((rendered) => requestAnimationFrame(() => requestAnimationFrame(rendered)));
     return document.getElementsByTagName('*').length;
   }, PADDING_CARDS);
 }
 
-type Outcome = { name: string; present: boolean; healed: boolean; correct: boolean; bestCorrect: boolean; similoCorrect: boolean; confidence: number; ms: number; code?: string; elements: number };
+type Outcome = {
+  name: string;
+  present: boolean;
+  healed: boolean;
+  correct: boolean;
+  bestCorrect: boolean;
+  similoCorrect: boolean;
+  confidence: number;
+  /** The whole heal, then its phases: capture (with the prefilter), rank, choose a locator. */
+  ms: number;
+  phases: [number, number, number];
+  /** Whether the ground truth was among the shortlisted candidates (undefined: the widget is gone). */
+  shortlisted?: boolean;
+  code?: string;
+  elements: number;
+};
+
+/** Position of the ground truth in the page's last capture (−1: not captured, undefined: gone). */
+async function targetIndex(page: Page, demo: DemoCase): Promise<number | undefined> {
+  if (!demo.target) return undefined;
+  return demo.target(page).evaluate((el, key) => (window as unknown as Record<string, Element[]>)[key]!.indexOf(el), CANDIDATES_KEY);
+}
 
 async function isTarget(page: Page, demo: DemoCase, index: number | undefined): Promise<boolean> {
   if (!demo.target || index === undefined) return false;
@@ -77,17 +106,23 @@ async function relocate(browser: Browser, demo: DemoCase, fingerprint: Fingerpri
   try {
     const elements = padded ? await pad(page) : await page.evaluate(() => document.getElementsByTagName('*').length);
     const started = performance.now();
-    const candidates: Candidate[] = await captureCandidates(page);
-    const result = rankCandidates(fingerprint, candidates);
+    const shortlist: Candidate[] = await captureShortlist(page, fingerprint);
+    const captured = performance.now();
+    const result = rankCandidates(fingerprint, shortlist);
+    const ranked = performance.now();
     let code: string | undefined;
     if (result.decision === 'heal' && result.best) {
-      const choice = await chooseLocator(page, await candidateElement(page, result.best.index), { fingerprint: candidates[result.best.index] });
+      const best = result.best.index;
+      const choice = await chooseLocator(page, await candidateElement(page, best), { fingerprint: shortlist.find((c) => c.index === best) });
       code = choice.ok ? choice.code : undefined;
     }
     const ms = performance.now() - started;
-    const similoBest = similoRank(fingerprint, candidates).best;
     const healed = result.decision === 'heal' && code !== undefined;
     const bestCorrect = await isTarget(page, demo, result.best?.index);
+    const truth = await targetIndex(page, demo);
+    // Similo, the baseline, ranks every candidate of the page (outside the timed heal).
+    const candidates = await captureCandidates(page);
+    const similoBest = similoRank(fingerprint, candidates).best;
     return {
       name: demo.name,
       present: demo.target !== null,
@@ -97,6 +132,8 @@ async function relocate(browser: Browser, demo: DemoCase, fingerprint: Fingerpri
       similoCorrect: await isTarget(page, demo, similoBest === undefined ? undefined : candidates[similoBest]?.index),
       confidence: result.confidence,
       ms,
+      phases: [captured - started, ranked - captured, ms - (ranked - started)],
+      ...(truth === undefined ? {} : { shortlisted: shortlist.some((c) => c.index === truth) }),
       ...(code === undefined ? {} : { code }),
       elements,
     };
@@ -113,14 +150,18 @@ function summary(label: string, outcomes: Outcome[]) {
   const top1 = present.filter((o) => o.bestCorrect).length; // best candidate right, thresholds aside
   const similo = present.filter((o) => o.similoCorrect).length;
   const times = outcomes.map((o) => o.ms);
+  const phase = (i: number) => percentile(outcomes.map((o) => o.phases[i]!), 0.5).toFixed(0);
+  const shortlisted = present.filter((o) => o.shortlisted).length;
   const elements = Math.min(...outcomes.map((o) => o.elements));
   console.log(
     `${label.padEnd(26)} heals ${heals.length}/${outcomes.length}  coverage ${pct(present.length ? heals.filter((o) => o.present).length / present.length : 0)}` +
       `  precision ${pct(heals.length ? right / heals.length : 1)}  wrong ${wrong}  top-1 ${top1}/${present.length}` +
       `  | similo top-1 ${similo}/${present.length} (always heals: ${outcomes.length - present.length} wrong on gone widgets)` +
-      `  | heal time median ${percentile(times, 0.5).toFixed(0)} ms, p95 ${percentile(times, 0.95).toFixed(0)} ms (pages ≥ ${elements} elements)`,
+      `  | heal time median ${percentile(times, 0.5).toFixed(0)} ms, p95 ${percentile(times, 0.95).toFixed(0)} ms (pages ≥ ${elements} elements;` +
+      ` medians: capture ${phase(0)}, rank ${phase(1)}, choose ${phase(2)} ms)  | prefilter recall@${SHORTLIST_SIZE} ${shortlisted}/${present.length}`,
   );
-  return { present: present.length, heals: heals.length, right, wrong, top1, similo, p95: percentile(times, 0.95), coverage: present.length ? heals.filter((o) => o.present).length / present.length : 0 };
+  return {
+    recall: `${shortlisted}/${present.length}`, present: present.length, heals: heals.length, right, wrong, top1, similo, p95: percentile(times, 0.95), coverage: present.length ? heals.filter((o) => o.present).length / present.length : 0 };
 }
 
 const servers = await Promise.all((['v1', 'v2', 'v3'] as const).map(startServer));
@@ -148,7 +189,8 @@ try {
   const b = summary(`padded (+${PADDING_CARDS * 4} elements)`, large);
   console.log(
     `medic-demo: top1=${pct(a.top1 / Math.max(1, a.present))} precision=${pct(a.heals ? a.right / a.heals : 1)} coverage=${pct(a.coverage)} wrong=${a.wrong}` +
-      ` heal_p95=${a.p95.toFixed(0)}ms heal_p95_5000=${b.p95.toFixed(0)}ms | similo: top1=${pct(a.similo / Math.max(1, a.present))}`,
+      ` heal_p95=${a.p95.toFixed(0)}ms heal_p95_5000=${b.p95.toFixed(0)}ms prefilter_recall=${a.recall},${b.recall}` +
+      ` | similo: top1=${pct(a.similo / Math.max(1, a.present))}`,
   );
 } finally {
   await browser.close();
