@@ -1,0 +1,51 @@
+import type { Fingerprint } from '../healing/fingerprint.js';
+import { mergeSelector, selectorKey, type LocatorRef, type SelectorObservation, type SelectorRecord } from './catalog.js';
+
+/**
+ * A worker's view of the selector catalog: the store's snapshot taken when the worker started,
+ * plus everything this worker has seen since (so a heal in one test helps the next). Pure.
+ */
+export class WorkerCatalog {
+  private readonly records = new Map<string, SelectorRecord>();
+  private readonly seen = new Set<string>();
+
+  constructor(
+    readonly project: string,
+    snapshot: readonly SelectorRecord[] = [],
+  ) {
+    for (const record of snapshot) if (record.project === project) this.records.set(selectorKey(project, record.pageKey, record.selector), record);
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  record(pageKey: string, selector: string): SelectorRecord | undefined {
+    return this.records.get(selectorKey(this.project, pageKey, selector));
+  }
+
+  /** The last fingerprint of the element this selector found on this page. */
+  fingerprint(pageKey: string, selector: string): Fingerprint | undefined {
+    return this.record(pageKey, selector)?.fingerprint ?? undefined;
+  }
+
+  /** The locator this selector was healed to most often on this page, if it ever was. */
+  knownFix(pageKey: string, selector: string): LocatorRef | undefined {
+    const record = this.record(pageKey, selector);
+    const best = record?.alternatives[0];
+    return best ? { selector: best.selector, code: best.code } : undefined;
+  }
+
+  /** True the first time a (page, selector) is asked about in this worker: capture it then. */
+  firstUse(pageKey: string, selector: string): boolean {
+    const key = selectorKey(this.project, pageKey, selector);
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+
+  observe(observation: SelectorObservation): void {
+    const key = selectorKey(this.project, observation.pageKey, observation.selector);
+    this.records.set(key, mergeSelector(this.records.get(key), this.project, observation));
+  }
+}
