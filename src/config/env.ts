@@ -35,6 +35,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ name: string; path: readonly string[
   { name: 'MEDIC_HEALING_MODE', path: ['healing', 'mode'], parse: text },
   { name: 'MEDIC_HEALING_THRESHOLD', path: ['healing', 'threshold'], parse: number },
   { name: 'MEDIC_HEALING_MIN_MARGIN', path: ['healing', 'minMargin'], parse: number },
+  { name: 'MEDIC_HEALING_FAIL_ON_HEAL', path: ['healing', 'failOnHeal'], parse: bool },
   { name: 'MEDIC_REPORT_DIR', path: ['report', 'dir'], parse: text },
   { name: 'MEDIC_REPORT_SUMMARY', path: ['report', 'summary'], parse: bool },
   { name: 'MEDIC_RISK_ENABLED', path: ['risk', 'enabled'], parse: bool },

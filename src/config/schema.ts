@@ -19,6 +19,8 @@ const healingSchema = z
     threshold: z.number().min(0).max(1).optional(),
     /** Minimum confidence gap between the best candidate and the runner-up; unset: the fitted value. */
     minMargin: z.number().min(0).max(1).optional(),
+    /** Strict CI: a test that needed a heal fails at its end (the heal is still reported). */
+    failOnHeal: z.boolean().default(false),
   })
   .strict();
 

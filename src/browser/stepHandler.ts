@@ -1,0 +1,227 @@
+import type { Locator, Page } from '@playwright/test';
+import type { MedicConfig } from '../config/schema.js';
+import { describeError } from '../errors.js';
+import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
+import { rankCandidates, type RankResult } from '../healing/rank.js';
+import { pageKey, type LocatorRef, type SelectorObservation } from '../learning/catalog.js';
+import type { HealReport, HealStrategy } from '../learning/heals.js';
+import type { WorkerCatalog } from '../learning/workerCatalog.js';
+import { AppDownError, appDownEvidence, type CascadeGuard } from '../resilience/cascadeGuard.js';
+import { candidateElement, captureCandidates, captureFingerprint } from './capture.js';
+import { chooseLocator } from './chooseLocator.js';
+import { selectorOf, unhooked, type ExpectResult, type LocatorStep, type StepHandler } from './locatorHooks.js';
+
+/** Assertions that want the element absent: a missing element is their success, never healed. */
+const NEGATIVE_EXPRESSIONS = new Set(['to.be.hidden', 'to.be.detached']);
+
+export function isNegativeStep(step: LocatorStep): boolean {
+  if (step.kind !== 'expect') return false;
+  if (step.options.isNot) return true;
+  if (NEGATIVE_EXPRESSIONS.has(step.expression)) return true;
+  return step.expression === 'to.have.count' && step.options.expectedNumber === 0;
+}
+
+/** Assertions about a list (`toHaveCount`, array `toHaveText`) are not about one element. */
+function singleElementStep(step: LocatorStep): boolean {
+  return step.kind === 'action' || !(step.expression === 'to.have.count' || step.expression.endsWith('.array'));
+}
+
+export type StepHandlerOptions = {
+  healing: Pick<MedicConfig['healing'], 'mode' | 'threshold' | 'minMargin'>;
+  catalog: WorkerCatalog;
+  guard: CascadeGuard;
+  testIdAttribute: string;
+  /** Where heals go (the fixture turns them into attachments and annotations). */
+  onHeal: (report: HealReport, screenshot: Buffer | undefined) => void;
+  /** Where observations go (the fixture sends them to the reporter). */
+  onObserve: (observation: SelectorObservation) => void;
+  /** Unique heal ids within the test. */
+  nextHealId: () => string;
+  now?: () => Date;
+};
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error?: unknown; result?: ExpectResult };
+type Failure = Extract<Outcome, { ok: false }>;
+
+const stepName = (step: LocatorStep) => (step.kind === 'action' ? step.method : `expect ${step.expression}`);
+
+async function runStep(step: LocatorStep, target: Locator): Promise<Outcome> {
+  try {
+    if (step.kind === 'action') return { ok: true, value: await step.run(target) };
+    const result = await step.run(target);
+    return result.matches !== Boolean(step.options.isNot) ? { ok: true, value: result } : { ok: false, result };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function settle(outcome: Outcome): unknown {
+  if (outcome.ok) return outcome.value;
+  if (outcome.result) return outcome.result;
+  throw outcome.error;
+}
+
+const ref = (locator: Locator): LocatorRef => ({ selector: selectorOf(locator), code: locator.toString() });
+
+/**
+ * The self-healing step: runs an action or assertion as written; when its locator finds
+ * nothing (or, in strict mode, too much) it tries the catalog's known fix, then relocates the
+ * element by its fingerprint, and re-runs the step on a robust locator for it. Negative
+ * assertions and failures on a found element pass through untouched.
+ */
+export function createStepHandler(options: StepHandlerOptions): StepHandler {
+  const { catalog, healing } = options;
+  const now = options.now ?? (() => new Date());
+  const rankOptions = {
+    ...(healing.threshold === undefined ? {} : { threshold: healing.threshold }),
+    ...(healing.minMargin === undefined ? {} : { minMargin: healing.minMargin }),
+  };
+
+  const observe = (key: string, from: LocatorRef, outcome: SelectorObservation['outcome'], extra: Partial<SelectorObservation> = {}) => {
+    const observation: SelectorObservation = { ...from, pageKey: key, outcome, at: now().toISOString(), ...extra };
+    catalog.observe(observation);
+    options.onObserve(observation);
+  };
+
+  /** Fingerprint of the element when the locator finds exactly one; nothing otherwise. */
+  const capture = async (locator: Locator): Promise<Fingerprint | undefined> =>
+    unhooked(async () => ((await locator.count()) === 1 ? captureFingerprint(locator) : undefined)).catch(() => undefined);
+
+  type HealBase = Pick<HealReport, 'pageKey' | 'step' | 'from' | 'strategy' | 'category'>;
+  const shoot = (target: Locator) => unhooked(() => target.screenshot({ timeout: 2_000, animations: 'disabled' })).catch(() => undefined);
+  const report = (base: HealBase, fields: Pick<HealReport, 'outcome' | 'to'> & { rank?: RankResult; reason?: string }, started: number, screenshot?: Buffer) => {
+    const { rank, reason, ...rest } = fields;
+    options.onHeal(
+      {
+        id: options.nextHealId(),
+        ...base,
+        ...rest,
+        confidence: rank?.confidence ?? 1,
+        margin: rank?.margin ?? 0,
+        explanation: rank?.best?.contributions ?? [],
+        reason: reason ?? rank?.reason ?? '',
+        durationMs: Math.max(0, performance.now() - started),
+        at: now().toISOString(),
+      },
+      screenshot,
+    );
+  };
+
+  /** Mode suggest: report and fail with the suggestion; mode heal: re-run the step on `target`. */
+  const apply = async (step: LocatorStep, failure: Failure, base: HealBase, target: Locator, to: LocatorRef, started: number, rank?: RankResult, reason?: string) => {
+    const screenshot = await shoot(target);
+    if (healing.mode === 'suggest') {
+      report(base, { outcome: 'suggested', to, ...(rank ? { rank } : {}), ...(reason ? { reason } : {}) }, started, screenshot);
+      if (failure.error instanceof Error) failure.error.message += `\n\nplaywright-medic suggests: ${to.code} (healing.mode is "suggest", so the step fails)`;
+      return undefined;
+    }
+    const outcome = await runStep(step, target);
+    report(base, { outcome: outcome.ok ? 'healed' : 'failed', to, ...(rank ? { rank } : {}), ...(reason ? { reason } : {}) }, started, screenshot);
+    if (!outcome.ok) return undefined;
+    observe(base.pageKey, base.from, 'healed', { healedTo: to });
+    return outcome;
+  };
+
+  /** Candidates and the element each stands for; for strict mode, only the elements the locator matched. */
+  const relocate = async (page: Page, locator: Locator, fingerprint: Fingerprint, strategy: HealStrategy) => {
+    if (strategy === 'disambiguate') {
+      const count = Math.min(await locator.count(), 50);
+      const candidates: Candidate[] = [];
+      for (let i = 0; i < count; i++) candidates.push({ ...(await captureFingerprint(locator.nth(i))), index: i });
+      const rank = rankCandidates(fingerprint, candidates, rankOptions);
+      const element = rank.decision === 'heal' ? await locator.nth(rank.best!.index).elementHandle() : undefined;
+      return { rank, element, candidate: rank.best ? candidates[rank.best.index] : undefined };
+    }
+    const candidates = await captureCandidates(page);
+    const rank = rankCandidates(fingerprint, candidates, rankOptions);
+    const element = rank.decision === 'heal' ? await candidateElement(page, rank.best!.index) : undefined;
+    return { rank, element, candidate: rank.best ? candidates[rank.best.index] : undefined };
+  };
+
+  /** Known fix, then relocation; the step's outcome on the healed locator, or undefined. */
+  const heal = async (locator: Locator, step: LocatorStep, failure: Failure, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
+    const page = locator.page();
+    const started = performance.now();
+    const count = await unhooked(() => locator.count()).catch(() => -1);
+    const message = failure.error instanceof Error ? failure.error.message : String(failure.result?.errorMessage ?? '');
+    const strategy: HealStrategy | undefined = count === 0 ? 'relocate' : count > 1 && /strict mode violation/i.test(message) ? 'disambiguate' : undefined;
+    if (!strategy) return undefined; // the element is there: a real failure, not a broken locator
+    const category = strategy === 'relocate' ? 'selector_missing' : 'strict_mode';
+    observe(key, from, 'failed');
+    const found = await options.guard.attempt(async () => {
+      const evidence = appDownEvidence(page.url(), failure.error);
+      if (evidence) throw new AppDownError(evidence);
+      const fingerprint = catalog.fingerprint(key, from.selector);
+      if (!fingerprint) return undefined; // never seen working on this page: nothing to heal from
+      return unhooked(() => relocate(page, locator, fingerprint, strategy));
+    });
+    if (!found) return undefined;
+    const { rank, element, candidate } = found;
+    const base: HealBase = { pageKey: key, step: stepName(step), from, strategy, category };
+    if (!element || rank.decision !== 'heal') {
+      report(base, { outcome: 'abstained', rank }, started);
+      return undefined;
+    }
+    const choice = await unhooked(() =>
+      chooseLocator(page, element, { testIdAttribute: options.testIdAttribute, ...(candidate ? { fingerprint: candidate } : {}) }),
+    );
+    await element.dispose().catch(() => undefined);
+    if (!choice.ok) {
+      report(base, { outcome: 'abstained', rank, reason: `abstained: ${choice.reason}` }, started);
+      return undefined;
+    }
+    return apply(step, failure, base, choice.locator, { selector: selectorOf(choice.locator), code: choice.code }, started, rank);
+  };
+
+  /** The catalog knows this selector broke here and what fixed it: use the fix without waiting. */
+  const knownFix = async (locator: Locator, step: LocatorStep, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
+    const fix = catalog.knownFix(key, from.selector);
+    if (!fix || healing.mode === 'off' || !singleElementStep(step)) return undefined;
+    const page = locator.page();
+    const fixed = page.locator(fix.selector);
+    const started = performance.now();
+    const which = await unhooked(async () => {
+      await locator.or(fixed).first().waitFor({ state: 'attached', timeout: 5_000 });
+      if ((await locator.count()) === 1) return 'original'; // fixed again, or never broken here
+      return (await fixed.count()) === 1 ? 'fix' : 'none';
+    }).catch(() => 'none');
+    if (which !== 'fix') return undefined;
+    const base: HealBase = { pageKey: key, step: stepName(step), from, strategy: 'known_fix', category: 'selector_missing' };
+    return apply(step, { ok: false }, base, fixed, fix, started, undefined, `healed with the fix the catalog knows for this selector on ${key}`);
+  };
+
+  return async (locator, step) => {
+    if (isNegativeStep(step)) return settle(await runStep(step, locator));
+    let key: string;
+    let from: LocatorRef;
+    try {
+      key = pageKey(locator.page().url());
+      from = ref(locator);
+    } catch {
+      return settle(await runStep(step, locator));
+    }
+    const fixed = await knownFix(locator, step, key, from);
+    if (fixed) return settle(fixed);
+
+    const first = catalog.firstUse(key, from.selector);
+    const before = first ? await capture(locator) : undefined;
+    if (before) observe(key, from, 'worked', { fingerprint: before });
+    const outcome = await runStep(step, locator);
+    if (outcome.ok) {
+      if (first && !before) {
+        const after = await capture(locator);
+        if (after) observe(key, from, 'worked', { fingerprint: after });
+      }
+      return settle(outcome);
+    }
+    if (healing.mode === 'off') return settle(outcome);
+    let healed: Outcome | undefined;
+    try {
+      healed = await heal(locator, step, outcome, key, from);
+    } catch (error) {
+      // A heal that breaks must never hide the step's own failure.
+      if (outcome.error instanceof Error) outcome.error.message += `\n\nplaywright-medic could not try to heal this step: ${describeError(error)}`;
+    }
+    return settle(healed ?? outcome);
+  };
+}

@@ -1,0 +1,259 @@
+// The self-healing step in real Chromium, below the test runner: hooks on Playwright's Locator,
+// the step handler, the worker catalog, the cascade guard. The runner-level acceptance (the
+// demo suite on v1 → v2 → v3) is in test/fixture.integration.test.ts.
+import { expect as pwExpect, type Locator, type Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
+import { useBrowserPage } from '../src/browser/browser.testkit.js';
+import { handleContext, installLocatorHooks, selectorOf, WAITING_METHODS } from '../src/browser/locatorHooks.js';
+import { createStepHandler, type StepHandlerOptions } from '../src/browser/stepHandler.js';
+import type { SelectorObservation } from '../src/learning/catalog.js';
+import type { HealReport } from '../src/learning/heals.js';
+import { WorkerCatalog } from '../src/learning/workerCatalog.js';
+import { CascadeGuard } from '../src/resilience/cascadeGuard.js';
+
+let page: Page;
+useBrowserPage((p) => (page = p));
+
+type Setup = { heals: HealReport[]; observations: SelectorObservation[]; catalog: WorkerCatalog; guard: CascadeGuard };
+
+function heal(options: Partial<StepHandlerOptions> = {}): Setup {
+  const heals: HealReport[] = [];
+  const observations: SelectorObservation[] = [];
+  const catalog = options.catalog ?? new WorkerCatalog('test');
+  const guard = options.guard ?? new CascadeGuard();
+  let n = 0;
+  installLocatorHooks(page.locator('html'));
+  handleContext(
+    page.context(),
+    createStepHandler({
+      healing: { mode: 'heal' },
+      catalog,
+      guard,
+      testIdAttribute: 'data-testid',
+      onHeal: (report) => heals.push(report),
+      onObserve: (o) => observations.push(o),
+      nextHealId: () => `h${++n}`,
+      ...options,
+    }),
+  );
+  return { heals, observations, catalog, guard };
+}
+
+const V1 = `<main><h1>Account</h1><form>
+  <label for="mail">Email</label><input id="mail" name="mail">
+  <button id="save" type="button" onclick="document.title='saved'">Save changes</button>
+  <button id="cancel" type="button">Cancel</button></form>
+  <p id="status" class="status">Ready</p></main>`;
+const V2 = `<main><h1>Account</h1><form>
+  <label for="email">Email address</label><input id="email" name="email">
+  <button id="persist" class="primary" type="button" onclick="document.title='saved'">Save changes</button>
+  <button id="abort" type="button">Cancel</button></form>
+  <p class="status-line" data-testid="status">Ready</p></main>`;
+
+describe('Playwright internals the hooks rely on', () => {
+  it('are there in this Playwright version (this fails loudly on an upgrade that changes them)', async () => {
+    const locator = page.locator('#x') as Locator & { _apiName?: unknown; _expect?: unknown };
+    expect(locator._apiName).toBe('Locator');
+    expect(typeof locator._expect).toBe('function');
+    expect(selectorOf(page.getByRole('button', { name: 'Save' }))).toBe('internal:role=button[name="Save"i]');
+    // the selector string round-trips through page.locator()
+    expect(page.locator(selectorOf(page.getByLabel('Email'))).toString()).toBe("getByLabel('Email')");
+    // the runner's list of packages whose stack frames it hides (ours joins it)
+    const { createRequire } = await import('node:module');
+    const core = createRequire(import.meta.url)('playwright-core/lib/coreBundle') as { utils?: Record<string, unknown> };
+    expect(typeof core.utils?.setBoxedStackPrefixes).toBe('function');
+    const proto = Object.getPrototypeOf(locator) as Record<string, unknown>;
+    const missing = WAITING_METHODS.filter((m) => typeof proto[m] !== 'function');
+    expect(missing).toEqual([]);
+    // expect(locator) goes through _expect: a hook there sees the assertion
+    installLocatorHooks(locator);
+    const seen: string[] = [];
+    handleContext(page.context(), async (_l, step) => {
+      seen.push(step.kind === 'expect' ? step.expression : step.method);
+      return step.kind === 'expect' ? step.run(_l) : step.run(_l);
+    });
+    await page.setContent('<p>hello</p>');
+    await pwExpect(page.getByText('hello')).toBeVisible();
+    await pwExpect(page.getByText('hello')).toHaveText('hello');
+    await page.getByText('hello').click();
+    expect(seen).toEqual(['to.be.visible', 'to.have.text', 'click']);
+  });
+});
+
+describe('self-healing steps', () => {
+  it('records a fingerprint once per selector and page, then heals a click whose id changed', async () => {
+    const { heals, observations } = heal();
+    await page.setContent(V1);
+    await page.locator('#save').click();
+    await page.locator('#save').click();
+    expect(observations.filter((o) => o.selector === '#save')).toHaveLength(1);
+    expect(observations[0]!.fingerprint?.text).toBe('Save changes');
+
+    await page.setContent(V2);
+    await page.locator('#save').click({ timeout: 500 });
+    expect(await page.title()).toBe('saved');
+    expect(heals).toHaveLength(1);
+    const [report] = heals;
+    expect(report!.outcome).toBe('healed');
+    expect(report!.strategy).toBe('relocate');
+    expect(report!.from.code).toBe("locator('#save')");
+    expect(report!.to!.code).toBe("page.getByRole('button', { name: 'Save changes' })");
+    expect(report!.explanation.length).toBeGreaterThan(0);
+    expect(report!.confidence).toBeGreaterThan(0.5);
+    expect(observations.at(-1)).toMatchObject({ selector: '#save', outcome: 'healed', healedTo: { code: report!.to!.code } });
+  });
+
+  it('heals web-first assertions and reads', async () => {
+    const { heals } = heal();
+    await page.setContent(V1);
+    await pwExpect(page.locator('#status')).toHaveText('Ready');
+    await page.locator('#mail').fill('a@b.c');
+    await page.setContent(V2);
+    await pwExpect(page.locator('#status')).toHaveText('Ready', { timeout: 500 });
+    await pwExpect(page.locator('#status')).toBeVisible({ timeout: 500 });
+    await page.locator('#mail').fill('x@y.z', { timeout: 500 });
+    expect(await page.locator('#email').inputValue()).toBe('x@y.z');
+    expect(heals.map((h) => [h.step, h.outcome])).toEqual([
+      ['expect to.have.text', 'healed'],
+      ['expect to.be.visible', 'healed'],
+      ['fill', 'healed'],
+    ]);
+  });
+
+  it('never heals a negative expectation: a missing element is what it wants', async () => {
+    const { heals } = heal();
+    await page.setContent(V1);
+    await pwExpect(page.locator('#cancel')).toBeVisible();
+    await page.setContent(V2);
+    await pwExpect(page.locator('#cancel')).toBeHidden({ timeout: 500 });
+    await pwExpect(page.locator('#cancel')).not.toBeVisible({ timeout: 500 });
+    await pwExpect(page.locator('#cancel')).toHaveCount(0, { timeout: 500 });
+    await pwExpect(page.locator('#cancel')).toBeAttached({ attached: false, timeout: 500 });
+    expect(heals).toEqual([]);
+  });
+
+  it('lets a step fail when its element is really gone, and says why it abstained', async () => {
+    const { heals } = heal();
+    await page.setContent(V1);
+    await pwExpect(page.locator('#cancel')).toBeVisible();
+    await page.setContent('<main><h1>Account</h1><p>Nothing to do here.</p></main>');
+    const error = await page.locator('#cancel').click({ timeout: 300 }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/Timeout 300ms exceeded/);
+    expect(heals.every((h) => h.outcome === 'abstained')).toBe(true);
+    const assertion = await pwExpect(page.locator('#cancel')).toBeVisible({ timeout: 300 }).catch((e: Error) => e);
+    expect(assertion).toBeInstanceOf(Error);
+  });
+
+  it('does not heal a failure on an element that is there (a real failure)', async () => {
+    const { heals } = heal();
+    await page.setContent(V1);
+    await pwExpect(page.locator('#status')).toHaveText('Ready');
+    const error = await pwExpect(page.locator('#status')).toHaveText('Done', { timeout: 300 }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(heals).toEqual([]);
+  });
+
+  it('disambiguates a strict-mode violation with the fingerprint', async () => {
+    const { heals } = heal();
+    await page.setContent('<ul><li><span class="tag">new</span> Lamp</li></ul><p class="x">Out of stock</p>');
+    await pwExpect(page.getByText('Out of stock')).toBeVisible();
+    await page.setContent('<div><span class="ribbon">Out of stock</span></div><ul><li>Lamp</li></ul><p class="x">Out of stock</p>');
+    await page.getByText('Out of stock').click({ timeout: 500 });
+    expect(heals).toHaveLength(1);
+    expect(heals[0]).toMatchObject({ strategy: 'disambiguate', category: 'strict_mode', outcome: 'healed' });
+    expect(await page.locator(heals[0]!.to!.selector).evaluate((e) => e.tagName)).toBe('P');
+  });
+
+  it('uses a fix the catalog knows without relocating', async () => {
+    const catalog = new WorkerCatalog('test');
+    const at = new Date().toISOString();
+    catalog.observe({ selector: '#save', code: "locator('#save')", pageKey: 'about:', outcome: 'worked', at });
+    catalog.observe({ selector: '#save', code: "locator('#save')", pageKey: 'about:', outcome: 'healed', healedTo: { selector: '#persist', code: "locator('#persist')" }, at });
+    const { heals } = heal({ catalog });
+    await page.setContent(V2);
+    await page.locator('#save').click();
+    expect(await page.title()).toBe('saved');
+    expect(heals).toHaveLength(1);
+    expect(heals[0]).toMatchObject({ strategy: 'known_fix', outcome: 'healed', to: { selector: '#persist' } });
+  });
+
+  it('in suggest mode reports the fix and lets the step fail with it', async () => {
+    const { heals } = heal({ healing: { mode: 'suggest' } });
+    await page.setContent(V1);
+    await page.locator('#save').click();
+    await page.setContent(V2);
+    await page.evaluate(() => (document.title = 'before'));
+    const error = await page.locator('#save').click({ timeout: 300 }).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/playwright-medic suggests: page\.getByRole\('button', \{ name: 'Save changes' \}\)/);
+    expect(await page.title()).toBe('before');
+    expect(heals[0]).toMatchObject({ outcome: 'suggested' });
+  });
+
+  it('mode off changes nothing', async () => {
+    const { heals } = heal({ healing: { mode: 'off' } });
+    await page.setContent(V1);
+    await page.locator('#save').click();
+    await page.setContent(V2);
+    await pwExpect(page.locator('#save').click({ timeout: 300 })).rejects.toThrow(/Timeout/);
+    expect(heals).toEqual([]);
+  });
+
+  it('heals inside same-origin iframes and open shadow roots', async () => {
+    const { heals } = heal();
+    const frame = (body: string) => `<iframe name="pay" srcdoc="${body.replaceAll('"', '&quot;')}"></iframe>`;
+    await page.setContent(frame('<button id="pay" onclick="parent.document.title=\'paid\'">Pay now</button>'));
+    await page.frameLocator('iframe[name=pay]').locator('#pay').click();
+    await page.setContent(frame('<button id="pay-btn" onclick="parent.document.title=\'paid\'">Pay now</button>'));
+    await page.frameLocator('iframe[name=pay]').locator('#pay').click({ timeout: 500 });
+    expect(await page.title()).toBe('paid');
+
+    const shadow = (id: string) =>
+      `<div id="host"></div><script>document.getElementById('host').attachShadow({mode:'open'}).innerHTML='<button id="${id}" onclick="document.title=\\'shadow\\'">Apply coupon</button>'</script>`;
+    await page.setContent(shadow('apply'));
+    await page.locator('#apply').click();
+    await page.setContent(shadow('apply-coupon'));
+    await page.locator('#apply').click({ timeout: 500 });
+    expect(await page.title()).toBe('shadow');
+    expect(heals.map((h) => h.outcome)).toEqual(['healed', 'healed']);
+  });
+
+  it('covers the ways users build locators', async () => {
+    const { heals } = heal();
+    await page.setContent(V1 + '<ul id="list"><li>One <button>Edit</button></li><li>Two <button>Edit</button></li></ul>');
+    const forms: [string, () => Locator][] = [
+      ['chain', () => page.locator('form').locator('#save')],
+      ['getBy on a locator', () => page.locator('main').getByRole('button', { name: 'Cancel' })],
+      ['filter', () => page.locator('#list li').filter({ hasText: 'Two' }).getByRole('button')],
+      ['nth', () => page.locator('#list li button').nth(1)],
+      ['last', () => page.locator('#list li button').last()],
+      ['and', () => page.getByRole('button').and(page.locator('#cancel'))],
+      ['or', () => page.locator('#missing').or(page.locator('#status'))],
+      ['xpath', () => page.locator('xpath=//p[@id="status"]')],
+    ];
+    for (const [, make] of forms) await pwExpect(make()).toBeVisible();
+    await page.setContent(
+      V2 + '<ul id="items"><li class="row">One <button class="edit">Edit</button></li><li class="row">Two <button class="edit">Edit</button></li></ul>',
+    );
+    for (const [name, make] of forms) {
+      await pwExpect(make(), name).toBeVisible({ timeout: 300 });
+    }
+    expect(heals.filter((h) => h.outcome === 'healed').length).toBeGreaterThanOrEqual(forms.length - 1);
+  });
+});
+
+describe('cascade guard', () => {
+  it('stops heal attempts, and says why once, when the application is down', async () => {
+    const opened: string[] = [];
+    const guard = new CascadeGuard({ threshold: 2, onOpen: (reason) => opened.push(reason) });
+    const { heals } = heal({ guard });
+    await page.setContent(V1);
+    await page.locator('#save').click();
+    await page.goto('http://127.0.0.1:9/').catch(() => undefined); // nothing listens on port 9
+    for (let i = 0; i < 3; i++) await pwExpect(page.locator('#save').click({ timeout: 200 })).rejects.toThrow();
+    expect(guard.open).toBe(true);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatch(/error page|ERR_CONNECTION_REFUSED/);
+    expect(heals).toEqual([]);
+  });
+});
