@@ -7,9 +7,11 @@ import { gitInfo } from '../src/run/git.js';
 import type { KnowledgeStore } from '../src/store/KnowledgeStore.js';
 import { openStore } from '../src/store/open.js';
 import type { AttemptRecord, RunRecord } from '../src/store/records.js';
+import type { HealEvent } from '../src/learning/heals.js';
 import { categorizeError } from '../src/learning/categorize.js';
 import { failureSignature } from '../src/learning/signature.js';
 import { toAttempt } from './attempt.js';
+import { learningOf, toHealEvent } from './learning.js';
 import { formatRunSummary } from './summary.js';
 
 /**
@@ -31,6 +33,7 @@ export default class MedicReporter implements Reporter {
   /** Store writes in order; Playwright does not await onTestEnd. */
   private queue: Promise<void> = Promise.resolve();
   private readonly attempts: AttemptRecord[] = [];
+  private readonly heals: HealEvent[] = [];
   private records = 0;
   private failedWrites = 0;
   private firstWriteError: unknown;
@@ -61,6 +64,17 @@ export default class MedicReporter implements Reporter {
         await this.startRun(store);
         await store.recordAttempt(attempt);
       });
+      const { messages, invalid } = learningOf(result);
+      for (const error of invalid) this.enqueue(() => Promise.reject(error));
+      const where = { project: this.config.project, runId: this.runId, testKey: attempt.testKey, testId: attempt.testId, retry: attempt.retry };
+      for (const message of messages) {
+        if (message.selectors.length) this.enqueue(() => store.recordSelectors(this.config.project, message.selectors));
+        if (message.heals.length) {
+          const events = message.heals.map((heal) => toHealEvent(heal, where));
+          this.heals.push(...events);
+          this.enqueue(() => store.recordHeals(events));
+        }
+      }
     });
   }
 
@@ -92,7 +106,7 @@ export default class MedicReporter implements Reporter {
             describeError(this.firstWriteError),
         );
       } else if (store && this.config.report.summary && !this.config.quiet) {
-        console.log(formatRunSummary(this.attempts, store.location, this.runErrors.length));
+        console.log(formatRunSummary(this.attempts, store.location, this.runErrors.length, this.heals));
       }
     } catch (error) {
       console.warn(`medic: could not finish recording this run: ${describeError(error)}`);

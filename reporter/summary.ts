@@ -1,8 +1,9 @@
 import { countOutcomes, lastAttempts } from '../src/run/outcomes.js';
 import type { AttemptRecord } from '../src/store/records.js';
+import type { HealEvent } from '../src/learning/heals.js';
 
 /** The end-of-run lines: what was recorded, how tests ended, what failed and how. Pure. */
-export function formatRunSummary(attempts: readonly AttemptRecord[], location: string, errorsOutsideTests = 0): string {
+export function formatRunSummary(attempts: readonly AttemptRecord[], location: string, errorsOutsideTests = 0, heals: readonly HealEvent[] = []): string {
   const tests = lastAttempts(attempts).length;
   const outcomes = countOutcomes(attempts);
   const categories = new Map<string, number>();
@@ -21,6 +22,21 @@ export function formatRunSummary(attempts: readonly AttemptRecord[], location: s
     lines.push(`  failed attempts by category: ${byCount.map(([name, n]) => `${name} ${n}`).join(', ')}`);
     lines.push(`  ${signatures.size} distinct failure signature${signatures.size === 1 ? '' : 's'} (the same signature in two runs is the same failure)`);
   }
+  lines.push(...formatHeals(heals));
   if (errorsOutsideTests) lines.push(`  ${errorsOutsideTests} error${errorsOutsideTests === 1 ? '' : 's'} outside tests (see: medic attempts)`);
   return lines.join('\n');
+}
+
+/** One line per heal the run made or suggested, then a count of the abstentions. */
+function formatHeals(heals: readonly HealEvent[]): string[] {
+  const shown = heals.filter((h) => h.outcome === 'healed' || h.outcome === 'suggested' || h.outcome === 'failed');
+  const abstained = heals.length - shown.length;
+  if (heals.length === 0) return [];
+  const healed = heals.filter((h) => h.outcome === 'healed').length;
+  const lines = [`  heals: ${healed} healed · ${heals.filter((h) => h.outcome === 'suggested').length} suggested · ${heals.filter((h) => h.outcome === 'failed').length} failed · ${abstained} abstained`];
+  for (const h of shown.slice(0, 20)) {
+    lines.push(`    ${h.outcome} ${h.testKey}: ${h.from.code} → ${h.to?.code ?? '?'} (${h.strategy.replace('_', ' ')}, confidence ${h.confidence.toFixed(2)})`);
+  }
+  if (shown.length > 20) lines.push(`    … and ${shown.length - 20} more`);
+  return lines;
 }

@@ -1,4 +1,5 @@
 import { countOutcomes, lastAttempts, type OutcomeCounts } from '../run/outcomes.js';
+import type { HealEvent } from '../learning/heals.js';
 import type { AttemptRecord, RunRecord } from '../store/records.js';
 
 export type RunSummary = RunRecord & {
@@ -34,6 +35,22 @@ export function formatAttempts(run: RunRecord, attempts: readonly AttemptRecord[
   for (const a of attempts) {
     lines.push(`  ${a.status.padEnd(9)} ${a.outcome.padEnd(10)} #${a.retry}  ${a.testKey}  (${Math.round(a.durationMs)} ms)`);
     if (a.error) lines.push(`      ${a.error.category} ${a.error.signature.slice(0, 10)}  ${a.error.message.split('\n')[0]}`);
+  }
+  return lines.join('\n');
+}
+
+/** Each heal: where, from which locator to which, how, how sure, and the strongest reasons. */
+export function formatHeals(run: RunRecord, heals: readonly HealEvent[]): string {
+  const lines = [`Run ${run.id} (${run.status}), ${heals.length} heal(s):`];
+  for (const h of heals) {
+    lines.push(`  ${h.outcome.padEnd(10)} ${h.testKey}  (${h.step} on ${h.pageKey})`);
+    lines.push(`      ${h.from.code}  →  ${h.to?.code ?? '(no safe candidate)'}`);
+    const strongest = h.explanation
+      .slice(0, 3)
+      .map((c) => `${c.attribute} ${c.contribution >= 0 ? '+' : ''}${c.contribution.toFixed(2)}`)
+      .join(', ');
+    lines.push(`      ${h.strategy.replace('_', ' ')}, confidence ${h.confidence.toFixed(2)}, margin ${h.margin.toFixed(2)}${strongest ? `; ${strongest}` : ''}; review: ${h.review}`);
+    if (h.outcome === 'abstained') lines.push(`      ${h.reason}`);
   }
   return lines.join('\n');
 }

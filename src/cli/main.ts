@@ -5,7 +5,7 @@ import { defineMedicConfig } from '../config/index.js';
 import { describeError, isMedicError, MedicConfigError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
-import { formatAttempts, formatRuns, summarizeRun } from './format.js';
+import { formatAttempts, formatHeals, formatRuns, summarizeRun } from './format.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -67,6 +67,25 @@ export function buildCli(): Command {
         let attempts = await store.listAttempts({ runId: run.id });
         if (options.failed) attempts = attempts.filter((a) => a.status !== a.expectedStatus && a.status !== 'skipped');
         console.log(options.json ? JSON.stringify(attempts, null, 2) : formatAttempts(run, attempts));
+      });
+    });
+
+  program
+    .command('heals')
+    .description("list one run's heals (the newest run by default): old and new locator, strategy, confidence, why")
+    .option('--run <id>', 'run id (a unique prefix is enough)')
+    .option('--all', 'also the abstentions (a broken locator with no safe candidate)')
+    .option('--json', 'print JSON')
+    .action(async (options: { run?: string; all?: boolean; json?: boolean }) => {
+      await withStore(program.opts<StoreFlags>(), async (store) => {
+        const runs = await store.listRuns();
+        const run = options.run ? runs.find((r) => r.id.startsWith(options.run!)) : runs[0];
+        if (!run) {
+          throw new InvalidArgumentError(options.run ? `no run starts with "${options.run}" (see: medic runs)` : 'no runs recorded yet');
+        }
+        let heals = (await store.listHeals({ runId: run.id })).reverse();
+        if (!options.all) heals = heals.filter((h) => h.outcome !== 'abstained');
+        console.log(options.json ? JSON.stringify(heals, null, 2) : formatHeals(run, heals));
       });
     });
 
