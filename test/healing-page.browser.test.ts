@@ -4,7 +4,7 @@
 import { expect as pwExpect, type Locator, type Page } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
 import { useBrowserPage } from '../src/browser/browser.testkit.js';
-import { handleContext, installLocatorHooks, selectorOf, WAITING_METHODS } from '../src/browser/locatorHooks.js';
+import { argsWithTimeout, handleContext, installLocatorHooks, selectorOf, WAITING_METHODS } from '../src/browser/locatorHooks.js';
 import { createStepHandler, type StepHandlerOptions } from '../src/browser/stepHandler.js';
 import type { SelectorObservation } from '../src/learning/catalog.js';
 import type { HealReport } from '../src/learning/heals.js';
@@ -240,6 +240,39 @@ describe('self-healing steps', () => {
     }
     expect(heals.filter((h) => h.outcome === 'healed').length).toBeGreaterThanOrEqual(forms.length - 1);
   });
+});
+
+describe('lists and timeouts', () => {
+  it('never heals a list assertion onto one element (a list is healed as a set, or not at all)', async () => {
+    const { heals } = heal();
+    await page.setContent('<ul><li class="item">a</li><li class="item">b</li><li class="item">c</li></ul>');
+    await pwExpect(page.locator('li.item')).toHaveCount(3);
+    await pwExpect(page.locator('li.item').first()).toHaveText('a');
+    await page.setContent('<ul><li class="row">a</li><li class="row">b</li><li class="row">c</li></ul>');
+    await pwExpect(pwExpect(page.locator('li.item')).toHaveCount(3, { timeout: 300 })).rejects.toThrow();
+    await pwExpect(pwExpect(page.locator('li.item')).toHaveText(['a', 'b', 'c'], { timeout: 300 })).rejects.toThrow();
+    expect(heals).toEqual([]);
+  });
+
+  it('caps a step at the probe time without changing its other options', () => {
+    expect(argsWithTimeout('click', [], 1500)).toEqual([{ timeout: 1500 }]);
+    expect(argsWithTimeout('click', [{ force: true, timeout: 0 }], 1500)).toEqual([{ force: true, timeout: 1500 }]);
+    expect(argsWithTimeout('click', [{ timeout: 300 }], 1500)).toEqual([{ timeout: 300 }]);
+    expect(argsWithTimeout('fill', ['x'], 1500)).toEqual(['x', { timeout: 1500 }]);
+    expect(argsWithTimeout('selectOption', [{ label: 'Blue' }], 1500)).toEqual([{ label: 'Blue' }, { timeout: 1500 }]);
+    expect(argsWithTimeout('dispatchEvent', ['click'], 1500)).toEqual(['click', undefined, { timeout: 1500 }]);
+  });
+
+  it('looks for a known element elsewhere without waiting out a long step timeout', async () => {
+    const { heals } = heal();
+    await page.setContent(V1);
+    await page.locator('#save').click();
+    await page.setContent(V2);
+    // 60 s would outlast this test's own timeout: the heal must come from the probe
+    await page.locator('#save').click({ timeout: 60_000 });
+    expect(await page.title()).toBe('saved');
+    expect(heals[0]).toMatchObject({ outcome: 'healed', strategy: 'relocate' });
+  }, 20_000);
 });
 
 describe('cascade guard', () => {

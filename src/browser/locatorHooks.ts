@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from '@playwright/test';
 import { MedicError } from '../errors.js';
@@ -54,6 +55,27 @@ export const WAITING_METHODS = [
 ] as const;
 export type WaitingMethod = (typeof WAITING_METHODS)[number];
 
+/** Where each method takes its options (`fill(value, options)`): to set a step's timeout. */
+export const OPTIONS_ARGUMENT: Readonly<Record<WaitingMethod, number>> = {
+  click: 0, dblclick: 0, tap: 0, hover: 0, fill: 1, clear: 0, type: 1, pressSequentially: 1, press: 1,
+  check: 0, uncheck: 0, setChecked: 1, selectOption: 1, selectText: 0, setInputFiles: 1, focus: 0, blur: 0,
+  dispatchEvent: 2, scrollIntoViewIfNeeded: 0, dragTo: 1, textContent: 0, innerText: 0, innerHTML: 0,
+  inputValue: 0, getAttribute: 1, isChecked: 0, isEnabled: 0, isDisabled: 0, isEditable: 0, boundingBox: 0,
+  screenshot: 0, waitFor: 0,
+};
+
+/** The step's arguments with its timeout capped at `ms` (never longer than the user's own). */
+export function argsWithTimeout(method: WaitingMethod, args: readonly unknown[], ms: number): unknown[] {
+  const at = OPTIONS_ARGUMENT[method];
+  const next = [...args];
+  while (next.length < at) next.push(undefined);
+  const given = next[at];
+  const options = typeof given === 'object' && given !== null ? (given as { timeout?: number }) : {};
+  const timeout = typeof options.timeout === 'number' && options.timeout > 0 ? Math.min(options.timeout, ms) : ms;
+  next[at] = { ...options, timeout };
+  return next;
+}
+
 /** What `expect(locator)` passes to `_expect`. */
 export type ExpectOptions = { isNot?: boolean; expectedNumber?: number; timeout?: number; [key: string]: unknown };
 /** What `_expect` resolves to. */
@@ -61,7 +83,7 @@ export type ExpectResult = { matches: boolean; timedOut?: boolean; [key: string]
 
 /** A step of a test on a locator: an action, or a web-first assertion. */
 export type LocatorStep =
-  | { kind: 'action'; method: WaitingMethod; args: unknown[]; run: (target: Locator) => Promise<unknown> }
+  | { kind: 'action'; method: WaitingMethod; args: unknown[]; run: (target: Locator, args?: unknown[]) => Promise<unknown> }
   | { kind: 'expect'; expression: string; options: ExpectOptions; run: (target: Locator, options?: ExpectOptions) => Promise<ExpectResult> };
 
 /** Decides how a step runs; `step.run(locator)` runs it unhooked on any locator. */
@@ -99,29 +121,41 @@ function internalsChanged(what: string): MedicError {
   });
 }
 
-/** Our compiled code, e.g. node_modules/playwright-medic/dist/ (never the user's specs). */
-const OWN_CODE = dirname(dirname(dirname(fileURLToPath(import.meta.url)))) + sep;
+/**
+ * This package's root folder, from this module's own stack frame: `import.meta` would make
+ * Playwright's loader turn the module into CommonJS when a CommonJS config requires it.
+ */
+function packageRoot(): string | undefined {
+  const frame = new Error().stack?.split('\n').find((line) => /locatorHooks\.(js|ts)/.test(line));
+  const match = frame && /(file:\/\/[^\s)]+|\/[^\s)]+?):\d+:\d+/.exec(frame);
+  if (!match) return undefined;
+  let dir = dirname(match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!);
+  for (; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'playwright-medic') return dir;
+  }
+  return undefined;
+}
 
 /**
  * Errors of healed steps point at the user's line, not at ours: our frames are hidden from
  * stack traces and code snippets the way Playwright hides its own. Best effort: without the
- * internal, errors only show one more frame.
+ * internal, errors only show a few more frames.
  */
 function hideOwnFrames(): void {
   try {
-    const fromTest = createRequire(createRequire(import.meta.url).resolve('@playwright/test'));
-    const playwrightRoot = dirname(fromTest.resolve('playwright/package.json')) + sep;
-    const core = createRequire(fromTest.resolve('playwright/package.json'))('playwright-core/lib/coreBundle') as {
+    const root = packageRoot();
+    if (!root) return;
+    const fromTest = createRequire(createRequire(join(root, 'package.json')).resolve('@playwright/test'));
+    const playwrightManifest = fromTest.resolve('playwright/package.json');
+    const core = createRequire(playwrightManifest)('playwright-core/lib/coreBundle') as {
       utils?: { setBoxedStackPrefixes?: (prefixes: string[]) => void };
     };
-    // Only the built package (run from source by our own tests, there is nothing to hide).
-    if (!OWN_CODE.endsWith(`${sep}dist${sep}`)) return;
     // Source maps turn dist/ frames back into the package's src/, fixtures/ and reporter/.
-    const pkg = dirname(OWN_CODE.slice(0, -1));
-    const own = ['dist', 'src', 'fixtures', 'reporter'].map((folder) => `${pkg}${sep}${folder}${sep}`);
-    core.utils?.setBoxedStackPrefixes?.([playwrightRoot.slice(0, -1), ...own]);
+    const own = ['dist', 'src', 'fixtures', 'reporter'].map((folder) => join(root, folder) + sep);
+    core.utils?.setBoxedStackPrefixes?.([dirname(playwrightManifest), ...own]);
   } catch {
-    // an older or newer layout: frames stay visible, nothing else changes
+    // another Playwright layout: our frames stay visible, nothing else changes
   }
 }
 
@@ -158,7 +192,7 @@ export function installLocatorHooks(sample: Locator): void {
     proto[method] = async function hooked(this: Locator, ...args: unknown[]) {
       const handler = handlerOf(this);
       if (!handler) return call(this, args);
-      return handler(this, { kind: 'action', method, args, run: (target) => unhooked(() => call(target, args)) });
+      return handler(this, { kind: 'action', method, args, run: (target, override) => unhooked(() => call(target, override ?? args)) });
     };
   }
   const originalExpect = proto._expect as (expression: string, options: ExpectOptions) => Promise<ExpectResult>;

@@ -7,15 +7,24 @@ import { pageKey, type LocatorRef, type SelectorObservation } from '../learning/
 import type { HealReport, HealStrategy } from '../learning/heals.js';
 import type { WorkerCatalog } from '../learning/workerCatalog.js';
 import { AppDownError, appDownEvidence, type CascadeGuard } from '../resilience/cascadeGuard.js';
-import { candidateElement, captureCandidates, captureFingerprint } from './capture.js';
+import { candidateElement, captureFingerprint, captureShortlist } from './capture.js';
 import { chooseLocator } from './chooseLocator.js';
-import { selectorOf, unhooked, type ExpectResult, type LocatorStep, type StepHandler } from './locatorHooks.js';
+import { argsWithTimeout, selectorOf, unhooked, type ExpectOptions, type ExpectResult, type LocatorStep, type StepHandler } from './locatorHooks.js';
 
 /** Assertions that want the element absent: a missing element is their success, never healed. */
 const NEGATIVE_EXPRESSIONS = new Set(['to.be.hidden', 'to.be.detached']);
 
+/**
+ * How long a step whose element the catalog knows waits before playwright-medic looks for it
+ * elsewhere; when nothing safe is found, the step then runs again with its own full timeout.
+ */
+export const PROBE_MS = 1_500;
+
 export function isNegativeStep(step: LocatorStep): boolean {
-  if (step.kind !== 'expect') return false;
+  if (step.kind === 'action') {
+    const state = (step.args[0] as { state?: string } | undefined)?.state;
+    return step.method === 'waitFor' && (state === 'hidden' || state === 'detached');
+  }
   if (step.options.isNot) return true;
   if (NEGATIVE_EXPRESSIONS.has(step.expression)) return true;
   return step.expression === 'to.have.count' && step.options.expectedNumber === 0;
@@ -53,6 +62,17 @@ async function runStep(step: LocatorStep, target: Locator): Promise<Outcome> {
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+/** The step with its timeout capped at PROBE_MS. */
+function probing(step: LocatorStep): LocatorStep {
+  if (step.kind === 'action') {
+    const args = argsWithTimeout(step.method, step.args, PROBE_MS);
+    return { ...step, args, run: (target: Locator) => step.run(target, args) };
+  }
+  const timeout = Math.min(PROBE_MS, step.options.timeout && step.options.timeout > 0 ? step.options.timeout : PROBE_MS);
+  const options = { ...step.options, timeout };
+  return { ...step, options, run: (target: Locator, override?: ExpectOptions) => step.run(target, override ?? options) };
 }
 
 function settle(outcome: Outcome): unknown {
@@ -107,12 +127,22 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler {
     );
   };
 
+  /** Mode suggest: the locator each failing step would heal to, for its error message. */
+  const suggestions = new WeakMap<LocatorStep, string>();
+  const finish = (step: LocatorStep, outcome: Outcome): unknown => {
+    const suggestion = suggestions.get(step);
+    if (!outcome.ok && suggestion && outcome.error instanceof Error) {
+      outcome.error.message += `\n\nplaywright-medic suggests: ${suggestion} (healing.mode is "suggest", so the step fails)`;
+    }
+    return settle(outcome);
+  };
+
   /** Mode suggest: report and fail with the suggestion; mode heal: re-run the step on `target`. */
   const apply = async (step: LocatorStep, failure: Failure, base: HealBase, target: Locator, to: LocatorRef, started: number, rank?: RankResult, reason?: string) => {
     const screenshot = await shoot(target);
     if (healing.mode === 'suggest') {
       report(base, { outcome: 'suggested', to, ...(rank ? { rank } : {}), ...(reason ? { reason } : {}) }, started, screenshot);
-      if (failure.error instanceof Error) failure.error.message += `\n\nplaywright-medic suggests: ${to.code} (healing.mode is "suggest", so the step fails)`;
+      suggestions.set(step, to.code);
       return undefined;
     }
     const outcome = await runStep(step, target);
@@ -132,22 +162,36 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler {
       const element = rank.decision === 'heal' ? await locator.nth(rank.best!.index).elementHandle() : undefined;
       return { rank, element, candidate: rank.best ? candidates[rank.best.index] : undefined };
     }
-    const candidates = await captureCandidates(page);
+    // The page's elements, prefiltered in the page to the few hundred most like the fingerprint.
+    const candidates = await captureShortlist(page, fingerprint);
     const rank = rankCandidates(fingerprint, candidates, rankOptions);
     const element = rank.decision === 'heal' ? await candidateElement(page, rank.best!.index) : undefined;
-    return { rank, element, candidate: rank.best ? candidates[rank.best.index] : undefined };
+    return { rank, element, candidate: rank.best ? candidates.find((c) => c.index === rank.best!.index) : undefined };
   };
 
   /** Known fix, then relocation; the step's outcome on the healed locator, or undefined. */
   const heal = async (locator: Locator, step: LocatorStep, failure: Failure, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
-    const page = locator.page();
     const started = performance.now();
     const count = await unhooked(() => locator.count()).catch(() => -1);
     const message = failure.error instanceof Error ? failure.error.message : String(failure.result?.errorMessage ?? '');
     const strategy: HealStrategy | undefined = count === 0 ? 'relocate' : count > 1 && /strict mode violation/i.test(message) ? 'disambiguate' : undefined;
     if (!strategy) return undefined; // the element is there: a real failure, not a broken locator
+    const healed = await relocateAndApply(locator, step, failure, key, from, strategy, started);
+    if (!healed) observe(key, from, 'failed'); // a heal's own observation counts the failure
+    return healed;
+  };
+
+  const relocateAndApply = async (
+    locator: Locator,
+    step: LocatorStep,
+    failure: Failure,
+    key: string,
+    from: LocatorRef,
+    strategy: HealStrategy,
+    started: number,
+  ): Promise<Outcome | undefined> => {
+    const page = locator.page();
     const category = strategy === 'relocate' ? 'selector_missing' : 'strict_mode';
-    observe(key, from, 'failed');
     const found = await options.guard.attempt(async () => {
       const evidence = appDownEvidence(page.url(), failure.error);
       if (evidence) throw new AppDownError(evidence);
@@ -190,6 +234,18 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler {
     return apply(step, { ok: false }, base, fixed, fix, started, undefined, `healed with the fix the catalog knows for this selector on ${key}`);
   };
 
+  /** Heals, or says in the step's error why it could not try; never throws. */
+  const tryHeal = async (locator: Locator, step: LocatorStep, failure: Failure, key: string, from: LocatorRef, early: boolean) => {
+    try {
+      if (early) await unhooked(() => locator.page().waitForLoadState('load', { timeout: 1_000 })).catch(() => undefined);
+      return await heal(locator, step, failure, key, from);
+    } catch (error) {
+      // A heal that breaks must never hide the step's own failure.
+      if (failure.error instanceof Error) failure.error.message += `\n\nplaywright-medic could not try to heal this step: ${describeError(error)}`;
+      return undefined;
+    }
+  };
+
   return async (locator, step) => {
     if (isNegativeStep(step)) return settle(await runStep(step, locator));
     let key: string;
@@ -206,6 +262,17 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler {
     const first = catalog.firstUse(key, from.selector);
     const before = first ? await capture(locator) : undefined;
     if (before) observe(key, from, 'worked', { fingerprint: before });
+    const healable = healing.mode !== 'off' && singleElementStep(step) && catalog.fingerprint(key, from.selector) !== undefined;
+    let tried = false;
+    if (healable && !before) {
+      // The catalog knows this element here: do not spend the step's whole timeout (or the
+      // test's, with no action timeout) waiting for it before looking for it elsewhere.
+      const probe = await runStep(probing(step), locator);
+      if (probe.ok) return settle(probe);
+      tried = true;
+      const healed = await tryHeal(locator, step, probe, key, from, true);
+      if (healed) return settle(healed);
+    }
     const outcome = await runStep(step, locator);
     if (outcome.ok) {
       if (first && !before) {
@@ -214,14 +281,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler {
       }
       return settle(outcome);
     }
-    if (healing.mode === 'off') return settle(outcome);
-    let healed: Outcome | undefined;
-    try {
-      healed = await heal(locator, step, outcome, key, from);
-    } catch (error) {
-      // A heal that breaks must never hide the step's own failure.
-      if (outcome.error instanceof Error) outcome.error.message += `\n\nplaywright-medic could not try to heal this step: ${describeError(error)}`;
-    }
-    return settle(healed ?? outcome);
+    if (healing.mode === 'off' || !singleElementStep(step) || tried) return finish(step, outcome);
+    return finish(step, (await tryHeal(locator, step, outcome, key, from, false)) ?? outcome);
   };
 }
