@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { defineMedicConfig } from '../config/index.js';
 import { describeError, isMedicError, MedicConfigError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
+import type { RunRecord } from '../store/records.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
 import { formatAttempts, formatHeals, formatRuns, summarizeRun } from './format.js';
 
@@ -30,6 +31,14 @@ async function withStore<T>(flags: StoreFlags, action: (store: KnowledgeStore) =
   } finally {
     await store.close();
   }
+}
+
+/** The run whose id starts with `prefix`, else the newest; a clear error when there is none. */
+async function findRun(store: KnowledgeStore, prefix: string | undefined): Promise<RunRecord> {
+  const runs = await store.listRuns();
+  const run = prefix ? runs.find((r) => r.id.startsWith(prefix)) : runs[0];
+  if (!run) throw new InvalidArgumentError(prefix ? `no run starts with "${prefix}" (see: medic runs)` : 'no runs recorded yet');
+  return run;
 }
 
 export function buildCli(): Command {
@@ -59,11 +68,7 @@ export function buildCli(): Command {
     .option('--json', 'print JSON')
     .action(async (options: { run?: string; failed?: boolean; json?: boolean }) => {
       await withStore(program.opts<StoreFlags>(), async (store) => {
-        const runs = await store.listRuns();
-        const run = options.run ? runs.find((r) => r.id.startsWith(options.run!)) : runs[0];
-        if (!run) {
-          throw new InvalidArgumentError(options.run ? `no run starts with "${options.run}" (see: medic runs)` : 'no runs recorded yet');
-        }
+        const run = await findRun(store, options.run);
         let attempts = await store.listAttempts({ runId: run.id });
         if (options.failed) attempts = attempts.filter((a) => a.status !== a.expectedStatus && a.status !== 'skipped');
         console.log(options.json ? JSON.stringify(attempts, null, 2) : formatAttempts(run, attempts));
@@ -78,11 +83,7 @@ export function buildCli(): Command {
     .option('--json', 'print JSON')
     .action(async (options: { run?: string; all?: boolean; json?: boolean }) => {
       await withStore(program.opts<StoreFlags>(), async (store) => {
-        const runs = await store.listRuns();
-        const run = options.run ? runs.find((r) => r.id.startsWith(options.run!)) : runs[0];
-        if (!run) {
-          throw new InvalidArgumentError(options.run ? `no run starts with "${options.run}" (see: medic runs)` : 'no runs recorded yet');
-        }
+        const run = await findRun(store, options.run);
         let heals = (await store.listHeals({ runId: run.id })).reverse();
         if (!options.all) heals = heals.filter((h) => h.outcome !== 'abstained');
         console.log(options.json ? JSON.stringify(heals, null, 2) : formatHeals(run, heals));
