@@ -17,7 +17,8 @@ export default defineConfig<MedicTestOptions>({
   timeout: 20_000,
   retries: process.env.CI ? 1 : 0,
   workers: process.env.CI ? 2 : undefined,
-  reporter: [['list'], [medicReporter, medic]],
+  // MEDIC_DEMO_JSON=<file> adds Playwright's JSON report (test/fixture.integration.test.ts reads it).
+  reporter: [['list'], [medicReporter, medic], ...(process.env.MEDIC_DEMO_JSON ? [['json', { outputFile: process.env.MEDIC_DEMO_JSON }] as const] : [])],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     medic,

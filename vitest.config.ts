@@ -1,9 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
+const shared = { testTimeout: 30_000, hookTimeout: 60_000 };
+const ACCEPTANCE = 'test/fixture.integration.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'reporter/**/*.test.ts', 'fixtures/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'unit and integration',
+          include: ['src/**/*.test.ts', 'reporter/**/*.test.ts', 'fixtures/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ACCEPTANCE],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // The demo suite with 4 Playwright workers: alone, after the rest, so that other test
+        // files do not starve it of the 2 cores a CI machine has.
+        test: { ...shared, name: 'acceptance', include: [ACCEPTANCE], fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: runs the demo suite on the demo app v1 (it must pass), then on v2, where
-// only the markup changed (plain Playwright fails there), and shows what playwright-medic
-// recorded and learned, and where.
+// only the markup changed: first with healing off (as plain Playwright: it fails), then with
+// healing on, and shows what playwright-medic recorded, healed and learned, and where.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,10 @@ if (v1 !== 0) {
   console.error('\ndemo: the suite failed on v1, where it must pass; see the output above.');
   process.exit(1);
 }
-const v2 = run('demo suite on app v2 (same features, changed markup)', process.execPath, [playwright, 'test', '--retries=0'], { MEDIC_APP_VERSION: 'v2' });
+const v2 = run('demo suite on app v2 (same features, changed markup), healing off as in plain Playwright', process.execPath, [playwright, 'test', '--retries=0'], {
+  MEDIC_APP_VERSION: 'v2',
+  MEDIC_HEALING_MODE: 'off',
+});
 if (v2 === 0) {
   console.error('\ndemo: the suite passed on v2, where the changed markup must break plain locators; the demo app lost its point.');
   process.exit(1);
@@ -36,6 +39,15 @@ if (onLocators.length === 0) {
   console.error('\ndemo: the v2 run failed, but not on locators or assertions; see the output above.');
   process.exit(1);
 }
-run('what playwright-medic has recorded', process.execPath, [medic, 'runs', '--limit', '2']);
-run('the failures of the v2 run, by category and signature', process.execPath, [medic, 'attempts', '--failed']);
+run('demo suite on app v2 again, healing on (the specs are unchanged)', process.execPath, [playwright, 'test', '--retries=0'], { MEDIC_APP_VERSION: 'v2' });
+const after = openSqliteStore({ path: join(root, '.medic', 'medic.db'), readonly: true });
+const [healRun] = await after.listRuns({ limit: 1 });
+const heals = healRun ? await after.listHeals({ runId: healRun.id }) : [];
+await after.close();
+if (!heals.some((h) => h.outcome === 'healed')) {
+  console.error('\ndemo: the healing run on v2 healed nothing; see the output above.');
+  process.exit(1);
+}
+run('what playwright-medic has recorded', process.execPath, [medic, 'runs', '--limit', '3']);
+run('the failures left in the healing run, by category and signature', process.execPath, [medic, 'attempts', '--failed']);
 console.log('\ndemo: done. The knowledge store is .medic/medic.db; explore it with `npm run medic -- runs` and `npm run medic -- attempts --failed` (in your own project: `npx medic runs`).');

@@ -52,6 +52,14 @@ describe('locatorProposals', () => {
     for (const proposal of locatorProposals(fp)) expect(locatorProposalSchema.parse(proposal)).toEqual(proposal);
   });
 
+  it('tries a stable id before text that holds digits (a price, a count), and text first otherwise', () => {
+    const kinds = (fp: Fingerprint) => locatorProposals(fp).map((p) => p.expression);
+    const total = kinds({ tag: 'strong', id: 'order-total', text: '$65.00', visibleText: '$65.00' });
+    expect(total.indexOf("locator('#order-total')")).toBeLessThan(total.indexOf("getByText('$65.00')"));
+    const note = kinds({ tag: 'p', id: 'note', text: 'Free shipping', visibleText: 'Free shipping' });
+    expect(note.indexOf("getByText('Free shipping')")).toBeLessThan(note.indexOf("locator('#note')"));
+  });
+
   it('uses getByTestId only for the configured attribute', () => {
     const fp: Fingerprint = { tag: 'button', testIds: { 'data-testid': 'a', 'data-qa': 'b' } };
     expect(codes(fp, 'data-qa').slice(0, 2)).toEqual(["page.getByTestId('b')", `page.locator('[data-testid="a"]')`]);

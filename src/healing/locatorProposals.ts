@@ -211,9 +211,15 @@ export function locatorProposals(fp: Fingerprint, options: ProposalOptions = {})
   if (tag === 'input' || tag === 'textarea') loose('placeholder', 'getByPlaceholder', fp.placeholder, 'placeholder');
   if (['img', 'area', 'input'].includes(tag)) loose('altText', 'getByAltText', fp.alt, 'alt');
   loose('title', 'getByTitle', fp.title, 'title');
-  if (!['input', 'textarea', 'select'].includes(tag) && !isFrame) loose('text', 'getByText', fp.visibleText ?? fp.text, 'text');
+  // Text with digits is often data (a price, a total, "2 errors") that changes with the page's
+  // state, so a stable id is tried before it.
+  const shownText = fp.visibleText ?? fp.text;
+  const textFits = !['input', 'textarea', 'select'].includes(tag) && !isFrame;
+  const dataLike = /\d/.test(shownText ?? '');
+  if (textFits && !dataLike) loose('text', 'getByText', shownText, 'text');
 
   if (fp.id && !looksGenerated(fp.id)) css(`#${cssIdent(fp.id)}`, 'id');
+  if (textFits && dataLike) loose('text', 'getByText', shownText, 'text');
   if (role && !isFrame) push({ kind: 'role', method: 'getByRole', args: [role], basis: 'role' });
   if (fp.name && NAME_ATTRIBUTE_TAGS.has(tag)) css(`${tag}[name=${cssString(fp.name)}]`, 'name attribute');
   const classes = (fp.classes ?? []).filter((c) => !looksGenerated(c) && !STATE_CLASS.test(c)).slice(0, 3);

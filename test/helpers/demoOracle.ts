@@ -1,0 +1,78 @@
+// Ground truth for heals in the demo suite: for a v1 locator (as Playwright prints it) on a
+// page, the v2 element that is the same widget (from e2e/apps/CHANGES.md), found with a locator
+// written independently of the healer. The benchmark's cases plus the locators only the specs use.
+import type { Locator, Page } from '@playwright/test';
+import { DEMO_CASES, type DemoState } from '../../bench/demo-cases.js';
+
+export type OracleCase = {
+  /** The v1 locator as `locator.toString()` prints it. */
+  code: string;
+  path: string;
+  state?: DemoState;
+  /** Brings the v2 page into the state where the widget shows (e.g. submits an empty form). */
+  prepare?: (page: Page) => Promise<void>;
+  target: (page: Page) => Locator;
+};
+
+const cart = [
+  { id: 'p2', qty: 2 },
+  { id: 'p7', qty: 1 },
+];
+
+async function submitEmpty(page: Page): Promise<void> {
+  await page.locator('#submit-order').click();
+}
+
+/** The state of checkout.spec's "validates the email and postal code formats". */
+async function submitInvalid(page: Page): Promise<void> {
+  await page.locator('#full-name').fill('Ada Lovelace');
+  await page.locator('#contact-email').fill('ada@');
+  await page.locator('#street').fill('12 Analytical Row');
+  await page.locator('#city').fill('London');
+  await page.locator('#postal-code').fill('12a');
+  await page.locator('#submit-order').click();
+}
+
+const fromBench: OracleCase[] = DEMO_CASES.filter((c) => c.version === 'v2' && c.target !== null).map((c) => ({
+  code: c.code.replace(/^page\./, ''),
+  path: c.path,
+  ...(c.targetState ?? c.state ? { state: c.targetState ?? c.state } : {}),
+  target: c.target!,
+}));
+
+const specOnly: OracleCase[] = [
+  { code: "locator('#cart-table tbody tr').filter({ hasText: 'Pulse Bluetooth Speaker' }).getByRole('spinbutton')", path: '/cart', state: { cart }, target: (p) => p.locator('.bag-line[data-sku="p2"] input.qty') },
+  { code: "locator('#cart-table tbody tr').filter({ hasText: 'Pulse Bluetooth Speaker' }).locator('td.line-total')", path: '/cart', state: { cart }, target: (p) => p.locator('.bag-line[data-sku="p2"] .line-amount') },
+  { code: "getByText('Your cart is empty.')", path: '/checkout', target: (p) => p.locator('p').filter({ hasText: /^Your bag is empty\./ }) },
+  { code: "getByText('Your cart is empty.')", path: '/cart', target: (p) => p.locator('#bag-empty') },
+  // product.spec's "breadcrumb leads back to the category": p8 is in the Home category, the breadcrumb's second link
+  { code: "getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Home' })", path: '/product?id=p8', target: (p) => p.getByRole('navigation', { name: 'You are here' }).locator('a').nth(1) },
+  { code: "locator('#site-header').getByRole('link', { name: 'Sign in' })", path: '/cart', target: (p) => p.locator('#log-in-link') },
+  { code: "locator('#site-header').getByRole('link', { name: 'Sign in' })", path: '/products', target: (p) => p.locator('#log-in-link') },
+  { code: "locator('header nav').getByRole('button', { name: 'Sign out' })", path: '/cart', state: { signedIn: true }, target: (p) => p.locator('#log-out') },
+  { code: "getByRole('button', { name: 'Sign in' })", path: '/signin', target: (p) => p.locator('#login-submit') },
+  { code: "getByRole('heading', { name: 'Sign in', level: 1 })", path: '/signin', target: (p) => p.locator('h1') },
+  { code: "getByRole('button', { name: 'Place order' })", path: '/checkout', state: { cart }, target: (p) => p.locator('#submit-order') },
+  { code: "getByLabel('Email')", path: '/checkout', state: { cart }, target: (p) => p.locator('#contact-email') },
+  { code: "getByPlaceholder('12345')", path: '/checkout', state: { cart }, target: (p) => p.locator('#postal-code') },
+  {
+    code: "getByRole('alert')",
+    path: '/checkout',
+    state: { cart },
+    prepare: submitEmpty,
+    target: (p) => p.locator('#form-errors'),
+  },
+  { code: "getByRole('button', { name: 'Add to cart' })", path: '/product?id=p2', target: (p) => p.locator('#buy-box button[type="submit"]') },
+  { code: "getByText('Out of stock')", path: '/product?id=p5', target: (p) => p.locator('.product-summary .availability') },
+  { code: "locator('#postalCode-error')", path: '/checkout', state: { cart }, prepare: submitEmpty, target: (p) => p.locator('#postal-code-error') },
+  {
+    code: "locator('//p[@id=\"postalCode-error\"]')",
+    path: '/checkout',
+    state: { cart },
+    prepare: submitInvalid,
+    target: (p) => p.locator('#postal-code-error'),
+  },
+  { code: "locator('#checkout-form #email-error')", path: '/checkout', state: { cart }, prepare: submitInvalid, target: (p) => p.locator('#contact-email-error') },
+];
+
+export const DEMO_ORACLE: OracleCase[] = [...fromBench, ...specOnly];
