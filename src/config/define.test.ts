@@ -16,7 +16,7 @@ describe('defineMedicConfig', () => {
   it('fills in every default', () => {
     const config = defineMedicConfig({}, {});
     expect(config.store).toEqual({ kind: 'sqlite', path: '.medic/medic.db', busyTimeoutMs: 10_000 });
-    expect(config.healing).toEqual({ mode: 'heal' }); // thresholds: the fitted model's unless set
+    expect(config.healing).toEqual({ mode: 'heal', failOnHeal: false }); // thresholds: the fitted model's unless set
     expect(config.llm).toBeUndefined();
     expect(config.project).toBe('default');
   });
