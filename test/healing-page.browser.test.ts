@@ -14,7 +14,7 @@ import { CascadeGuard } from '../src/resilience/cascadeGuard.js';
 let page: Page;
 useBrowserPage((p) => (page = p));
 
-type Setup = { heals: HealReport[]; observations: SelectorObservation[]; catalog: WorkerCatalog; guard: CascadeGuard };
+type Setup = { heals: HealReport[]; observations: SelectorObservation[]; catalog: WorkerCatalog; guard: CascadeGuard; flush: () => Promise<void> };
 
 function heal(options: Partial<StepHandlerOptions> = {}): Setup {
   const heals: HealReport[] = [];
@@ -23,20 +23,18 @@ function heal(options: Partial<StepHandlerOptions> = {}): Setup {
   const guard = options.guard ?? new CascadeGuard();
   let n = 0;
   installLocatorHooks(page.locator('html'));
-  handleContext(
-    page.context(),
-    createStepHandler({
-      healing: { mode: 'heal' },
-      catalog,
-      guard,
-      testIdAttribute: 'data-testid',
-      onHeal: (report) => heals.push(report),
-      onObserve: (o) => observations.push(o),
-      nextHealId: () => `h${++n}`,
-      ...options,
-    }),
-  );
-  return { heals, observations, catalog, guard };
+  const handler = createStepHandler({
+    healing: { mode: 'heal' },
+    catalog,
+    guard,
+    testIdAttribute: 'data-testid',
+    onHeal: (report) => heals.push(report),
+    onObserve: (o) => observations.push(o),
+    nextHealId: () => `h${++n}`,
+    ...options,
+  });
+  handleContext(page.context(), handler);
+  return { heals, observations, catalog, guard, flush: handler.flush };
 }
 
 const V1 = `<main><h1>Account</h1><form>
@@ -82,10 +80,11 @@ describe('Playwright internals the hooks rely on', () => {
 
 describe('self-healing steps', () => {
   it('records a fingerprint once per selector and page, then heals a click whose id changed', async () => {
-    const { heals, observations } = heal();
+    const { heals, observations, flush } = heal();
     await page.setContent(V1);
     await page.locator('#save').click();
     await page.locator('#save').click();
+    await flush();
     expect(observations.filter((o) => o.selector === '#save')).toHaveLength(1);
     expect(observations[0]!.fingerprint?.text).toBe('Save changes');
 
@@ -177,6 +176,36 @@ describe('self-healing steps', () => {
     expect(heals).toHaveLength(1);
     expect(heals[0]).toMatchObject({ strategy: 'known_fix', outcome: 'healed', to: { selector: '#persist' } });
   });
+
+  it('does not look at a known fix again once the original locator works again', async () => {
+    const catalog = new WorkerCatalog('test');
+    const at = new Date().toISOString();
+    catalog.observe({ selector: '#save', code: "locator('#save')", pageKey: 'about:', outcome: 'healed', healedTo: { selector: '#persist', code: "locator('#persist')" }, at });
+    const { heals } = heal({ catalog });
+    await page.setContent(V1.replace('Cancel', 'Save changes').replace('id="cancel"', 'id="persist"'));
+    await page.locator('#save').click();
+    await page.locator('#save').click();
+    expect(heals).toEqual([]);
+  });
+
+  it('learns the fingerprint of an element that appears only while the step waits for it', async () => {
+    const { observations, flush } = heal();
+    await page.setContent(`<main></main><script>setTimeout(() => { document.querySelector('main').innerHTML = '<button id="late">Late</button>'; }, 300)</script>`);
+    await page.locator('#late').click();
+    await flush();
+    expect(observations.filter((o) => o.selector === '#late').map((o) => [o.outcome, o.fingerprint?.text])).toEqual([['worked', 'Late']]);
+  });
+
+  it('does not count a slow element as a broken locator when it turns up after the heal attempt', async () => {
+    const { heals, observations, flush } = heal();
+    await page.setContent(V1);
+    await page.locator('#save').click();
+    await page.setContent(`<main><h1>Account</h1></main><script>setTimeout(() => { document.querySelector('main').innerHTML += ${JSON.stringify(V1)}; }, 2500)</script>`);
+    await page.locator('#save').click({ timeout: 10_000 });
+    await flush();
+    expect(heals.map((h) => h.outcome)).toEqual(['abstained']);
+    expect(observations.filter((o) => o.selector === '#save').map((o) => o.outcome)).toEqual(['worked']);
+  }, 20_000);
 
   it('in suggest mode reports the fix and lets the step fail with it', async () => {
     const { heals } = heal({ healing: { mode: 'suggest' } });

@@ -153,3 +153,28 @@ export async function candidateElement(page: Page, index: number): Promise<Eleme
   await element.dispose();
   return own as ElementHandle<Element>;
 }
+
+/** What `captureResolved` saw: how many elements the locator matched, and the fingerprint when it was one. */
+export type Resolved = { count: number; fingerprint?: Fingerprint };
+
+// One protocol call that neither waits nor throws on strict mode: the count, and the
+// fingerprint when the locator matches exactly one element.
+const resolvedInPage = (elements: Element[], options?: CaptureOptions): { count: number; fingerprint?: Fingerprint } =>
+  elements.length === 1 ? { count: 1, fingerprint: captureElement(elements[0]!, options) } : { count: elements.length };
+Object.defineProperty(resolvedInPage, 'toString', {
+  value: () => `function (elements, options) { return elements.length === 1 ? { count: 1, fingerprint: (${captureElement.toString()})(elements[0], options) } : { count: elements.length }; }`,
+});
+
+/**
+ * The count of a locator's matches and, when it matches exactly one, its element's
+ * fingerprint, in one round trip that does not wait for the element: cheap enough to send
+ * just before a test's own step, which it never delays.
+ * @example const { count, fingerprint } = await captureResolved(page.locator('#save'));
+ */
+export async function captureResolved(locator: Locator, options: CaptureOptions = {}): Promise<Resolved> {
+  const raw = await locator.evaluateAll(resolvedInPage, options);
+  if (raw.fingerprint === undefined) return { count: raw.count };
+  const parsed = fingerprintSchema.safeParse(raw.fingerprint);
+  if (!parsed.success) throw invalidCapture('fingerprint', parsed.error);
+  return { count: raw.count, fingerprint: parsed.data };
+}

@@ -7,7 +7,7 @@ import { pageKey, type LocatorRef, type SelectorObservation } from '../learning/
 import type { HealReport, HealStrategy } from '../learning/heals.js';
 import type { WorkerCatalog } from '../learning/workerCatalog.js';
 import { AppDownError, appDownEvidence, type CascadeGuard } from '../resilience/cascadeGuard.js';
-import { candidateElement, captureFingerprint, captureShortlist } from './capture.js';
+import { candidateElement, captureFingerprint, captureResolved, captureShortlist } from './capture.js';
 import { chooseLocator } from './chooseLocator.js';
 import { argsWithTimeout, selectorOf, unhooked, type ExpectOptions, type ExpectResult, type LocatorStep, type StepHandler } from './locatorHooks.js';
 
@@ -89,7 +89,7 @@ const ref = (locator: Locator): LocatorRef => ({ selector: selectorOf(locator), 
  * element by its fingerprint, and re-runs the step on a robust locator for it. Negative
  * assertions and failures on a found element pass through untouched.
  */
-export function createStepHandler(options: StepHandlerOptions): StepHandler {
+export function createStepHandler(options: StepHandlerOptions): StepHandler & { flush: () => Promise<void> } {
   const { catalog, healing } = options;
   const now = options.now ?? (() => new Date());
   const rankOptions = {
@@ -103,9 +103,25 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler {
     options.onObserve(observation);
   };
 
-  /** Fingerprint of the element when the locator finds exactly one; nothing otherwise. */
-  const capture = async (locator: Locator): Promise<Fingerprint | undefined> =>
-    unhooked(async () => ((await locator.count()) === 1 ? captureFingerprint(locator) : undefined)).catch(() => undefined);
+  /** Captures still on their way; the fixture awaits them (`flush`) before the test reports. */
+  const pending = new Set<Promise<unknown>>();
+  /**
+   * Records the fingerprint of the locator's element when it finds exactly one, without
+   * delaying the step: sent just before the step, so it sees the element as the step found it.
+   * Resolves to whether it captured one.
+   */
+  const capture = (locator: Locator, key: string, from: LocatorRef): Promise<boolean> => {
+    const at = now().toISOString();
+    const work = unhooked(() => captureResolved(locator, { testIdAttribute: options.testIdAttribute }))
+      .then(({ fingerprint }) => {
+        if (fingerprint) observe(key, from, 'worked', { fingerprint, at });
+        return fingerprint !== undefined;
+      })
+      .catch(() => false);
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+    return work;
+  };
 
   type HealBase = Pick<HealReport, 'pageKey' | 'step' | 'from' | 'strategy' | 'category'>;
   const shoot = (target: Locator) => unhooked(() => target.screenshot({ timeout: 2_000, animations: 'disabled' })).catch(() => undefined);
@@ -169,16 +185,18 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler {
     return { rank, element, candidate: rank.best ? candidates.find((c) => c.index === rank.best!.index) : undefined };
   };
 
-  /** Known fix, then relocation; the step's outcome on the healed locator, or undefined. */
-  const heal = async (locator: Locator, step: LocatorStep, failure: Failure, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
+  /**
+   * Relocation (or, for strict mode, disambiguation): the step's outcome on the healed
+   * locator; null when the locator is broken and nothing safe was found; undefined when the
+   * locator is not broken (its element is there: a real failure).
+   */
+  const heal = async (locator: Locator, step: LocatorStep, failure: Failure, key: string, from: LocatorRef): Promise<Outcome | null | undefined> => {
     const started = performance.now();
     const count = await unhooked(() => locator.count()).catch(() => -1);
     const message = failure.error instanceof Error ? failure.error.message : String(failure.result?.errorMessage ?? '');
     const strategy: HealStrategy | undefined = count === 0 ? 'relocate' : count > 1 && /strict mode violation/i.test(message) ? 'disambiguate' : undefined;
     if (!strategy) return undefined; // the element is there: a real failure, not a broken locator
-    const healed = await relocateAndApply(locator, step, failure, key, from, strategy, started);
-    if (!healed) observe(key, from, 'failed'); // a heal's own observation counts the failure
-    return healed;
+    return (await relocateAndApply(locator, step, failure, key, from, strategy, started)) ?? null;
   };
 
   const relocateAndApply = async (
@@ -217,18 +235,31 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler {
     return apply(step, failure, base, choice.locator, { selector: selectorOf(choice.locator), code: choice.code }, started, rank);
   };
 
-  /** The catalog knows this selector broke here and what fixed it: use the fix without waiting. */
+  /** Selectors whose original locator worked again in this test although the catalog knows a fix. */
+  const worksAgain = new Set<string>();
+  /**
+   * The catalog knows this selector broke here and what fixed it: use the fix without waiting
+   * for the original's timeout. One look at both (no waiting when either is there); once the
+   * original works again, it is not looked at again in this test.
+   */
   const knownFix = async (locator: Locator, step: LocatorStep, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
     const fix = catalog.knownFix(key, from.selector);
-    if (!fix || healing.mode === 'off' || !singleElementStep(step)) return undefined;
+    if (!fix || healing.mode === 'off' || !singleElementStep(step) || worksAgain.has(`${key} ${from.selector}`)) return undefined;
     const page = locator.page();
     const fixed = page.locator(fix.selector);
     const started = performance.now();
     const which = await unhooked(async () => {
-      await locator.or(fixed).first().waitFor({ state: 'attached', timeout: 5_000 });
-      if ((await locator.count()) === 1) return 'original'; // fixed again, or never broken here
-      return (await fixed.count()) === 1 ? 'fix' : 'none';
+      const look = async () => {
+        const [original, healed] = await Promise.all([locator.count(), fixed.count()]);
+        return original === 1 ? 'original' : healed === 1 ? 'fix' : original > 1 ? 'original' : undefined;
+      };
+      const first = await look();
+      if (first) return first;
+      // Neither is there yet: the page may still be rendering.
+      await locator.or(fixed).first().waitFor({ state: 'attached', timeout: PROBE_MS });
+      return (await look()) ?? 'none';
     }).catch(() => 'none');
+    if (which === 'original') worksAgain.add(`${key} ${from.selector}`);
     if (which !== 'fix') return undefined;
     const base: HealBase = { pageKey: key, step: stepName(step), from, strategy: 'known_fix', category: 'selector_missing' };
     return apply(step, { ok: false }, base, fixed, fix, started, undefined, `healed with the fix the catalog knows for this selector on ${key}`);
@@ -246,7 +277,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler {
     }
   };
 
-  return async (locator, step) => {
+  const handler = async (locator: Locator, step: LocatorStep): Promise<unknown> => {
     if (isNegativeStep(step)) return settle(await runStep(step, locator));
     let key: string;
     let from: LocatorRef;
@@ -260,28 +291,36 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler {
     if (fixed) return settle(fixed);
 
     const first = catalog.firstUse(key, from.selector);
-    const before = first ? await capture(locator) : undefined;
-    if (before) observe(key, from, 'worked', { fingerprint: before });
+    const captured = first ? capture(locator, key, from) : undefined;
     const healable = healing.mode !== 'off' && singleElementStep(step) && catalog.fingerprint(key, from.selector) !== undefined;
-    let tried = false;
-    if (healable && !before) {
+    // Whether the step recovered after a heal attempt that abstained: its failure is counted only if not.
+    let abstained = false;
+    const done = async (outcome: Outcome): Promise<unknown> => {
+      if (outcome.ok && captured && !(await captured)) void capture(locator, key, from); // the element appeared during the step
+      if (!outcome.ok && abstained) observe(key, from, 'failed');
+      return finish(step, outcome);
+    };
+    if (healable) {
       // The catalog knows this element here: do not spend the step's whole timeout (or the
       // test's, with no action timeout) waiting for it before looking for it elsewhere.
       const probe = await runStep(probing(step), locator);
-      if (probe.ok) return settle(probe);
-      tried = true;
+      if (probe.ok) return done(probe);
       const healed = await tryHeal(locator, step, probe, key, from, true);
-      if (healed) return settle(healed);
+      if (healed) return done(healed);
+      abstained = healed === null;
+      // Nothing safe was found: the step as written, with its own timeout (the element may be slow).
+      return done(await runStep(step, locator));
     }
     const outcome = await runStep(step, locator);
-    if (outcome.ok) {
-      if (first && !before) {
-        const after = await capture(locator);
-        if (after) observe(key, from, 'worked', { fingerprint: after });
-      }
-      return settle(outcome);
-    }
-    if (healing.mode === 'off' || !singleElementStep(step) || tried) return finish(step, outcome);
-    return finish(step, (await tryHeal(locator, step, outcome, key, from, false)) ?? outcome);
+    if (outcome.ok || healing.mode === 'off' || !singleElementStep(step)) return done(outcome);
+    const healed = await tryHeal(locator, step, outcome, key, from, false);
+    abstained = healed === null;
+    return done(healed ?? outcome);
   };
+  return Object.assign(handler, {
+    /** Waits for the captures still under way, so that their observations are sent with the test's. */
+    flush: async (): Promise<void> => {
+      while (pending.size) await Promise.all([...pending]);
+    },
+  });
 }
