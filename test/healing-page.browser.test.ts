@@ -204,7 +204,9 @@ describe('self-healing steps', () => {
     await page.locator('#save').click({ timeout: 10_000 });
     await flush();
     expect(heals.map((h) => h.outcome)).toEqual(['abstained']);
-    expect(observations.filter((o) => o.selector === '#save').map((o) => o.outcome)).toEqual(['worked']);
+    const seen = observations.filter((o) => o.selector === '#save');
+    expect(seen.map((o) => o.outcome)).toEqual(['worked', 'worked']);
+    expect(seen[1]!.waitedMs).toBeGreaterThanOrEqual(2000); // and it is remembered as slow
   }, 20_000);
 
   it('in suggest mode reports the fix and lets the step fail with it', async () => {
@@ -301,6 +303,41 @@ describe('lists and timeouts', () => {
     await page.locator('#save').click({ timeout: 60_000 });
     expect(await page.title()).toBe('saved');
     expect(heals[0]).toMatchObject({ outcome: 'healed', strategy: 'relocate' });
+  }, 20_000);
+});
+
+describe('slow steps', () => {
+  const later = (ms: number) =>
+    `<main><button id="go" disabled onclick="document.title='went'">Go</button></main><script>setTimeout(() => document.getElementById('go').disabled = false, ${ms})</script>`;
+
+  it('remembers how long a slow step took', async () => {
+    const { observations, catalog, flush } = heal();
+    await page.setContent(later(1300));
+    await page.locator('#go').click({ timeout: 5000 });
+    await flush();
+    expect(observations.find((o) => o.waitedMs !== undefined)?.waitedMs).toBeGreaterThanOrEqual(1000);
+    expect(catalog.slowestMs('about:', '#go')).toBeGreaterThanOrEqual(1000);
+
+  }, 20_000);
+
+  it('gives a step that timed out on an element that is there one longer wait when it was slow before', async () => {
+    // History without a fingerprint, so the step runs as written (no probe): 800 ms, then 1600 ms more.
+    const catalog = new WorkerCatalog('test');
+    catalog.observe({ selector: '#go', code: "locator('#go')", pageKey: 'about:', outcome: 'worked', waitedMs: 5000, at: new Date().toISOString() });
+    const { heals } = heal({ catalog });
+    await page.setContent(later(1500));
+    await page.locator('#go').click({ timeout: 800 });
+    expect(await page.title()).toBe('went');
+    expect(heals).toMatchObject([{ strategy: 'extended_wait', category: 'timeout', outcome: 'healed', to: { selector: '#go' } }]);
+    expect(heals[0]!.reason).toMatch(/timed out after 800 ms .* waited 1600 ms more/);
+  }, 20_000);
+
+  it('gives no second wait without that history, nor to a real failure of a fast step', async () => {
+    const { heals } = heal();
+    await page.setContent(later(60_000));
+    await pwExpect(page.locator('#go').click({ timeout: 800 })).rejects.toThrow(/Timeout 800ms exceeded/);
+    await pwExpect(pwExpect(page.locator('#go')).toBeEnabled({ timeout: 800 })).rejects.toThrow();
+    expect(heals).toEqual([]);
   }, 20_000);
 });
 

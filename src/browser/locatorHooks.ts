@@ -64,14 +64,17 @@ export const OPTIONS_ARGUMENT: Readonly<Record<WaitingMethod, number>> = {
   screenshot: 0, waitFor: 0,
 };
 
-/** The step's arguments with its timeout capped at `ms` (never longer than the user's own). */
-export function argsWithTimeout(method: WaitingMethod, args: readonly unknown[], ms: number): unknown[] {
+/**
+ * The step's arguments with its timeout capped at `ms` (never longer than the user's own), or
+ * with `extend`, set to `ms` (a second, longer wait).
+ */
+export function argsWithTimeout(method: WaitingMethod, args: readonly unknown[], ms: number, extend = false): unknown[] {
   const at = OPTIONS_ARGUMENT[method];
   const next = [...args];
   while (next.length < at) next.push(undefined);
   const given = next[at];
   const options = typeof given === 'object' && given !== null ? (given as { timeout?: number }) : {};
-  const timeout = typeof options.timeout === 'number' && options.timeout > 0 ? Math.min(options.timeout, ms) : ms;
+  const timeout = !extend && typeof options.timeout === 'number' && options.timeout > 0 ? Math.min(options.timeout, ms) : ms;
   next[at] = { ...options, timeout };
   return next;
 }

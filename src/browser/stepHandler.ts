@@ -5,6 +5,7 @@ import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
 import { rankCandidates, type RankResult } from '../healing/rank.js';
 import { pageKey, type LocatorRef, type SelectorObservation } from '../learning/catalog.js';
 import type { HealReport, HealStrategy } from '../learning/heals.js';
+import { extendedWait, SLOW_STEP_MS, timeoutOf } from '../learning/slowSteps.js';
 import type { WorkerCatalog } from '../learning/workerCatalog.js';
 import { AppDownError, appDownEvidence, type CascadeGuard } from '../resilience/cascadeGuard.js';
 import { candidateElement, captureFingerprint, captureResolved, captureShortlist } from './capture.js';
@@ -46,6 +47,8 @@ export type StepHandlerOptions = {
   onObserve: (observation: SelectorObservation) => void;
   /** Unique heal ids within the test. */
   nextHealId: () => string;
+  /** What is left of the test's timeout (undefined: no timeout), which an extended wait never outlasts. */
+  remainingMs?: () => number | undefined;
   now?: () => Date;
 };
 
@@ -64,13 +67,13 @@ async function runStep(step: LocatorStep, target: Locator): Promise<Outcome> {
   }
 }
 
-/** The step with its timeout capped at PROBE_MS. */
-function probing(step: LocatorStep): LocatorStep {
+/** The step with its timeout capped at `ms` (PROBE_MS), or with `extend`, set to `ms`. */
+function withTimeout(step: LocatorStep, ms = PROBE_MS, extend = false): LocatorStep {
   if (step.kind === 'action') {
-    const args = argsWithTimeout(step.method, step.args, PROBE_MS);
+    const args = argsWithTimeout(step.method, step.args, ms, extend);
     return { ...step, args, run: (target: Locator) => step.run(target, args) };
   }
-  const timeout = Math.min(PROBE_MS, step.options.timeout && step.options.timeout > 0 ? step.options.timeout : PROBE_MS);
+  const timeout = extend ? ms : Math.min(ms, step.options.timeout && step.options.timeout > 0 ? step.options.timeout : ms);
   const options = { ...step.options, timeout };
   return { ...step, options, run: (target: Locator, override?: ExpectOptions) => step.run(target, override ?? options) };
 }
@@ -235,6 +238,15 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     return apply(step, failure, base, choice.locator, { selector: selectorOf(choice.locator), code: choice.code }, started, rank);
   };
 
+  /** The slowest each selector's working steps took in this test, once past SLOW_STEP_MS. */
+  const slow = new Map<string, number>();
+  const noteSlow = (key: string, from: LocatorRef, ms: number) => {
+    const id = `${key} ${from.selector}`;
+    if (ms < SLOW_STEP_MS || ms <= (slow.get(id) ?? 0)) return;
+    slow.set(id, ms);
+    observe(key, from, 'worked', { waitedMs: Math.round(ms) });
+  };
+
   /** Selectors whose original locator worked again in this test although the catalog knows a fix. */
   const worksAgain = new Set<string>();
   /**
@@ -265,6 +277,27 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     return apply(step, { ok: false }, base, fixed, fix, started, undefined, `healed with the fix the catalog knows for this selector on ${key}`);
   };
 
+  /**
+   * A step that timed out on an element that is there gets one longer wait when the catalog
+   * says this step is slow here (src/learning/slowSteps.ts); the step's outcome then, or
+   * undefined when there was no second wait.
+   */
+  const waitLonger = async (locator: Locator, step: LocatorStep, failure: Failure, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
+    const message = failure.error instanceof Error ? failure.error.message : '';
+    const assertion = step.kind === 'expect' ? { timedOut: failure.result?.timedOut === true, ...(step.options.timeout ? { timeout: step.options.timeout } : {}) } : undefined;
+    const timeoutMs = timeoutOf(message, assertion);
+    if (timeoutMs === undefined) return undefined;
+    const slowestMs = catalog.slowestMs(key, from.selector);
+    const wait = extendedWait({ slowestMs, timeoutMs, remainingMs: options.remainingMs?.() });
+    if (wait === undefined || (await unhooked(() => locator.count()).catch(() => 0)) === 0) return undefined;
+    const started = performance.now();
+    const outcome = await runStep(withTimeout(step, wait, true), locator);
+    const reason = `timed out after ${timeoutMs} ms on an element that is there; this step has taken ${Math.round(slowestMs!)} ms here before, so it waited ${wait} ms more`;
+    const base: HealBase = { pageKey: key, step: stepName(step), from, strategy: 'extended_wait', category: 'timeout' };
+    report(base, { outcome: outcome.ok ? 'healed' : 'failed', to: from, reason }, started);
+    return outcome.ok ? outcome : undefined;
+  };
+
   /** Heals, or says in the step's error why it could not try; never throws. */
   const tryHeal = async (locator: Locator, step: LocatorStep, failure: Failure, key: string, from: LocatorRef, early: boolean) => {
     try {
@@ -293,20 +326,30 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const first = catalog.firstUse(key, from.selector);
     const captured = first ? capture(locator, key, from) : undefined;
     const healable = healing.mode !== 'off' && singleElementStep(step) && catalog.fingerprint(key, from.selector) !== undefined;
+    const started = performance.now();
     // Whether the step recovered after a heal attempt that abstained: its failure is counted only if not.
     let abstained = false;
-    const done = async (outcome: Outcome): Promise<unknown> => {
+    /** The step's end: learn from how it went (`healed`: it passed on another locator). */
+    const done = async (outcome: Outcome, healed = false): Promise<unknown> => {
       if (outcome.ok && captured && !(await captured)) void capture(locator, key, from); // the element appeared during the step
+      if (outcome.ok && !healed) noteSlow(key, from, performance.now() - started);
+      if (!outcome.ok && !abstained && healing.mode !== 'off') {
+        const waited = await waitLonger(locator, step, outcome, key, from).catch(() => undefined);
+        if (waited) {
+          noteSlow(key, from, performance.now() - started);
+          return finish(step, waited);
+        }
+      }
       if (!outcome.ok && abstained) observe(key, from, 'failed');
       return finish(step, outcome);
     };
     if (healable) {
       // The catalog knows this element here: do not spend the step's whole timeout (or the
       // test's, with no action timeout) waiting for it before looking for it elsewhere.
-      const probe = await runStep(probing(step), locator);
+      const probe = await runStep(withTimeout(step), locator);
       if (probe.ok) return done(probe);
       const healed = await tryHeal(locator, step, probe, key, from, true);
-      if (healed) return done(healed);
+      if (healed) return done(healed, true);
       abstained = healed === null;
       // Nothing safe was found: the step as written, with its own timeout (the element may be slow).
       return done(await runStep(step, locator));
@@ -315,7 +358,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     if (outcome.ok || healing.mode === 'off' || !singleElementStep(step)) return done(outcome);
     const healed = await tryHeal(locator, step, outcome, key, from, false);
     abstained = healed === null;
-    return done(healed ?? outcome);
+    return healed ? done(healed, true) : done(outcome);
   };
   return Object.assign(handler, {
     /** Waits for the captures still under way, so that their observations are sent with the test's. */

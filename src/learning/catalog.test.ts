@@ -104,6 +104,14 @@ describe('mergeSelector', () => {
     expect(record.fingerprint).toEqual({ tag: 'button', text: 'Save' });
   });
 
+  it('remembers the slowest a working step took, and reads records written before it existed', () => {
+    const record = mergeAll([observe(), observe({ waitedMs: 2400, at: at(2) }), observe({ waitedMs: 1200, at: at(3) }), observe({ at: at(4) })]);
+    expect(record.slowestMs).toBe(2400);
+    expect(mergeAll([observe()]).slowestMs).toBeUndefined();
+    const { slowestMs: _, ...old } = record;
+    expect(selectorRecordSchema.parse(old).slowestMs).toBeUndefined();
+  });
+
   it('counts the same whatever the order of the observations', () => {
     const observations = [
       observe({ at: at(1) }),

@@ -27,6 +27,8 @@ export const selectorObservationSchema = locatorRefSchema.extend({
   /** The element's fingerprint when it resolved to one element. */
   fingerprint: fingerprintSchema.optional(),
   healedTo: locatorRefSchema.optional(),
+  /** How long a step that worked took, when it was slow (at least SLOW_STEP_MS). */
+  waitedMs: z.number().nonnegative().optional(),
   at,
 });
 export type SelectorObservation = z.infer<typeof selectorObservationSchema>;
@@ -48,6 +50,8 @@ export const selectorRecordSchema = locatorRefSchema.extend({
   lastSeen: at,
   /** Locators it was healed to, most used first. */
   alternatives: z.array(alternativeSchema),
+  /** The longest a step on it took when it worked slowly (absent: never slow). */
+  slowestMs: z.number().nonnegative().optional(),
 });
 export type SelectorRecord = z.infer<typeof selectorRecordSchema>;
 
@@ -105,6 +109,7 @@ export function mergeSelector(previous: SelectorRecord | undefined, project: str
     lastWorking: worked ? (base.lastWorking ? later(base.lastWorking, o.at) : o.at) : base.lastWorking,
     lastSeen: later(base.lastSeen, o.at),
     alternatives,
+    ...(o.waitedMs !== undefined || base.slowestMs !== undefined ? { slowestMs: Math.max(base.slowestMs ?? 0, o.waitedMs ?? 0) } : {}),
   };
 }
 

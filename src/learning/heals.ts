@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { locatorRefSchema } from './catalog.js';
 
 /** How a broken step was repaired (DESIGN.md, adaptive retry by error category). */
-export const HEAL_STRATEGIES = ['known_fix', 'relocate', 'disambiguate'] as const;
+export const HEAL_STRATEGIES = ['known_fix', 'relocate', 'disambiguate', 'extended_wait'] as const;
 export const healStrategySchema = z.enum(HEAL_STRATEGIES);
 export type HealStrategy = z.infer<typeof healStrategySchema>;
 
@@ -20,7 +20,7 @@ export const healReportSchema = z.object({
   /** The locator it was healed to (absent when no safe candidate was found). */
   to: locatorRefSchema.optional(),
   strategy: healStrategySchema,
-  /** The failure that started it: selector_missing, strict_mode. */
+  /** The failure that started it: selector_missing, strict_mode, timeout. */
   category: z.string(),
   /** `healed`: the step passed on the new locator; `suggested`: mode suggest, the step failed; `failed`: it was tried and did not help; `abstained`: no candidate was safe. */
   outcome: z.enum(['healed', 'suggested', 'failed', 'abstained']),

@@ -36,6 +36,11 @@ export class WorkerCatalog {
     return best ? { selector: best.selector, code: best.code } : undefined;
   }
 
+  /** The longest a step on this selector took here when it worked slowly; undefined: never slow. */
+  slowestMs(pageKey: string, selector: string): number | undefined {
+    return this.record(pageKey, selector)?.slowestMs;
+  }
+
   /** True the first time a (page, selector) is asked about in this worker: capture it then. */
   firstUse(pageKey: string, selector: string): boolean {
     const key = selectorKey(this.project, pageKey, selector);
