@@ -4,7 +4,7 @@
 import { expect as pwExpect, type Locator, type Page } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
 import { useBrowserPage } from '../src/browser/browser.testkit.js';
-import { argsWithTimeout, handleContext, installLocatorHooks, selectorOf, WAITING_METHODS } from '../src/browser/locatorHooks.js';
+import { argsWithTimeout, handleContext, installLocatorHooks, READING_METHODS, selectorOf, WAITING_METHODS } from '../src/browser/locatorHooks.js';
 import { createStepHandler, type StepHandlerOptions } from '../src/browser/stepHandler.js';
 import type { SelectorObservation } from '../src/learning/catalog.js';
 import type { HealReport } from '../src/learning/heals.js';
@@ -61,7 +61,7 @@ describe('Playwright internals the hooks rely on', () => {
     const core = createRequire(import.meta.url)('playwright-core/lib/coreBundle') as { utils?: Record<string, unknown> };
     expect(typeof core.utils?.setBoxedStackPrefixes).toBe('function');
     const proto = Object.getPrototypeOf(locator) as Record<string, unknown>;
-    const missing = WAITING_METHODS.filter((m) => typeof proto[m] !== 'function');
+    const missing = [...WAITING_METHODS, ...READING_METHODS].filter((m) => typeof proto[m] !== 'function');
     expect(missing).toEqual([]);
     // expect(locator) goes through _expect: a hook there sees the assertion
     installLocatorHooks(locator);
@@ -208,6 +208,25 @@ describe('self-healing steps', () => {
     expect(seen.map((o) => o.outcome)).toEqual(['worked', 'worked']);
     expect(seen[1]!.waitedMs).toBeGreaterThanOrEqual(2000); // and it is remembered as slow
   }, 20_000);
+
+  it('answers count() and isVisible() of a broken locator from a known fix, and from nothing else', async () => {
+    const catalog = new WorkerCatalog('test');
+    const at = new Date().toISOString();
+    catalog.observe({ selector: '#save', code: "locator('#save')", pageKey: 'about:', outcome: 'healed', healedTo: { selector: '#persist', code: "locator('#persist')" }, at });
+    const { heals } = heal({ catalog });
+    await page.setContent(V2);
+    expect(await page.locator('#save').count()).toBe(1);
+    expect(await page.locator('#save').isVisible()).toBe(true);
+    expect(await page.locator('#cancel').isVisible()).toBe(false); // broken too, but nothing known: no search
+    expect(await page.locator('#cancel').count()).toBe(0);
+    expect(heals.map((h) => [h.step, h.strategy, h.outcome])).toEqual([
+      ['count', 'known_fix', 'healed'],
+      ['isVisible', 'known_fix', 'healed'],
+    ]);
+    await page.setContent('<p>gone</p>');
+    expect(await page.locator('#save').count()).toBe(0); // the fix finds nothing either
+    expect(heals).toHaveLength(2);
+  });
 
   it('in suggest mode reports the fix and lets the step fail with it', async () => {
     const { heals } = heal({ healing: { mode: 'suggest' } });

@@ -55,6 +55,13 @@ export const WAITING_METHODS = [
 ] as const;
 export type WaitingMethod = (typeof WAITING_METHODS)[number];
 
+/**
+ * Locator methods that answer at once without waiting: nothing fails when the locator is
+ * broken (a count of 0, `false`), so only a fix the catalog already knows can heal them.
+ */
+export const READING_METHODS = ['count', 'isVisible', 'allTextContents', 'allInnerTexts'] as const;
+export type ReadingMethod = (typeof READING_METHODS)[number];
+
 /** Where each method takes its options (`fill(value, options)`): to set a step's timeout. */
 export const OPTIONS_ARGUMENT: Readonly<Record<WaitingMethod, number>> = {
   click: 0, dblclick: 0, tap: 0, hover: 0, fill: 1, clear: 0, type: 1, pressSequentially: 1, press: 1,
@@ -85,9 +92,12 @@ export type ExpectOptions = { isNot?: boolean; expectedNumber?: number; timeout?
 export type ExpectResult = { matches: boolean; timedOut?: boolean; [key: string]: unknown };
 
 /** A step of a test on a locator: an action, or a web-first assertion. */
-export type LocatorStep =
+export type WaitingStep =
   | { kind: 'action'; method: WaitingMethod; args: unknown[]; run: (target: Locator, args?: unknown[]) => Promise<unknown> }
   | { kind: 'expect'; expression: string; options: ExpectOptions; run: (target: Locator, options?: ExpectOptions) => Promise<ExpectResult> };
+/** A read that does not wait (`count()`, `isVisible()`). */
+export type ReadingStep = { kind: 'read'; method: ReadingMethod; args: unknown[]; run: (target: Locator) => Promise<unknown> };
+export type LocatorStep = WaitingStep | ReadingStep;
 
 /** Decides how a step runs; `step.run(locator)` runs it unhooked on any locator. */
 export type StepHandler = (locator: Locator, step: LocatorStep) => Promise<unknown>;
@@ -182,6 +192,20 @@ export function installLocatorHooks(sample: Locator): void {
   if ((sample as LocatorInternals)._apiName !== 'Locator') throw internalsChanged('locator._apiName is not "Locator"');
   if (typeof proto._expect !== 'function') throw internalsChanged('Locator.prototype._expect is missing');
   selectorOf(sample);
+  for (const method of READING_METHODS) {
+    const original = proto[method];
+    if (typeof original !== 'function') continue;
+    const call = (target: Locator, args: unknown[]) => {
+      const receiver = Object.create(target) as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      receiver[method] = original as (...a: unknown[]) => Promise<unknown>;
+      return receiver[method]!(...args);
+    };
+    proto[method] = async function hooked(this: Locator, ...args: unknown[]) {
+      const handler = handlerOf(this);
+      if (!handler) return call(this, args);
+      return handler(this, { kind: 'read', method, args, run: (target) => unhooked(() => call(target, args)) });
+    };
+  }
   for (const method of WAITING_METHODS) {
     const original = proto[method];
     if (typeof original !== 'function') continue; // an older Playwright without this method

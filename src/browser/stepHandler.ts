@@ -10,7 +10,7 @@ import type { WorkerCatalog } from '../learning/workerCatalog.js';
 import { AppDownError, appDownEvidence, type CascadeGuard } from '../resilience/cascadeGuard.js';
 import { candidateElement, captureFingerprint, captureResolved, captureShortlist } from './capture.js';
 import { chooseLocator } from './chooseLocator.js';
-import { argsWithTimeout, selectorOf, unhooked, type ExpectOptions, type ExpectResult, type LocatorStep, type StepHandler } from './locatorHooks.js';
+import { argsWithTimeout, selectorOf, unhooked, type ExpectOptions, type ExpectResult, type LocatorStep, type ReadingStep, type StepHandler, type WaitingStep } from './locatorHooks.js';
 
 /** Assertions that want the element absent: a missing element is their success, never healed. */
 const NEGATIVE_EXPRESSIONS = new Set(['to.be.hidden', 'to.be.detached']);
@@ -21,7 +21,7 @@ const NEGATIVE_EXPRESSIONS = new Set(['to.be.hidden', 'to.be.detached']);
  */
 export const PROBE_MS = 1_500;
 
-export function isNegativeStep(step: LocatorStep): boolean {
+export function isNegativeStep(step: WaitingStep): boolean {
   if (step.kind === 'action') {
     const state = (step.args[0] as { state?: string } | undefined)?.state;
     return step.method === 'waitFor' && (state === 'hidden' || state === 'detached');
@@ -32,7 +32,7 @@ export function isNegativeStep(step: LocatorStep): boolean {
 }
 
 /** Assertions about a list (`toHaveCount`, array `toHaveText`) are not about one element. */
-function singleElementStep(step: LocatorStep): boolean {
+function singleElementStep(step: WaitingStep): boolean {
   return step.kind === 'action' || !(step.expression === 'to.have.count' || step.expression.endsWith('.array'));
 }
 
@@ -55,9 +55,9 @@ export type StepHandlerOptions = {
 type Outcome = { ok: true; value: unknown } | { ok: false; error?: unknown; result?: ExpectResult };
 type Failure = Extract<Outcome, { ok: false }>;
 
-const stepName = (step: LocatorStep) => (step.kind === 'action' ? step.method : `expect ${step.expression}`);
+const stepName = (step: WaitingStep) => (step.kind === 'action' ? step.method : `expect ${step.expression}`);
 
-async function runStep(step: LocatorStep, target: Locator): Promise<Outcome> {
+async function runStep(step: WaitingStep, target: Locator): Promise<Outcome> {
   try {
     if (step.kind === 'action') return { ok: true, value: await step.run(target) };
     const result = await step.run(target);
@@ -68,7 +68,7 @@ async function runStep(step: LocatorStep, target: Locator): Promise<Outcome> {
 }
 
 /** The step with its timeout capped at `ms` (PROBE_MS), or with `extend`, set to `ms`. */
-function withTimeout(step: LocatorStep, ms = PROBE_MS, extend = false): LocatorStep {
+function withTimeout(step: WaitingStep, ms = PROBE_MS, extend = false): WaitingStep {
   if (step.kind === 'action') {
     const args = argsWithTimeout(step.method, step.args, ms, extend);
     return { ...step, args, run: (target: Locator) => step.run(target, args) };
@@ -147,8 +147,8 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
   };
 
   /** Mode suggest: the locator each failing step would heal to, for its error message. */
-  const suggestions = new WeakMap<LocatorStep, string>();
-  const finish = (step: LocatorStep, outcome: Outcome): unknown => {
+  const suggestions = new WeakMap<WaitingStep, string>();
+  const finish = (step: WaitingStep, outcome: Outcome): unknown => {
     const suggestion = suggestions.get(step);
     if (!outcome.ok && suggestion && outcome.error instanceof Error) {
       outcome.error.message += `\n\nplaywright-medic suggests: ${suggestion} (healing.mode is "suggest", so the step fails)`;
@@ -157,7 +157,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
   };
 
   /** Mode suggest: report and fail with the suggestion; mode heal: re-run the step on `target`. */
-  const apply = async (step: LocatorStep, failure: Failure, base: HealBase, target: Locator, to: LocatorRef, started: number, rank?: RankResult, reason?: string) => {
+  const apply = async (step: WaitingStep, failure: Failure, base: HealBase, target: Locator, to: LocatorRef, started: number, rank?: RankResult, reason?: string) => {
     const screenshot = await shoot(target);
     if (healing.mode === 'suggest') {
       report(base, { outcome: 'suggested', to, ...(rank ? { rank } : {}), ...(reason ? { reason } : {}) }, started, screenshot);
@@ -193,7 +193,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
    * locator; null when the locator is broken and nothing safe was found; undefined when the
    * locator is not broken (its element is there: a real failure).
    */
-  const heal = async (locator: Locator, step: LocatorStep, failure: Failure, key: string, from: LocatorRef): Promise<Outcome | null | undefined> => {
+  const heal = async (locator: Locator, step: WaitingStep, failure: Failure, key: string, from: LocatorRef): Promise<Outcome | null | undefined> => {
     const started = performance.now();
     const count = await unhooked(() => locator.count()).catch(() => -1);
     const message = failure.error instanceof Error ? failure.error.message : String(failure.result?.errorMessage ?? '');
@@ -204,7 +204,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
 
   const relocateAndApply = async (
     locator: Locator,
-    step: LocatorStep,
+    step: WaitingStep,
     failure: Failure,
     key: string,
     from: LocatorRef,
@@ -254,7 +254,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
    * for the original's timeout. One look at both (no waiting when either is there); once the
    * original works again, it is not looked at again in this test.
    */
-  const knownFix = async (locator: Locator, step: LocatorStep, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
+  const knownFix = async (locator: Locator, step: WaitingStep, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
     const fix = catalog.knownFix(key, from.selector);
     if (!fix || healing.mode === 'off' || !singleElementStep(step) || worksAgain.has(`${key} ${from.selector}`)) return undefined;
     const page = locator.page();
@@ -282,7 +282,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
    * says this step is slow here (src/learning/slowSteps.ts); the step's outcome then, or
    * undefined when there was no second wait.
    */
-  const waitLonger = async (locator: Locator, step: LocatorStep, failure: Failure, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
+  const waitLonger = async (locator: Locator, step: WaitingStep, failure: Failure, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
     const message = failure.error instanceof Error ? failure.error.message : '';
     const assertion = step.kind === 'expect' ? { timedOut: failure.result?.timedOut === true, ...(step.options.timeout ? { timeout: step.options.timeout } : {}) } : undefined;
     const timeoutMs = timeoutOf(message, assertion);
@@ -299,7 +299,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
   };
 
   /** Heals, or says in the step's error why it could not try; never throws. */
-  const tryHeal = async (locator: Locator, step: LocatorStep, failure: Failure, key: string, from: LocatorRef, early: boolean) => {
+  const tryHeal = async (locator: Locator, step: WaitingStep, failure: Failure, key: string, from: LocatorRef, early: boolean) => {
     try {
       if (early) await unhooked(() => locator.page().waitForLoadState('load', { timeout: 1_000 })).catch(() => undefined);
       return await heal(locator, step, failure, key, from);
@@ -310,7 +310,38 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     }
   };
 
+  /**
+   * A read that does not wait (`count()`, `isVisible()`) fails silently on a broken locator (0,
+   * false), which is also a normal answer: only a fix the catalog knows for this selector on this
+   * page heals it, never a search.
+   */
+  const read = async (locator: Locator, step: ReadingStep): Promise<unknown> => {
+    const nothing = (v: unknown) => v === 0 || v === false || (Array.isArray(v) && v.length === 0);
+    const value = await step.run(locator);
+    if (!nothing(value) || healing.mode === 'off') return value;
+    let key: string;
+    let from: LocatorRef;
+    try {
+      key = pageKey(locator.page().url());
+      from = ref(locator);
+    } catch {
+      return value;
+    }
+    const fix = catalog.knownFix(key, from.selector);
+    if (!fix) return value;
+    const started = performance.now();
+    const healed = await step.run(locator.page().locator(fix.selector)).catch(() => value);
+    if (nothing(healed)) return value;
+    const base: HealBase = { pageKey: key, step: step.method, from, strategy: 'known_fix', category: 'selector_missing' };
+    const reason = `healed with the fix the catalog knows for this selector on ${key}`;
+    report(base, { outcome: healing.mode === 'suggest' ? 'suggested' : 'healed', to: fix, reason }, started);
+    if (healing.mode === 'suggest') return value;
+    observe(key, from, 'healed', { healedTo: fix });
+    return healed;
+  };
+
   const handler = async (locator: Locator, step: LocatorStep): Promise<unknown> => {
+    if (step.kind === 'read') return read(locator, step);
     if (isNegativeStep(step)) return settle(await runStep(step, locator));
     let key: string;
     let from: LocatorRef;
