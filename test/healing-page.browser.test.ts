@@ -325,6 +325,43 @@ describe('lists and timeouts', () => {
   }, 20_000);
 });
 
+describe('chains', () => {
+  const grid = (card: string, button: string, names: string[]) =>
+    `<main><h1>Products</h1><ul>${names
+      .map((n, i) => `<li class="${card}" data-testid="${card}"><h3>${n}</h3><p>$${10 + i}.00</p><button onclick="document.title='${n}'">${button}</button></li>`)
+      .join('')}</ul></main>`;
+  const NAMES = ['Desk Lamp', 'Water Bottle', 'Smart Ring', 'Headphones', 'Speaker', 'Backpack'];
+
+  it('heals the broken parent of a chain by its own fingerprint and keeps the rest, among look-alike cards', async () => {
+    const { heals, flush } = heal();
+    const addToCart = (name: string) => page.getByTestId('product-card').filter({ hasText: name }).getByRole('button', { name: 'Add to cart' });
+    await page.setContent(grid('product-card', 'Add to cart', NAMES));
+    await addToCart('Smart Ring').click();
+    await flush();
+    await page.setContent(grid('product-tile', 'Add to bag', NAMES));
+    await page.evaluate(() => (document.title = ''));
+    await addToCart('Smart Ring').click({ timeout: 500 });
+    expect(await page.title()).toBe('Smart Ring');
+    expect(heals).toHaveLength(1);
+    expect(heals[0]).toMatchObject({ outcome: 'healed', strategy: 'relocate' });
+    expect(heals[0]!.reason).toMatch(/healed the chain at its broken link/);
+    expect(heals[0]!.to!.code).toBe("page.getByTestId('product-tile').filter({ hasText: 'Smart Ring' }).getByRole('button', { name: 'Add to bag' })");
+  });
+
+  it('relocates a changed child inside a parent that still works, not elsewhere on the page', async () => {
+    const { heals } = heal();
+    const section = (id: string, button: string, title: string) => `<section id="${id}"><p>Desk Lamp</p>${button.replace('>', ` onclick="document.title='${title}'">`)}</section>`;
+    await page.setContent(`<main>${section('cart', '<button id="rm">Remove</button>', 'right')}${section('saved', '<button id="rm-saved">Remove</button>', 'wrong')}</main>`);
+    await page.locator('#cart').locator('#rm').click();
+    await page.setContent(`<main>${section('saved', '<button class="remove">Remove</button>', 'wrong')}${section('cart', '<button class="remove">Remove</button>', 'right')}</main>`);
+    await page.evaluate(() => (document.title = ''));
+    await page.locator('#cart').locator('#rm').click({ timeout: 500 });
+    expect(await page.title()).toBe('right');
+    expect(heals[0]).toMatchObject({ outcome: 'healed' });
+    expect(heals[0]!.to!.code).toMatch(/^page\.locator\('#cart'\)\./);
+  });
+});
+
 describe('slow steps', () => {
   const later = (ms: number) =>
     `<main><button id="go" disabled onclick="document.title='went'">Go</button></main><script>setTimeout(() => document.getElementById('go').disabled = false, ${ms})</script>`;

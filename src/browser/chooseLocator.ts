@@ -13,6 +13,13 @@ export interface ChooseLocatorOptions {
   fingerprint?: Fingerprint;
   /** Playwright's `testIdAttribute` in this project. Default `data-testid`. */
   testIdAttribute?: string;
+  /** Look for a locator unique inside this one (a healed chain's parent), written after its code. */
+  within?: { locator: Locator; code: string };
+  /**
+   * Links of the user's chain to keep after the proposal (`internal:has-text="Lamp"i`): then a
+   * proposal may match many elements, as long as it and the links find exactly this one.
+   */
+  rest?: string;
 }
 
 /** One proposal that was tried, and why it was not kept. */
@@ -38,7 +45,7 @@ export type LocatorChoice =
     }
   | { ok: false; reason: string; tried: TriedProposal[] };
 
-type Root = Page | FrameLocator;
+type Root = Page | FrameLocator | Locator;
 type AriaRole = Parameters<Page['getByRole']>[0];
 
 /** Where the element is marked for the identity check: a window property, not a DOM change. */
@@ -115,12 +122,14 @@ async function firstUnique(
   proposals: LocatorProposal[],
   element: ElementHandle<Node>,
   tried: TriedProposal[],
+  rest?: string,
 ): Promise<{ locator: Locator; proposal: LocatorProposal; code: string } | undefined> {
   const marked = { on: false };
   try {
     for (const proposal of proposals) {
-      const locator = apply(root, proposal);
-      const code = proposalCode(proposal, receiver);
+      const own = apply(root, proposal);
+      const locator = rest ? own.locator(rest) : own;
+      const code = rest ? `${proposalCode(proposal, receiver)}${locator.toString().slice(own.toString().length)}` : proposalCode(proposal, receiver);
       let result: Check;
       try {
         result = await check(locator, element, marked);
@@ -163,10 +172,10 @@ export async function chooseLocator(
   const chain: Frame[] = [];
   for (let f: Frame | null = frame; f && f.parentFrame(); f = f.parentFrame()) chain.unshift(f);
 
-  let root: Root = page;
-  let receiver = 'page';
+  let root: Root = options.within?.locator ?? page;
+  let receiver = options.within?.code ?? 'page';
   const frames: LocatorProposal[] = [];
-  for (const child of chain) {
+  for (const child of options.within ? [] : chain) {
     const iframe = await child.frameElement();
     const fingerprint = await iframe.evaluate(captureElement, { neighbors: false });
     const found = await firstUnique(root, receiver, locatorProposals(fingerprint, proposalOptions), iframe, tried);
@@ -183,7 +192,7 @@ export async function chooseLocator(
     options.fingerprint ??
     (await element.evaluate(captureElement as (node: Node, options?: CaptureOptions) => Fingerprint, { neighbors: false }));
   const proposals = locatorProposals(fingerprint, proposalOptions);
-  const found = await firstUnique(root, receiver, proposals, element, tried);
+  const found = await firstUnique(root, receiver, proposals, element, tried, options.rest);
   if (!found) {
     return {
       ok: false,

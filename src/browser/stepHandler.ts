@@ -8,7 +8,9 @@ import type { HealReport, HealStrategy } from '../learning/heals.js';
 import { extendedWait, SLOW_STEP_MS, timeoutOf } from '../learning/slowSteps.js';
 import type { WorkerCatalog } from '../learning/workerCatalog.js';
 import { AppDownError, appDownEvidence, type CascadeGuard } from '../resilience/cascadeGuard.js';
+import { chainPrefixes } from '../healing/selectorChain.js';
 import { candidateElement, captureFingerprint, captureResolved, captureShortlist } from './capture.js';
+import { healChain } from './chainHeal.js';
 import { chooseLocator } from './chooseLocator.js';
 import { argsWithTimeout, selectorOf, unhooked, type ExpectOptions, type ExpectResult, type LocatorStep, type ReadingStep, type StepHandler, type WaitingStep } from './locatorHooks.js';
 
@@ -216,13 +218,22 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const found = await options.guard.attempt(async () => {
       const evidence = appDownEvidence(page.url(), failure.error);
       if (evidence) throw new AppDownError(evidence);
+      if (strategy === 'relocate' && chainPrefixes(from.selector).length > 0) {
+        const deps = { fingerprint: (selector: string) => catalog.fingerprint(key, selector), rankOptions, testIdAttribute: options.testIdAttribute };
+        const chained = await unhooked(() => healChain(page, from.selector, deps));
+        if (chained) return { chained };
+      }
       const fingerprint = catalog.fingerprint(key, from.selector);
       if (!fingerprint) return undefined; // never seen working on this page: nothing to heal from
       return unhooked(() => relocate(page, locator, fingerprint, strategy));
     });
     if (!found) return undefined;
-    const { rank, element, candidate } = found;
     const base: HealBase = { pageKey: key, step: stepName(step), from, strategy, category };
+    if ('chained' in found) {
+      const { chained } = found;
+      return apply(step, failure, base, chained.locator, { selector: selectorOf(chained.locator), code: chained.code }, started, chained.rank, chained.reason);
+    }
+    const { rank, element, candidate } = found;
     if (!element || rank.decision !== 'heal') {
       report(base, { outcome: 'abstained', rank }, started);
       return undefined;
@@ -356,6 +367,8 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
 
     const first = catalog.firstUse(key, from.selector);
     const captured = first ? capture(locator, key, from) : undefined;
+    // A chain's parts get fingerprints of their own, so a broken link can be healed by itself.
+    if (first) for (const part of chainPrefixes(from.selector)) if (catalog.firstUse(key, part)) void capture(locator.page().locator(part), key, ref(locator.page().locator(part)));
     const healable = healing.mode !== 'off' && singleElementStep(step) && catalog.fingerprint(key, from.selector) !== undefined;
     const started = performance.now();
     // Whether the step recovered after a heal attempt that abstained: its failure is counted only if not.
