@@ -292,6 +292,57 @@ describe('self-healing steps', () => {
   });
 });
 
+describe('every action and assertion heals', () => {
+  const FORM = (v: 1 | 2) => {
+    const id = (name: string) => (v === 1 ? name : `${name}-v2`);
+    return `<main><form onsubmit="return false">
+      <label for="${id('agree')}">I agree</label><input type="checkbox" id="${id('agree')}">
+      <label for="${id('size')}">Size</label><select id="${id('size')}"><option value="s">Small</option><option value="l">Large</option></select>
+      <label for="${id('nick')}">Nickname</label><input id="${id('nick')}" value="ada">
+      <button type="button" id="${id('hover')}" onmouseover="this.dataset.hovered='yes'" ondblclick="document.title='double'">Hover me</button>
+      <p id="${id('note')}" title="A note">Shipping is free</p></form></main>`;
+  };
+  type Case = [name: string, run: (l: (id: string) => Locator) => Promise<unknown>];
+  const l = (id: string) => page.locator(`#${id}`);
+  const cases: Case[] = [
+    ['check', (l) => l('agree').check({ timeout: 400 })],
+    ['selectOption', (l) => l('size').selectOption('l', { timeout: 400 })],
+    ['fill', (l) => l('nick').fill('grace', { timeout: 400 })],
+    ['press', (l) => l('nick').press('End', { timeout: 400 })],
+    ['hover', (l) => l('hover').hover({ timeout: 400 })],
+    ['dblclick', (l) => l('hover').dblclick({ timeout: 400 })],
+    ['textContent', (l) => l('note').textContent({ timeout: 400 })],
+    ['inputValue', (l) => l('nick').inputValue({ timeout: 400 })],
+    ['isChecked', (l) => l('agree').isChecked({ timeout: 400 })],
+    ['getAttribute', (l) => l('note').getAttribute('title', { timeout: 400 })],
+    ['toBeChecked', (l) => pwExpect(l('agree')).toBeChecked({ timeout: 400 })],
+    ['toHaveValue', (l) => pwExpect(l('size')).toHaveValue('l', { timeout: 400 })],
+    ['toContainText', (l) => pwExpect(l('note')).toContainText('free', { timeout: 400 })],
+    ['toHaveAttribute', (l) => pwExpect(l('note')).toHaveAttribute('title', 'A note', { timeout: 400 })],
+    ['toBeEnabled', (l) => pwExpect(l('hover')).toBeEnabled({ timeout: 400 })],
+  ];
+
+  it('heals each waiting action and web-first assertion on an element whose id changed', async () => {
+    const { heals, flush } = heal();
+    await page.setContent(FORM(1));
+    for (const [, run] of cases) await run(l);
+    await flush();
+    await page.setContent(FORM(2));
+    const failed: string[] = [];
+    for (const [name, run] of cases) await run(l).catch(() => failed.push(name));
+    expect(failed).toEqual([]);
+    expect(await page.locator('#agree-v2').isChecked()).toBe(true);
+    expect(await page.locator('#size-v2').inputValue()).toBe('l');
+    expect(await page.locator('#hover-v2').getAttribute('data-hovered')).toBe('yes');
+    expect(await page.title()).toBe('double');
+    // each selector relocates once; later steps on it use the fix it learned
+    const healed = heals.filter((h) => h.outcome === 'healed');
+    expect(healed).toHaveLength(cases.length);
+    expect(healed.filter((h) => h.strategy === 'known_fix')).toHaveLength(cases.length - 5);
+    expect(new Set(healed.filter((h) => h.strategy === 'relocate').map((h) => h.from.selector))).toEqual(new Set(['#agree', '#size', '#nick', '#hover', '#note']));
+  }, 30_000);
+});
+
 describe('lists and timeouts', () => {
   it('never heals a list assertion onto one element (a list is healed as a set, or not at all)', async () => {
     const { heals } = heal();
