@@ -302,34 +302,34 @@ describe('every action and assertion heals', () => {
       <button type="button" id="${id('hover')}" onmouseover="this.dataset.hovered='yes'" ondblclick="document.title='double'">Hover me</button>
       <p id="${id('note')}" title="A note">Shipping is free</p></form></main>`;
   };
-  type Case = [name: string, run: (l: (id: string) => Locator) => Promise<unknown>];
+  type Case = [name: string, run: (l: (id: string) => Locator, timeout: number) => Promise<unknown>];
   const l = (id: string) => page.locator(`#${id}`);
   const cases: Case[] = [
-    ['check', (l) => l('agree').check({ timeout: 400 })],
-    ['selectOption', (l) => l('size').selectOption('l', { timeout: 400 })],
-    ['fill', (l) => l('nick').fill('grace', { timeout: 400 })],
-    ['press', (l) => l('nick').press('End', { timeout: 400 })],
-    ['hover', (l) => l('hover').hover({ timeout: 400 })],
-    ['dblclick', (l) => l('hover').dblclick({ timeout: 400 })],
-    ['textContent', (l) => l('note').textContent({ timeout: 400 })],
-    ['inputValue', (l) => l('nick').inputValue({ timeout: 400 })],
-    ['isChecked', (l) => l('agree').isChecked({ timeout: 400 })],
-    ['getAttribute', (l) => l('note').getAttribute('title', { timeout: 400 })],
-    ['toBeChecked', (l) => pwExpect(l('agree')).toBeChecked({ timeout: 400 })],
-    ['toHaveValue', (l) => pwExpect(l('size')).toHaveValue('l', { timeout: 400 })],
-    ['toContainText', (l) => pwExpect(l('note')).toContainText('free', { timeout: 400 })],
-    ['toHaveAttribute', (l) => pwExpect(l('note')).toHaveAttribute('title', 'A note', { timeout: 400 })],
-    ['toBeEnabled', (l) => pwExpect(l('hover')).toBeEnabled({ timeout: 400 })],
+    ['check', (l, timeout) => l('agree').check({ timeout })],
+    ['selectOption', (l, timeout) => l('size').selectOption('l', { timeout })],
+    ['fill', (l, timeout) => l('nick').fill('grace', { timeout })],
+    ['press', (l, timeout) => l('nick').press('End', { timeout })],
+    ['hover', (l, timeout) => l('hover').hover({ timeout })],
+    ['dblclick', (l, timeout) => l('hover').dblclick({ timeout })],
+    ['textContent', (l, timeout) => l('note').textContent({ timeout })],
+    ['inputValue', (l, timeout) => l('nick').inputValue({ timeout })],
+    ['isChecked', (l, timeout) => l('agree').isChecked({ timeout })],
+    ['getAttribute', (l, timeout) => l('note').getAttribute('title', { timeout })],
+    ['toBeChecked', (l, timeout) => pwExpect(l('agree')).toBeChecked({ timeout })],
+    ['toHaveValue', (l, timeout) => pwExpect(l('size')).toHaveValue('l', { timeout })],
+    ['toContainText', (l, timeout) => pwExpect(l('note')).toContainText('free', { timeout })],
+    ['toHaveAttribute', (l, timeout) => pwExpect(l('note')).toHaveAttribute('title', 'A note', { timeout })],
+    ['toBeEnabled', (l, timeout) => pwExpect(l('hover')).toBeEnabled({ timeout })],
   ];
 
   it('heals each waiting action and web-first assertion on an element whose id changed', async () => {
     const { heals, flush } = heal();
     await page.setContent(FORM(1));
-    for (const [, run] of cases) await run(l);
+    for (const [, run] of cases) await run(l, 5000);
     await flush();
     await page.setContent(FORM(2));
     const failed: string[] = [];
-    for (const [name, run] of cases) await run(l).catch(() => failed.push(name));
+    for (const [name, run] of cases) await run(l, 1000).catch(() => failed.push(name));
     expect(failed).toEqual([]);
     expect(await page.locator('#agree-v2').isChecked()).toBe(true);
     expect(await page.locator('#size-v2').inputValue()).toBe('l');

@@ -1,0 +1,172 @@
+import type { Locator } from '@playwright/test';
+import type { MedicConfig } from '../config/schema.js';
+import type { RankResult } from '../healing/rank.js';
+import type { LocatorRef, SelectorObservation } from '../learning/catalog.js';
+import type { HealReport } from '../learning/heals.js';
+import type { WorkerCatalog } from '../learning/workerCatalog.js';
+import type { CascadeGuard } from '../resilience/cascadeGuard.js';
+import { captureResolved } from './capture.js';
+import { argsWithTimeout, selectorOf, unhooked, type ExpectOptions, type ExpectResult, type WaitingStep } from './locatorHooks.js';
+
+/** Assertions that want the element absent: a missing element is their success, never healed. */
+const NEGATIVE_EXPRESSIONS = new Set(['to.be.hidden', 'to.be.detached']);
+
+/**
+ * How long a step whose element the catalog knows waits before playwright-medic looks for it
+ * elsewhere; when nothing safe is found, the step then runs again with its own full timeout.
+ */
+export const PROBE_MS = 1_500;
+
+export function isNegativeStep(step: WaitingStep): boolean {
+  if (step.kind === 'action') {
+    const state = (step.args[0] as { state?: string } | undefined)?.state;
+    return step.method === 'waitFor' && (state === 'hidden' || state === 'detached');
+  }
+  if (step.options.isNot) return true;
+  if (NEGATIVE_EXPRESSIONS.has(step.expression)) return true;
+  return step.expression === 'to.have.count' && step.options.expectedNumber === 0;
+}
+
+/** Assertions about a list (`toHaveCount`, array `toHaveText`) are not about one element. */
+export function singleElementStep(step: WaitingStep): boolean {
+  return step.kind === 'action' || !(step.expression === 'to.have.count' || step.expression.endsWith('.array'));
+}
+
+export type StepHandlerOptions = {
+  healing: Pick<MedicConfig['healing'], 'mode' | 'threshold' | 'minMargin'>;
+  catalog: WorkerCatalog;
+  guard: CascadeGuard;
+  testIdAttribute: string;
+  /** Where heals go (the fixture turns them into attachments and annotations). */
+  onHeal: (report: HealReport, screenshot: Buffer | undefined) => void;
+  /** Where observations go (the fixture sends them to the reporter). */
+  onObserve: (observation: SelectorObservation) => void;
+  /** Unique heal ids within the test. */
+  nextHealId: () => string;
+  /** What is left of the test's timeout (undefined: no timeout), which an extended wait never outlasts. */
+  remainingMs?: () => number | undefined;
+  now?: () => Date;
+};
+
+export type Outcome = { ok: true; value: unknown } | { ok: false; error?: unknown; result?: ExpectResult };
+export type Failure = Extract<Outcome, { ok: false }>;
+
+export const stepName = (step: WaitingStep) => (step.kind === 'action' ? step.method : `expect ${step.expression}`);
+
+export async function runStep(step: WaitingStep, target: Locator): Promise<Outcome> {
+  try {
+    if (step.kind === 'action') return { ok: true, value: await step.run(target) };
+    const result = await step.run(target);
+    return result.matches !== Boolean(step.options.isNot) ? { ok: true, value: result } : { ok: false, result };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** The step with its timeout capped at `ms` (PROBE_MS), or with `extend`, set to `ms`. */
+export function withTimeout(step: WaitingStep, ms = PROBE_MS, extend = false): WaitingStep {
+  if (step.kind === 'action') {
+    const args = argsWithTimeout(step.method, step.args, ms, extend);
+    return { ...step, args, run: (target: Locator) => step.run(target, args) };
+  }
+  const timeout = extend ? ms : Math.min(ms, step.options.timeout && step.options.timeout > 0 ? step.options.timeout : ms);
+  const options = { ...step.options, timeout };
+  return { ...step, options, run: (target: Locator, override?: ExpectOptions) => step.run(target, override ?? options) };
+}
+
+export function settle(outcome: Outcome): unknown {
+  if (outcome.ok) return outcome.value;
+  if (outcome.result) return outcome.result;
+  throw outcome.error;
+}
+
+export const ref = (locator: Locator): LocatorRef => ({ selector: selectorOf(locator), code: locator.toString() });
+
+export type HealBase = Pick<HealReport, 'pageKey' | 'step' | 'from' | 'strategy' | 'category'>;
+
+/**
+ * What every healing strategy of a test shares: the options, the catalog, and how observations
+ * and heals are recorded and how a healed step is re-run (mode heal) or suggested (mode suggest).
+ */
+export function createStepKit(options: StepHandlerOptions) {
+  const { catalog, healing } = options;
+  const now = options.now ?? (() => new Date());
+  const rankOptions = {
+    ...(healing.threshold === undefined ? {} : { threshold: healing.threshold }),
+    ...(healing.minMargin === undefined ? {} : { minMargin: healing.minMargin }),
+  };
+
+  const observe = (key: string, from: LocatorRef, outcome: SelectorObservation['outcome'], extra: Partial<SelectorObservation> = {}) => {
+    const observation: SelectorObservation = { ...from, pageKey: key, outcome, at: now().toISOString(), ...extra };
+    catalog.observe(observation);
+    options.onObserve(observation);
+  };
+
+  /** Captures still on their way; the fixture awaits them (`flush`) before the test reports. */
+  const pending = new Set<Promise<unknown>>();
+  /**
+   * Records the fingerprint of the locator's element when it finds exactly one, without
+   * delaying the step: sent just before the step, so it sees the element as the step found it.
+   * Resolves to whether it captured one.
+   */
+  const capture = (locator: Locator, key: string, from: LocatorRef): Promise<boolean> => {
+    const at = now().toISOString();
+    const work = unhooked(() => captureResolved(locator, { testIdAttribute: options.testIdAttribute }))
+      .then(({ fingerprint }) => {
+        if (fingerprint) observe(key, from, 'worked', { fingerprint, at });
+        return fingerprint !== undefined;
+      })
+      .catch(() => false);
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+    return work;
+  };
+
+  const shoot = (target: Locator) => unhooked(() => target.screenshot({ timeout: 2_000, animations: 'disabled' })).catch(() => undefined);
+  const report = (base: HealBase, fields: Pick<HealReport, 'outcome' | 'to'> & { rank?: RankResult; reason?: string }, started: number, screenshot?: Buffer) => {
+    const { rank, reason, ...rest } = fields;
+    options.onHeal(
+      {
+        id: options.nextHealId(),
+        ...base,
+        ...rest,
+        confidence: rank?.confidence ?? 1,
+        margin: rank?.margin ?? 0,
+        explanation: rank?.best?.contributions ?? [],
+        reason: reason ?? rank?.reason ?? '',
+        durationMs: Math.max(0, performance.now() - started),
+        at: now().toISOString(),
+      },
+      screenshot,
+    );
+  };
+
+  /** Mode suggest: the locator each failing step would heal to, for its error message. */
+  const suggestions = new WeakMap<WaitingStep, string>();
+  const finish = (step: WaitingStep, outcome: Outcome): unknown => {
+    const suggestion = suggestions.get(step);
+    if (!outcome.ok && suggestion && outcome.error instanceof Error) {
+      outcome.error.message += `\n\nplaywright-medic suggests: ${suggestion} (healing.mode is "suggest", so the step fails)`;
+    }
+    return settle(outcome);
+  };
+
+  /** Mode suggest: report and fail with the suggestion; mode heal: re-run the step on `target`. */
+  const apply = async (step: WaitingStep, failure: Failure, base: HealBase, target: Locator, to: LocatorRef, started: number, rank?: RankResult, reason?: string) => {
+    const screenshot = await shoot(target);
+    if (healing.mode === 'suggest') {
+      report(base, { outcome: 'suggested', to, ...(rank ? { rank } : {}), ...(reason ? { reason } : {}) }, started, screenshot);
+      suggestions.set(step, to.code);
+      return undefined;
+    }
+    const outcome = await runStep(step, target);
+    report(base, { outcome: outcome.ok ? 'healed' : 'failed', to, ...(rank ? { rank } : {}), ...(reason ? { reason } : {}) }, started, screenshot);
+    if (!outcome.ok) return undefined;
+    observe(base.pageKey, base.from, 'healed', { healedTo: to });
+    return outcome;
+  };
+
+  return { options, catalog, healing, rankOptions, now, observe, capture, pending, report, finish, apply };
+}
+
+export type StepKit = ReturnType<typeof createStepKit>;
