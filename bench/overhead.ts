@@ -10,6 +10,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
+import { freePort } from '../test/helpers/freePort.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = join(root, '.tmp', 'overhead');
@@ -25,6 +26,7 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 const pairs = flag('pairs', 5);
+const port = await freePort();
 const workers = flag('workers', 2);
 
 /** The demo specs with `playwright-medic` replaced by `@playwright/test`, and a config without medic. */
@@ -68,7 +70,7 @@ function runSuite(config: string, env: NodeJS.ProcessEnv): Promise<Run> {
   const started = performance.now();
   const child = spawn(process.execPath, [cli, 'test', '--config', config, `--workers=${workers}`, '--retries=0'], {
     cwd: root,
-    env: { ...process.env, MEDIC_DEMO_PORT: '4395', ...env },
+    env: { ...process.env, MEDIC_DEMO_PORT: String(port), ...env },
   });
   let output = '';
   child.stdout.on('data', (d) => (output += d));

@@ -15,12 +15,13 @@ import { pageKey } from '../src/learning/catalog.js';
 import type { HealEvent } from '../src/learning/heals.js';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import { DEMO_ORACLE, type OracleCase } from './helpers/demoOracle.js';
+import { freePort } from './helpers/freePort.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'node_modules/@playwright/test/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'medic-fixture-'));
 const storePath = join(dir, 'medic.db');
-const PORT = 4391;
+const PORT = await freePort();
 
 type JsonTest = { results: { status: string; annotations?: { type: string; description?: string }[] }[] };
 type JsonSpec = { title: string; file: string; tests: JsonTest[] };
