@@ -1,7 +1,7 @@
 import type { Locator } from '@playwright/test';
-import { pageKey, type LocatorRef } from '../learning/catalog.js';
+import type { LocatorRef } from '../learning/catalog.js';
 import { unhooked, type ReadingStep, type WaitingStep } from './locatorHooks.js';
-import { PROBE_MS, ref, singleElementStep, stepName, type HealBase, type Outcome, type StepKit } from './stepKit.js';
+import { PROBE_MS, singleElementStep, whereOf, stepName, type HealBase, type Outcome, type StepKit } from './stepKit.js';
 
 /**
  * Known fixes: a heal the catalog recorded for this selector on this page is used first, for
@@ -49,14 +49,9 @@ export function createKnownFixes(kit: StepKit) {
     const nothing = (v: unknown) => v === 0 || v === false || (Array.isArray(v) && v.length === 0);
     const value = await step.run(locator);
     if (!nothing(value) || healing.mode === 'off') return value;
-    let key: string;
-    let from: LocatorRef;
-    try {
-      key = pageKey(locator.page().url());
-      from = ref(locator);
-    } catch {
-      return value;
-    }
+    const where = whereOf(locator);
+    if (!where) return value;
+    const { key, from } = where;
     const fix = catalog.knownFix(key, from.selector);
     if (!fix) return value;
     const started = performance.now();

@@ -192,21 +192,8 @@ export function installLocatorHooks(sample: Locator): void {
   if ((sample as LocatorInternals)._apiName !== 'Locator') throw internalsChanged('locator._apiName is not "Locator"');
   if (typeof proto._expect !== 'function') throw internalsChanged('Locator.prototype._expect is missing');
   selectorOf(sample);
-  for (const method of READING_METHODS) {
-    const original = proto[method];
-    if (typeof original !== 'function') continue;
-    const call = (target: Locator, args: unknown[]) => {
-      const receiver = Object.create(target) as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      receiver[method] = original as (...a: unknown[]) => Promise<unknown>;
-      return receiver[method]!(...args);
-    };
-    proto[method] = async function hooked(this: Locator, ...args: unknown[]) {
-      const handler = handlerOf(this);
-      if (!handler) return call(this, args);
-      return handler(this, { kind: 'read', method, args, run: (target) => unhooked(() => call(target, args)) });
-    };
-  }
-  for (const method of WAITING_METHODS) {
+  const methods = [...READING_METHODS.map((m) => [m, 'read'] as const), ...WAITING_METHODS.map((m) => [m, 'action'] as const)];
+  for (const [method, kind] of methods) {
     const original = proto[method];
     if (typeof original !== 'function') continue; // an older Playwright without this method
     // Called as a method of an object that holds it under its own name: Playwright names the
@@ -219,7 +206,8 @@ export function installLocatorHooks(sample: Locator): void {
     proto[method] = async function hooked(this: Locator, ...args: unknown[]) {
       const handler = handlerOf(this);
       if (!handler) return call(this, args);
-      return handler(this, { kind: 'action', method, args, run: (target, override) => unhooked(() => call(target, override ?? args)) });
+      const run = (target: Locator, override?: unknown[]) => unhooked(() => call(target, override ?? args));
+      return handler(this, kind === 'read' ? { kind, method: method as ReadingMethod, args, run } : { kind, method: method as WaitingMethod, args, run });
     };
   }
   const originalExpect = proto._expect as (expression: string, options: ExpectOptions) => Promise<ExpectResult>;

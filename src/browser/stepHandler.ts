@@ -3,7 +3,7 @@ import { describeError } from '../errors.js';
 import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
 import { rankCandidates } from '../healing/rank.js';
 import { chainPrefixes } from '../healing/selectorChain.js';
-import { pageKey, type LocatorRef } from '../learning/catalog.js';
+import type { LocatorRef } from '../learning/catalog.js';
 import type { HealStrategy } from '../learning/heals.js';
 import { AppDownError, appDownEvidence } from '../resilience/cascadeGuard.js';
 import { candidateElement, captureFingerprint, captureShortlist } from './capture.js';
@@ -20,6 +20,7 @@ import {
   settle,
   singleElementStep,
   stepName,
+  whereOf,
   withTimeout,
   type Failure,
   type HealBase,
@@ -132,14 +133,9 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
   const handler = async (locator: Locator, step: LocatorStep): Promise<unknown> => {
     if (step.kind === 'read') return read(locator, step);
     if (isNegativeStep(step)) return settle(await runStep(step, locator));
-    let key: string;
-    let from: LocatorRef;
-    try {
-      key = pageKey(locator.page().url());
-      from = ref(locator);
-    } catch {
-      return settle(await runStep(step, locator));
-    }
+    const where = whereOf(locator);
+    if (!where) return settle(await runStep(step, locator));
+    const { key, from } = where;
     const fixed = await knownFix(locator, step, key, from);
     if (fixed) return settle(fixed);
 

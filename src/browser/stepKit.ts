@@ -1,7 +1,7 @@
 import type { Locator } from '@playwright/test';
 import type { MedicConfig } from '../config/schema.js';
 import type { RankResult } from '../healing/rank.js';
-import type { LocatorRef, SelectorObservation } from '../learning/catalog.js';
+import { pageKey, type LocatorRef, type SelectorObservation } from '../learning/catalog.js';
 import type { HealReport } from '../learning/heals.js';
 import type { WorkerCatalog } from '../learning/workerCatalog.js';
 import type { CascadeGuard } from '../resilience/cascadeGuard.js';
@@ -81,6 +81,15 @@ export function settle(outcome: Outcome): unknown {
 }
 
 export const ref = (locator: Locator): LocatorRef => ({ selector: selectorOf(locator), code: locator.toString() });
+
+/** The catalog's page key and the locator's reference; undefined when the page is gone. */
+export function whereOf(locator: Locator): { key: string; from: LocatorRef } | undefined {
+  try {
+    return { key: pageKey(locator.page().url()), from: ref(locator) };
+  } catch {
+    return undefined;
+  }
+}
 
 export type HealBase = Pick<HealReport, 'pageKey' | 'step' | 'from' | 'strategy' | 'category'>;
 
