@@ -45,7 +45,8 @@ const MAX_TEXT = 80;
 const OTHER_TEST_ATTRIBUTES = ['data-testid', 'data-test-id', 'data-test', 'data-qa', 'data-cy', 'data-pw'];
 const ROW_ROLES: Record<string, string> = { li: 'listitem', tr: 'row', article: 'article' };
 const NAME_ATTRIBUTE_TAGS = new Set(['button', 'form', 'fieldset', 'iframe', 'frame', 'input', 'object', 'output', 'select', 'textarea']);
-const STATE_CLASS = /^(is-|has-)|^(active|selected|disabled|enabled|focus(ed)?|hover(ed)?|open(ed)?|closed|show(n)?|hidden|visible|checked|current|collapsed|expanded|in|fade|ng-.*)$/i;
+/** Classes that say what state an element is in, not what it is. */
+export const STATE_CLASS = /^(is-|has-)|^(active|selected|disabled|enabled|focus(ed)?|hover(ed)?|open(ed)?|closed|show(n)?|hidden|visible|checked|current|collapsed|expanded|in|fade|ng-.*)$/i;
 
 /**
  * A JavaScript string literal in single quotes, as Playwright's codegen writes it.

@@ -139,6 +139,36 @@ describe('mergeSelector', () => {
   });
 });
 
+describe('mergeSelector: set samples', () => {
+  const LIST = { selector: 'internal:testid=[data-testid="card"s]', code: "getByTestId('card')" };
+  const sample = (count: number, text: string) => ({
+    count,
+    members: [{ tag: 'li', text }, { tag: 'li', text: `${text} 2` }],
+    shared: { tag: 'li', classes: [], testIds: { 'data-testid': 'card' } },
+  });
+
+  it('keeps the newest sample of a list; an older one arriving late does not replace it', () => {
+    const record = mergeAll([
+      observe({ ...LIST, fingerprint: undefined, set: sample(12, 'a'), at: at(1) }),
+      observe({ ...LIST, fingerprint: undefined, set: sample(3, 'b'), at: at(3) }),
+      observe({ ...LIST, fingerprint: undefined, set: sample(5, 'c'), at: at(2) }),
+      observe({ ...LIST, fingerprint: undefined, at: at(4) }),
+    ]);
+    expect(record.set).toEqual(sample(3, 'b'));
+    expect(selectorRecordSchema.parse(record)).toEqual(record);
+  });
+
+  it('reads records from before set samples (no set field)', () => {
+    const record = mergeSelector(undefined, 'shop', observe());
+    expect('set' in record).toBe(false);
+    expect(selectorRecordSchema.parse(JSON.parse(JSON.stringify(record)))).toEqual(record);
+  });
+
+  it('refuses a sample of fewer than two elements', () => {
+    expect(() => mergeSelector(undefined, 'shop', observe({ set: { ...sample(1, 'a') } }))).toThrow();
+  });
+});
+
 describe('pageKey', () => {
   it.each([
     ['http://localhost:3000/orders/42?tab=1#top', '/orders/:id'],

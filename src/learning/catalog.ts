@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fingerprintSchema } from '../healing/fingerprint.js';
+import { setSampleSchema } from '../healing/setFingerprint.js';
 
 /**
  * The selector catalog: for each (project, page, selector) what the element looked like when
@@ -26,6 +27,8 @@ export const selectorObservationSchema = locatorRefSchema.extend({
   outcome: z.enum(['worked', 'failed', 'healed']),
   /** The element's fingerprint when it resolved to one element. */
   fingerprint: fingerprintSchema.optional(),
+  /** A sample of the elements when it resolved to many (a list). */
+  set: setSampleSchema.optional(),
   healedTo: locatorRefSchema.optional(),
   /** How long a step that worked took, when it was slow (at least SLOW_STEP_MS). */
   waitedMs: z.number().nonnegative().optional(),
@@ -42,6 +45,8 @@ export const selectorRecordSchema = locatorRefSchema.extend({
   pageKey: z.string(),
   /** Latest fingerprint of the element, null until the selector has resolved once. */
   fingerprint: fingerprintSchema.nullable(),
+  /** Latest sample of the elements when it resolved to many; absent in records older than set heals. */
+  set: setSampleSchema.optional(),
   /** 0–1: rises each time it works, falls each time it fails. */
   confidence: z.number().min(0).max(1),
   timesUsed: z.number().int().nonnegative(),
@@ -99,8 +104,10 @@ export function mergeSelector(previous: SelectorRecord | undefined, project: str
   }
   // A newer fingerprint replaces an older one; an older observation arriving late does not.
   const newer = previous === undefined || o.at >= base.lastSeen;
+  const set = o.set && (newer || !base.set) ? o.set : base.set;
   return {
     ...base,
+    ...(set ? { set } : {}),
     code: newer ? o.code : base.code,
     fingerprint: o.fingerprint && (newer || base.fingerprint === null) ? o.fingerprint : base.fingerprint,
     confidence,

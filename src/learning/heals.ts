@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { locatorRefSchema } from './catalog.js';
 
 /** How a broken step was repaired (DESIGN.md, adaptive retry by error category). */
-export const HEAL_STRATEGIES = ['known_fix', 'relocate', 'disambiguate', 'extended_wait'] as const;
+export const HEAL_STRATEGIES = ['known_fix', 'relocate', 'disambiguate', 'extended_wait', 'relocate_set'] as const;
 export const healStrategySchema = z.enum(HEAL_STRATEGIES);
 export type HealStrategy = z.infer<typeof healStrategySchema>;
 

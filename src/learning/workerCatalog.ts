@@ -1,4 +1,5 @@
 import type { Fingerprint } from '../healing/fingerprint.js';
+import type { SetSample } from '../healing/setFingerprint.js';
 import { mergeSelector, selectorKey, type LocatorRef, type SelectorObservation, type SelectorRecord } from './catalog.js';
 
 /**
@@ -27,6 +28,11 @@ export class WorkerCatalog {
   /** The last fingerprint of the element this selector found on this page. */
   fingerprint(pageKey: string, selector: string): Fingerprint | undefined {
     return this.record(pageKey, selector)?.fingerprint ?? undefined;
+  }
+
+  /** The last sample of the elements this selector found on this page when it found many. */
+  set(pageKey: string, selector: string): SetSample | undefined {
+    return this.record(pageKey, selector)?.set;
   }
 
   /** The locator this selector was healed to most often on this page, if it ever was. */

@@ -1,0 +1,85 @@
+import type { Locator, Page } from '@playwright/test';
+import { CANDIDATES_KEY } from '../healing/capture.js';
+import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
+import { sampleIndices, setSample, type SetSample } from '../healing/setFingerprint.js';
+import {
+  checkSetMatch,
+  relocateSet,
+  setProposalCode,
+  type SetProposal,
+  type SetRelocation,
+  type SetRelocationOptions,
+} from '../healing/setRelocation.js';
+import { captureCandidates, captureFingerprint } from './capture.js';
+
+/**
+ * A sample of the elements a locator resolves to when it resolves to two or more (first, last
+ * and some between), for the catalog; undefined for one element or none.
+ * @example const set = await captureSet(page.getByTestId('product-card')); // set.count: 12
+ */
+export async function captureSet(locator: Locator): Promise<SetSample | undefined> {
+  const count = await locator.count();
+  if (count < 2) return undefined;
+  const members: Fingerprint[] = [];
+  for (const i of sampleIndices(count)) members.push(await captureFingerprint(locator.nth(i)));
+  // The list changed while it was sampled (it rendered, or was filtered): keep nothing rather than a mix.
+  if ((await locator.count()) !== count) return undefined;
+  return setSample(count, members);
+}
+
+/** One set proposal that was tried and why it was not kept. */
+export type TriedSetProposal = { code: string; count: number; problem: string };
+
+export type SetChoice =
+  | { ok: true; locator: Locator; code: string; proposal: SetProposal; relocation: Extract<SetRelocation, { decision: 'heal' }>; tried: TriedSetProposal[] }
+  | { ok: false; reason: string; relocation?: SetRelocation; tried: TriedSetProposal[] };
+
+const toLocator = (page: Page, p: SetProposal) => (p.method === 'getByTestId' ? page.getByTestId(p.value) : page.locator(p.value));
+
+/** The candidates (of the last capture) that the locator's elements are; undefined for an element that is not one. */
+async function matchedCandidates(locator: Locator, byIndex: ReadonlyMap<number, Candidate>): Promise<(Candidate | undefined)[]> {
+  const indices = await locator.evaluateAll((elements, key) => {
+    const list = (window.top as unknown as Record<string, Element[] | undefined>)[key];
+    return elements.map((e) => (list ? list.indexOf(e) : -1));
+  }, CANDIDATES_KEY);
+  return indices.map((i) => byIndex.get(i));
+}
+
+/**
+ * Heals a set: finds its sampled members again on the page (`relocateSet`), then keeps the
+ * first set locator that matches every healed member and nothing unlike them (`checkSetMatch`).
+ * How many elements the step expects plays no part, so a list that really lost an element
+ * still fails its count.
+ * @example
+ * const choice = await healSet(page, record.set.members);
+ * if (choice.ok) await expect(choice.locator).toHaveCount(12);
+ */
+export async function healSet(page: Page, members: readonly Fingerprint[], options: SetRelocationOptions = {}): Promise<SetChoice> {
+  const captureOptions = options.testIdAttribute ? { testIdAttribute: options.testIdAttribute } : {};
+  const candidates = await captureCandidates(page, captureOptions);
+  const relocation = relocateSet(members, candidates, options);
+  const tried: TriedSetProposal[] = [];
+  if (relocation.decision !== 'heal') return { ok: false, reason: relocation.reason, relocation, tried };
+  const byIndex = new Map(candidates.map((c) => [c.index, c]));
+  for (const proposal of relocation.proposals) {
+    const locator = toLocator(page, proposal);
+    const code = setProposalCode(proposal);
+    let matched: (Candidate | undefined)[];
+    try {
+      matched = await matchedCandidates(locator, byIndex);
+    } catch (error) {
+      tried.push({ code, count: -1, problem: String((error as Error)?.message ?? error).split('\n')[0]! });
+      continue;
+    }
+    const problem = checkSetMatch(relocation.shape, relocation.healed, matched);
+    if (!problem) return { ok: true, locator, code, proposal, relocation, tried };
+    tried.push({ code, count: matched.length, problem });
+  }
+  const last = tried.at(-1);
+  return {
+    ok: false,
+    reason: `abstained: no locator finds exactly the set of the healed members (${tried.length} tried${last ? `; ${last.code} ${last.problem}` : ''})`,
+    relocation,
+    tried,
+  };
+}
