@@ -158,7 +158,7 @@ describe('the demo suite written for v1, healed by playwright-medic', { timeout:
   });
 });
 
-/** Opens v2 as the oracle case says; undefined when the healed selector finds the oracle's element, else why not. */
+/** Opens v2 as the oracle case says; undefined when the healed selector finds the oracle's element (or, for a list, exactly its elements), else why not. */
 async function sameElement(oracle: OracleCase, selector: string): Promise<string | undefined> {
   const page: Page = await browser.newPage({ baseURL: `http://127.0.0.1:${PORT}` });
   try {
@@ -170,8 +170,15 @@ async function sameElement(oracle: OracleCase, selector: string): Promise<string
     }, oracle.state ?? {});
     await page.goto(oracle.path);
     await oracle.prepare?.(page);
-    const expected = await oracle.target(page).elementHandle({ timeout: 10_000 });
+    await oracle.target(page).first().waitFor({ state: 'attached', timeout: 10_000 });
     await page.waitForLoadState('networkidle');
+    if (oracle.set) {
+      const expected = await oracle.target(page).elementHandles();
+      const actual = await page.locator(selector).elementHandles();
+      const same = await page.evaluate(([a, b]) => a.length === b.length && a.every((e, i) => e === b[i]), [expected, actual] as const);
+      return same ? undefined : `the healed list has ${actual.length} elements on ${oracle.path}, not exactly the ${expected.length} of the oracle`;
+    }
+    const expected = await oracle.target(page).elementHandle({ timeout: 10_000 });
     const found = await page.locator(selector).count();
     if (found !== 1) return `the healed locator finds ${found} elements on ${oracle.path}`;
     const actual = await page.locator(selector).elementHandle();

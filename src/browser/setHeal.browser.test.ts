@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
+import { sampleIndices } from '../healing/setFingerprint.js';
 import { useBrowserPage } from './browser.testkit.js';
 import { selectorOf } from './locatorHooks.js';
 import { captureSet, healSet } from './setHeal.js';
@@ -40,6 +41,9 @@ describe('captureSet', () => {
     expect(set.count).toBe(6);
     expect(set.members.map((m) => m.visibleText?.split(' $')[0])).toEqual(products.map((p) => expect.stringContaining(p)));
     expect(set.shared).toMatchObject({ tag: 'li', classes: ['product-card'], testIds: { 'data-testid': 'product-card' }, path: "//*[@id='product-list']/li" });
+    await page.setContent(`<ul>${Array.from({ length: 20 }, (_, i) => `<li>item ${i}</li>`).join('')}</ul>`);
+    const many = await captureSet(page.locator('li'));
+    expect(many?.members.map((m) => m.text)).toEqual(sampleIndices(20).map((i) => `item ${i}`));
     await page.setContent(v1(['Pulse Speaker']));
     expect(await captureSet(page.locator('.product-card'))).toBeUndefined();
   });

@@ -12,6 +12,8 @@ export type OracleCase = {
   /** Brings the v2 page into the state where the widget shows (e.g. submits an empty form). */
   prepare?: (page: Page) => Promise<void>;
   target: (page: Page) => Locator;
+  /** A list: the healed locator must match exactly the target's elements, in order (a set heal). */
+  set?: true;
 };
 
 const cart = [
@@ -75,4 +77,19 @@ const specOnly: OracleCase[] = [
   { code: "locator('#checkout-form #email-error')", path: '/checkout', state: { cart }, prepare: submitInvalid, target: (p) => p.locator('#contact-email-error') },
 ];
 
-export const DEMO_ORACLE: OracleCase[] = [...fromBench, ...specOnly];
+/** The list locators of the specs: each v1 list is the v2 list of the same widgets, all of them and nothing else. */
+const tiles = (p: Page) => p.locator('#catalog > article.product-tile');
+const bagLines = (p: Page) => p.locator('#bag-lines > .bag-line');
+const sets: OracleCase[] = [
+  { code: "getByTestId('product-card')", path: '/products', set: true, target: tiles },
+  { code: "locator('xpath=//ul[@id=\"product-list\"]/li')", path: '/products', set: true, target: tiles },
+  { code: "locator('#product-list .product-card .product-name')", path: '/products', set: true, target: (p) => tiles(p).locator('h2.tile-title') },
+  { code: "locator('.product-card .product-price')", path: '/products', set: true, target: (p) => tiles(p).locator('p.price') },
+  { code: "locator('#cart-table tbody tr')", path: '/cart', state: { cart }, set: true, target: bagLines },
+  // Chains on a list: nth applies to the healed list.
+  { code: "getByTestId('product-card').first()", path: '/products', target: (p) => tiles(p).first() },
+  { code: "locator('#cart-table tbody tr').first()", path: '/cart', state: { cart }, target: (p) => bagLines(p).first() },
+  { code: "locator('.product-card .product-price').last()", path: '/products', target: (p) => tiles(p).locator('p.price').last() },
+];
+
+export const DEMO_ORACLE: OracleCase[] = [...fromBench, ...specOnly, ...sets];
