@@ -82,7 +82,7 @@ const tiles = (p: Page) => p.locator('#catalog > article.product-tile');
 const bagLines = (p: Page) => p.locator('#bag-lines > .bag-line');
 const sets: OracleCase[] = [
   { code: "getByTestId('product-card')", path: '/products', set: true, target: tiles },
-  { code: "locator('xpath=//ul[@id=\"product-list\"]/li')", path: '/products', set: true, target: tiles },
+  { code: "locator('//ul[@id=\"product-list\"]/li')", path: '/products', set: true, target: tiles },
   { code: "locator('#product-list .product-card .product-name')", path: '/products', set: true, target: (p) => tiles(p).locator('h2.tile-title') },
   { code: "locator('.product-card .product-price')", path: '/products', set: true, target: (p) => tiles(p).locator('p.price') },
   { code: "locator('#cart-table tbody tr')", path: '/cart', state: { cart }, set: true, target: bagLines },
