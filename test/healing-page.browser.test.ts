@@ -344,15 +344,37 @@ describe('every action and assertion heals', () => {
 });
 
 describe('lists and timeouts', () => {
-  it('never heals a list assertion onto one element (a list is healed as a set, or not at all)', async () => {
-    const { heals } = heal();
-    await page.setContent('<ul><li class="item">a</li><li class="item">b</li><li class="item">c</li></ul>');
+  it('heals a list assertion as a set, never onto one element, and a chain on the healed set', async () => {
+    const { heals, flush } = heal();
+    const list = (cls: string, names: string[]) => `<h1>Team</h1><ul id="team">${names.map((n) => `<li class="${cls}">${n}</li>`).join('')}</ul><p>Contact us</p>`;
+    const names = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing'];
+    await page.setContent(list('item', names));
     await pwExpect(page.locator('li.item')).toHaveCount(3);
-    await pwExpect(page.locator('li.item').first()).toHaveText('a');
-    await page.setContent('<ul><li class="row">a</li><li class="row">b</li><li class="row">c</li></ul>');
+    await pwExpect(page.locator('li.item').last()).toHaveText('Alan Turing');
+    await flush();
+    await page.setContent(list('member', names));
+    await pwExpect(page.locator('li.item')).toHaveText(names);
+    await pwExpect(page.locator('li.item').last()).toHaveText('Alan Turing');
+    expect(heals.map((h) => [h.strategy, h.outcome, h.to?.code])).toEqual([
+      ['relocate_set', 'healed', "page.locator('li.member')"],
+      ['relocate_set', 'healed', "page.locator('li.member').last()"],
+    ]);
+    expect(heals[0]!.explanation.length).toBeGreaterThan(0);
+    // Defined by structure, not by the count expected: one member fewer fails the count.
+    await page.setContent(list('member', names.slice(0, 2)));
     await pwExpect(pwExpect(page.locator('li.item')).toHaveCount(3, { timeout: 300 })).rejects.toThrow();
-    await pwExpect(pwExpect(page.locator('li.item')).toHaveText(['a', 'b', 'c'], { timeout: 300 })).rejects.toThrow();
-    expect(heals).toEqual([]);
+    expect(heals.slice(2).filter((h) => h.outcome === 'healed')).toEqual([]);
+  });
+
+  it('never heals a list onto elements unlike it, nor a list that is gone', async () => {
+    const { heals, flush } = heal();
+    await page.setContent('<h1>Team</h1><ul id="team"><li class="item">Ada Lovelace</li><li class="item">Grace Hopper</li></ul>');
+    await pwExpect(page.locator('li.item')).toHaveCount(2);
+    await flush();
+    await page.setContent('<h1>Team</h1><p>Nobody here yet.</p>');
+    await pwExpect(pwExpect(page.locator('li.item')).toHaveCount(2, { timeout: 300 })).rejects.toThrow();
+    expect(heals.map((h) => [h.strategy, h.outcome])).toEqual([['relocate_set', 'abstained']]);
+    expect(heals[0]!.reason).toMatch(/^abstained: none of the 2 sampled members/);
   });
 
   it('caps a step at the probe time without changing its other options', () => {

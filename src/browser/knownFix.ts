@@ -19,13 +19,14 @@ export function createKnownFixes(kit: StepKit) {
    */
   const knownFix = async (locator: Locator, step: WaitingStep, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
     const fix = catalog.knownFix(key, from.selector);
-    if (!fix || healing.mode === 'off' || !singleElementStep(step) || worksAgain.has(`${key} ${from.selector}`)) return undefined;
+    if (!fix || healing.mode === 'off' || worksAgain.has(`${key} ${from.selector}`)) return undefined;
     const page = locator.page();
     const fixed = page.locator(fix.selector);
     const started = performance.now();
     const which = await unhooked(async () => {
       const look = async () => {
         const [original, healed] = await Promise.all([locator.count(), fixed.count()]);
+        if (!singleElementStep(step)) return original > 0 ? 'original' : healed > 0 ? 'fix' : undefined; // a list's fix is a set
         return original === 1 ? 'original' : healed === 1 ? 'fix' : original > 1 ? 'original' : undefined;
       };
       const first = await look();

@@ -10,6 +10,7 @@ import { candidateElement, captureFingerprint, captureShortlist } from './captur
 import { healChain } from './chainHeal.js';
 import { chooseLocator } from './chooseLocator.js';
 import { createKnownFixes } from './knownFix.js';
+import { healFromSet, isListStep, setPlan, type SetPlan } from './listSteps.js';
 import { selectorOf, unhooked, type LocatorStep, type StepHandler, type WaitingStep } from './locatorHooks.js';
 import { createSlowSteps } from './slowStep.js';
 import {
@@ -70,6 +71,12 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const message = failure.error instanceof Error ? failure.error.message : String(failure.result?.errorMessage ?? '');
     const strategy: HealStrategy | undefined = count === 0 ? 'relocate' : count > 1 && /strict mode violation/i.test(message) ? 'disambiguate' : undefined;
     if (!strategy) return undefined; // the element is there: a real failure, not a broken locator
+    // A list heals as a set; a chain that picks by position on a known list, on the healed list.
+    const plan = strategy === 'relocate' ? setPlan(catalog, key, from, isListStep(step)) : undefined;
+    if (plan && (isListStep(step) || plan.rest?.startsWith('nth='))) {
+      const set = await healAsSet(locator, step, failure, key, from, plan, started);
+      if (set || isListStep(step)) return set ?? null; // else the chain relocates its own element
+    }
     return (await relocateAndApply(locator, step, failure, key, from, strategy, started)) ?? null;
   };
 
@@ -118,6 +125,20 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     return apply(step, failure, base, choice.locator, { selector: selectorOf(choice.locator), code: choice.code }, started, rank);
   };
 
+  /** Relocates the plan's set and re-runs the step on it (src/browser/listSteps.ts). */
+  const healAsSet = async (locator: Locator, step: WaitingStep, failure: Failure, key: string, from: LocatorRef, plan: SetPlan, started: number) => {
+    const page = locator.page();
+    const found = await options.guard.attempt(async () => {
+      const evidence = appDownEvidence(page.url(), failure.error);
+      if (evidence) throw new AppDownError(evidence);
+      return unhooked(() => healFromSet(page, plan, from, step, { ...rankOptions, testIdAttribute: options.testIdAttribute }));
+    });
+    const base: HealBase = { pageKey: key, step: stepName(step), from, strategy: 'relocate_set', category: 'selector_missing' };
+    if (found?.ok) return apply(step, failure, base, found.target, found.to, started, found.rank);
+    if (found && isListStep(step)) report(base, { outcome: 'abstained', rank: found.rank }, started);
+    return undefined;
+  };
+
   /** Heals, or says in the step's error why it could not try; never throws. */
   const tryHeal = async (locator: Locator, step: WaitingStep, failure: Failure, key: string, from: LocatorRef, early: boolean) => {
     try {
@@ -143,7 +164,8 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const captured = first ? capture(locator, key, from) : undefined;
     // A chain's parts get fingerprints of their own, so a broken link can be healed by itself.
     if (first) for (const part of chainPrefixes(from.selector)) if (catalog.firstUse(key, part)) void capture(locator.page().locator(part), key, ref(locator.page().locator(part)));
-    const healable = healing.mode !== 'off' && singleElementStep(step) && catalog.fingerprint(key, from.selector) !== undefined;
+    const healable =
+      healing.mode !== 'off' && ((singleElementStep(step) && catalog.fingerprint(key, from.selector) !== undefined) || setPlan(catalog, key, from, isListStep(step)) !== undefined);
     const started = performance.now();
     // Whether the step recovered after a heal attempt that abstained: its failure is counted only if not.
     let abstained = false;

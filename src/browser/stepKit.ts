@@ -6,6 +6,7 @@ import type { HealReport } from '../learning/heals.js';
 import type { WorkerCatalog } from '../learning/workerCatalog.js';
 import type { CascadeGuard } from '../resilience/cascadeGuard.js';
 import { captureResolved } from './capture.js';
+import { captureSet } from './setHeal.js';
 import { argsWithTimeout, selectorOf, unhooked, type ExpectOptions, type ExpectResult, type WaitingStep } from './locatorHooks.js';
 
 /** Assertions that want the element absent: a missing element is their success, never healed. */
@@ -121,9 +122,11 @@ export function createStepKit(options: StepHandlerOptions) {
   const capture = (locator: Locator, key: string, from: LocatorRef): Promise<boolean> => {
     const at = now().toISOString();
     const work = unhooked(() => captureResolved(locator, { testIdAttribute: options.testIdAttribute }))
-      .then(({ fingerprint }) => {
-        if (fingerprint) observe(key, from, 'worked', { fingerprint, at });
-        return fingerprint !== undefined;
+      .then(async ({ count, fingerprint }) => {
+        // Many elements: a list, kept as a sample of its members (src/browser/listSteps.ts).
+        const set = count > 1 ? await unhooked(() => captureSet(locator, { testIdAttribute: options.testIdAttribute })) : undefined;
+        if (fingerprint || set) observe(key, from, 'worked', { ...(fingerprint ? { fingerprint } : { set }), at });
+        return fingerprint !== undefined || set !== undefined;
       })
       .catch(() => false);
     pending.add(work);
