@@ -366,6 +366,24 @@ describe('lists and timeouts', () => {
     expect(heals.slice(2).filter((h) => h.outcome === 'healed')).toEqual([]);
   });
 
+  it('heals a chain whose last link broke too: its element is relocated inside the healed parent', async () => {
+    const { heals, flush } = heal();
+    const shop = (v2: boolean) =>
+      `<h1>Shop</h1><div id="list">${['Desk Lamp', 'Water Bottle', 'Smart Ring']
+        .map((n) => (v2 ? `<article class="tile"><h2>${n}</h2><a href="#" role="button" class="add" onclick="document.title='${n}'">Add to bag</a></article>` : `<div class="card"><h3>${n}</h3><button class="add" onclick="document.title='${n}'">Add to cart</button></div>`))
+        .join('')}</div>`;
+    await page.setContent(shop(false));
+    await pwExpect(page.locator('.card')).toHaveCount(3);
+    await page.locator('.card').filter({ hasText: 'Water Bottle' }).getByRole('button', { name: 'Add to cart' }).click();
+    await flush();
+    await page.setContent(shop(true));
+    await page.locator('.card').filter({ hasText: 'Water Bottle' }).getByRole('button', { name: 'Add to cart' }).click();
+    expect(await page.title()).toBe('Water Bottle');
+    expect(heals.map((h) => [h.strategy, h.outcome, h.to?.code])).toEqual([
+      ['relocate_set', 'healed', "page.locator('article.tile').filter({ hasText: 'Water Bottle' }).getByRole('button', { name: 'Add to bag' })"],
+    ]);
+  });
+
   it('never heals a list onto elements unlike it, nor a list that is gone', async () => {
     const { heals, flush } = heal();
     await page.setContent('<h1>Team</h1><ul id="team"><li class="item">Ada Lovelace</li><li class="item">Grace Hopper</li></ul>');

@@ -51,7 +51,8 @@ type AriaRole = Parameters<Page['getByRole']>[0];
 /** Where the element is marked for the identity check: a window property, not a DOM change. */
 const TARGET_KEY = '__playwrightMedicTarget';
 
-function apply(page: Root, proposal: LocatorProposal): Locator {
+/** The locator a proposal stands for, under a page, a frame or another locator. */
+export function applyProposal(page: Root | Locator, proposal: LocatorProposal): Locator {
   const [value, options] = proposal.args;
   const within = proposal.within;
   const root = within ? page.getByRole(within.role as AriaRole).filter({ hasText: within.hasText }) : page;
@@ -127,7 +128,7 @@ async function firstUnique(
   const marked = { on: false };
   try {
     for (const proposal of proposals) {
-      const own = apply(root, proposal);
+      const own = applyProposal(root, proposal);
       const locator = rest ? own.locator(rest) : own;
       const code = rest ? `${proposalCode(proposal, receiver)}${locator.toString().slice(own.toString().length)}` : proposalCode(proposal, receiver);
       let result: Check;

@@ -1,10 +1,12 @@
 import type { Locator, Page } from '@playwright/test';
-import type { Fingerprint } from '../healing/fingerprint.js';
-import { jsString } from '../healing/locatorProposals.js';
-import type { RankResult } from '../healing/rank.js';
+import { CANDIDATES_KEY } from '../healing/capture.js';
+import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
+import { locatorProposals } from '../healing/locatorProposals.js';
+import { rankCandidates, type RankResult } from '../healing/rank.js';
 import type { SetRelocation, SetRelocationOptions } from '../healing/setRelocation.js';
 import type { LocatorRef } from '../learning/catalog.js';
 import type { WorkerCatalog } from '../learning/workerCatalog.js';
+import { applyProposal } from './chooseLocator.js';
 import { selectorOf, type LocatorStep } from './locatorHooks.js';
 import { healSet } from './setHeal.js';
 
@@ -40,8 +42,8 @@ export function splitSelector(selector: string): string[] {
   return parts;
 }
 
-/** Which recorded set a failing locator stands on: itself (a list step) or the first links of its chain. */
-export type SetPlan = { base: LocatorRef; rest?: string; members: Fingerprint[] };
+/** Which recorded set a failing locator stands on: itself (a list step) or the first links of its chain; `fingerprint`: the step's own element's. */
+export type SetPlan = { base: LocatorRef; rest?: string; members: Fingerprint[]; fingerprint?: Fingerprint };
 
 /**
  * The set a step can heal from, if the catalog knows one: for a list step its own sampled
@@ -59,7 +61,8 @@ export function setPlan(catalog: WorkerCatalog, key: string, from: LocatorRef, l
   for (let n = parts.length - 1; n >= 1; n--) {
     const selector = parts.slice(0, n).join(' >> ');
     const record = catalog.record(key, selector);
-    if (record?.set) return { base: { selector, code: record.code }, rest: parts.slice(n).join(' >> '), members: record.set.members };
+    const fingerprint = catalog.fingerprint(key, from.selector);
+    if (record?.set) return { base: { selector, code: record.code }, rest: parts.slice(n).join(' >> '), members: record.set.members, ...(fingerprint ? { fingerprint } : {}) };
   }
   return undefined;
 }
@@ -79,23 +82,73 @@ function asRank(relocation: SetRelocation | undefined, reason: string): RankResu
 
 export type SetHeal = { ok: true; target: Locator; to: LocatorRef; rank: RankResult } | { ok: false; rank: RankResult };
 
+const fmt = (v: number) => v.toFixed(2);
+
+/** The candidates (of the last capture) inside `container`, the container itself left out. */
+async function inside(container: Locator, candidates: readonly Candidate[]): Promise<Candidate[]> {
+  const indices = await container.evaluate((root, key) => {
+    const list = (window.top as unknown as Record<string, Element[] | undefined>)[key] ?? [];
+    const out: number[] = [];
+    list.forEach((e, i) => {
+      if (e !== root && root.contains(e)) out.push(i);
+    });
+    return out;
+  }, CANDIDATES_KEY);
+  const wanted = new Set(indices);
+  return candidates.filter((c) => wanted.has(c.index));
+}
+
+/**
+ * The last links of a chain broke too (`card('Lamp').getByRole('button', { name: 'Add to cart' })`
+ * when the button now says "Add to bag"): the longest leading part that finds one element on the
+ * healed set is the parent, and the step's own element is relocated among the parent's
+ * descendants by its fingerprint, with the single heal's thresholds (DESIGN.md: a child found
+ * inside a healed parent is verified like any other heal).
+ */
+async function healChild(page: Page, setBase: string, rest: string[], fingerprint: Fingerprint, candidates: readonly Candidate[], options: SetRelocationOptions): Promise<{ target: Locator; rank: RankResult } | string> {
+  for (let n = rest.length - 1; n >= 0; n--) {
+    const parent = page.locator([setBase, ...rest.slice(0, n)].join(' >> '));
+    if ((await parent.count()) !== 1) continue;
+    const { testIdAttribute, ...rankOptions } = options;
+    const rank = rankCandidates(fingerprint, await inside(parent, candidates), rankOptions);
+    const parentCode = `page.${parent.toString()}`;
+    if (rank.decision !== 'heal') return `${rank.reason} (among the elements inside ${parentCode})`;
+    const best = candidates.find((c) => c.index === rank.best!.index)!;
+    for (const proposal of locatorProposals(best, testIdAttribute ? { testIdAttribute } : {})) {
+      const target = applyProposal(parent, proposal);
+      const same = await target
+        .evaluateAll((els, [key, i]) => els.length === 1 && els[0] === (window.top as unknown as Record<string, Element[]>)[key]![i], [CANDIDATES_KEY, best.index] as const)
+        .catch(() => false);
+      if (same) return { target, rank: { ...rank, reason: `${rank.reason}, inside ${parentCode}` } };
+    }
+    return `abstained: no locator inside ${parentCode} is unique and finds the relocated element`;
+  }
+  return 'abstained: no leading part of the chain finds one element on the healed set';
+}
+
 /**
  * Heals a step from its set plan: relocates the set (`healSet`), then applies the rest of the
  * chain to the healed set (so `nth(i)` means the i-th of the healed set). A single-element step
- * must find exactly one element on it.
- * @example const healed = await healFromSet(page, plan, from, step); if (healed.ok) await step.run(healed.target);
+ * must find exactly one element on it; when the rest of the chain broke too, its element is
+ * relocated inside the part of the chain that still finds one (`healChild`).
+ * @example const healed = await healFromSet(page, plan, step); if (healed.ok) await step.run(healed.target);
  */
-export async function healFromSet(page: Page, plan: SetPlan, from: LocatorRef, step: LocatorStep, options: SetRelocationOptions = {}): Promise<SetHeal> {
+export async function healFromSet(page: Page, plan: SetPlan, step: LocatorStep, options: SetRelocationOptions = {}): Promise<SetHeal> {
   const choice = await healSet(page, plan.members, options);
   if (!choice.ok) return { ok: false, rank: asRank(choice.relocation, choice.reason) };
-  const reason = `healed as a set: ${choice.relocation.reason}; ${choice.proposal.basis}`;
-  if (!plan.rest) return { ok: true, target: choice.locator, to: { selector: selectorOf(choice.locator), code: choice.code }, rank: asRank(choice.relocation, reason) };
-  const selector = `${selectorOf(choice.locator)} >> ${plan.rest}`;
-  const target = page.locator(selector);
-  const code = from.code.startsWith(plan.base.code) ? `${choice.code}${from.code.slice(plan.base.code.length)}` : `page.locator(${jsString(selector)})`;
-  if (!isListStep(step)) {
-    const count = await target.count();
-    if (count !== 1) return { ok: false, rank: asRank(choice.relocation, `abstained: ${code} finds ${count} elements on the healed set ${choice.code}`) };
+  const setReason = `healed as a set: ${choice.relocation.reason}; ${choice.proposal.basis}`;
+  const setRank = asRank(choice.relocation, setReason);
+  const healed = (target: Locator, rank: RankResult): SetHeal => ({ ok: true, target, to: { selector: selectorOf(target), code: `page.${target.toString()}` }, rank });
+  if (!plan.rest) return healed(choice.locator, setRank);
+  const base = selectorOf(choice.locator);
+  const target = page.locator(`${base} >> ${plan.rest}`);
+  if (isListStep(step)) return healed(target, setRank);
+  const count = await target.count();
+  if (count === 1) return healed(target, setRank);
+  const child = count === 0 && plan.fingerprint ? await healChild(page, base, splitSelector(plan.rest), plan.fingerprint, choice.candidates, options) : undefined;
+  if (child && typeof child !== 'string') {
+    const confidence = Math.min(setRank.confidence, child.rank.confidence);
+    return healed(child.target, { ...child.rank, confidence, reason: `${setReason}; then its element: ${child.rank.reason} (together ${fmt(confidence)})` });
   }
-  return { ok: true, target, to: { selector, code }, rank: asRank(choice.relocation, reason) };
+  return { ok: false, rank: asRank(choice.relocation, child ?? `abstained: page.${target.toString()} finds ${count} elements on the healed set ${choice.code}`) };
 }

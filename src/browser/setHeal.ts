@@ -55,7 +55,16 @@ const setSampleInput = (raw: SampledInPage) => ({ count: raw.count, members: raw
 export type TriedSetProposal = { code: string; count: number; problem: string };
 
 export type SetChoice =
-  | { ok: true; locator: Locator; code: string; proposal: SetProposal; relocation: Extract<SetRelocation, { decision: 'heal' }>; tried: TriedSetProposal[] }
+  | {
+      ok: true;
+      locator: Locator;
+      code: string;
+      proposal: SetProposal;
+      relocation: Extract<SetRelocation, { decision: 'heal' }>;
+      /** The page's candidates it was found among (their elements stay in the page for `candidateElement`). */
+      candidates: Candidate[];
+      tried: TriedSetProposal[];
+    }
   | { ok: false; reason: string; relocation?: SetRelocation; tried: TriedSetProposal[] };
 
 const toLocator = (page: Page, p: SetProposal) => (p.method === 'getByTestId' ? page.getByTestId(p.value) : page.locator(p.value));
@@ -96,7 +105,7 @@ export async function healSet(page: Page, members: readonly Fingerprint[], optio
       continue;
     }
     const problem = checkSetMatch(relocation.shape, relocation.healed, matched);
-    if (!problem) return { ok: true, locator, code, proposal, relocation, tried };
+    if (!problem) return { ok: true, locator, code, proposal, relocation, candidates, tried };
     tried.push({ code, count: matched.length, problem });
   }
   const last = tried.at(-1);

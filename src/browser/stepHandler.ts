@@ -131,7 +131,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const found = await options.guard.attempt(async () => {
       const evidence = appDownEvidence(page.url(), failure.error);
       if (evidence) throw new AppDownError(evidence);
-      return unhooked(() => healFromSet(page, plan, from, step, { ...rankOptions, testIdAttribute: options.testIdAttribute }));
+      return unhooked(() => healFromSet(page, plan, step, { ...rankOptions, testIdAttribute: options.testIdAttribute }));
     });
     const base: HealBase = { pageKey: key, step: stepName(step), from, strategy: 'relocate_set', category: 'selector_missing' };
     if (found?.ok) return apply(step, failure, base, found.target, found.to, started, found.rank);
