@@ -12,7 +12,7 @@ import {
   type SetRelocation,
   type SetRelocationOptions,
 } from '../healing/setRelocation.js';
-import { captureCandidates } from './capture.js';
+import { captureCandidates, SHORTLIST_SIZE } from './capture.js';
 
 type SampledInPage = { count: number; members: Fingerprint[] };
 
@@ -90,7 +90,7 @@ async function matchedCandidates(locator: Locator, byIndex: ReadonlyMap<number, 
 export async function healSet(page: Page, members: readonly Fingerprint[], options: SetRelocationOptions = {}): Promise<SetChoice> {
   const captureOptions = options.testIdAttribute ? { testIdAttribute: options.testIdAttribute } : {};
   const candidates = await captureCandidates(page, captureOptions);
-  const relocation = relocateSet(members, candidates, options);
+  const relocation = relocateSet(members, candidates, { keep: SHORTLIST_SIZE, ...options });
   const tried: TriedSetProposal[] = [];
   if (relocation.decision !== 'heal') return { ok: false, reason: relocation.reason, relocation, tried };
   const byIndex = new Map(candidates.map((c) => [c.index, c]));

@@ -81,3 +81,19 @@ export function shapeOf(members: readonly Fingerprint[]): SetShape {
 export function setSample(count: number, members: readonly Fingerprint[]): SetSample {
   return setSampleSchema.parse({ count, members: members.slice(0, SET_SAMPLE_SIZE), shared: shapeOf(members) });
 }
+
+const memberKey = (m: Fingerprint) => `${m.xpath ?? ''}\u0000${m.visibleText ?? m.text ?? ''}`;
+
+/**
+ * Two samples of one set, the newer first: the newer's count, its members, then the older's
+ * members it lacks (up to SET_SAMPLE_SIZE). A filtered list shows other members in other
+ * tests; keeping those seen before gives relocation members to find whatever the page shows.
+ * @example joinSamples(afterSearch, fullList).members.length // up to 8
+ */
+export function joinSamples(newer: SetSample, older: SetSample): SetSample {
+  const seen = new Set(newer.members.map(memberKey));
+  const added = older.members.filter((m) => !seen.has(memberKey(m)));
+  if (added.length === 0 || newer.members.length >= SET_SAMPLE_SIZE) return newer;
+  const members = [...newer.members, ...added].slice(0, SET_SAMPLE_SIZE);
+  return { count: newer.count, members, shared: shapeOf(members) };
+}

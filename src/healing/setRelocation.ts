@@ -1,6 +1,7 @@
 import type { Candidate, Fingerprint } from './fingerprint.js';
 import { cssIdent, cssString, jsString } from './locatorProposals.js';
 import { DEFAULT_MODEL } from './model.js';
+import { prefilter } from './prefilter.js';
 import { rankCandidates, type AttributeContribution, type RankOptions, type RankResult } from './rank.js';
 import { shapeOf, structuralPath, type SetShape } from './setFingerprint.js';
 
@@ -26,7 +27,14 @@ export type SetRelocation =
     }
   | { decision: 'abstain'; healed: MemberHeal[]; confidence: number; margin: number; explanation: AttributeContribution[]; reason: string };
 
-export type SetRelocationOptions = RankOptions & { testIdAttribute?: string };
+export type SetRelocationOptions = RankOptions & {
+  testIdAttribute?: string;
+  /**
+   * Rank each member among the `keep` candidates the prefilter finds most like it, as a single
+   * heal does (the ranker's confidences are calibrated on shortlists of that size); all when absent.
+   */
+  keep?: number;
+};
 
 /** Mean contribution of each attribute over the member heals, strongest first. */
 function meanExplanation(healed: readonly MemberHeal[]): AttributeContribution[] {
@@ -143,9 +151,11 @@ export function groupConfidence(group: readonly MemberHeal[]): number {
  * if (found.decision === 'heal') tryProposals(found.proposals); // then checkSetMatch each
  */
 export function relocateSet(members: readonly Fingerprint[], candidates: readonly Candidate[], options: SetRelocationOptions = {}): SetRelocation {
-  const { testIdAttribute, ...rankOptions } = options;
+  const { testIdAttribute, keep, ...rankOptions } = options;
   const threshold = options.threshold ?? (options.model ?? DEFAULT_MODEL).threshold;
-  const ranks = members.map((m) => rankCandidates(m, candidates, rankOptions));
+  const filter = prefilter();
+  const shortlist = (m: Fingerprint) => (keep === undefined ? candidates : filter.shortlist(m, candidates, keep).map((i) => candidates[i]!));
+  const ranks = members.map((m) => rankCandidates(m, shortlist(m), rankOptions));
   const byIndex = new Map(candidates.map((c) => [c.index, c]));
   // Each member's best candidate; where two share one, the likelier member keeps it (the other is not on the page).
   const bestOf = new Map<number, MemberHeal>();

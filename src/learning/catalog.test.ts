@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SET_SAMPLE_SIZE } from '../healing/setFingerprint.js';
 import { mergeSelector, pageKey, selectorKey, selectorRecordSchema, type SelectorObservation, type SelectorRecord } from './catalog.js';
 
 const SAVE = { selector: 'internal:role=button[name="Save"i]', code: "getByRole('button', { name: 'Save' })" };
@@ -147,15 +148,25 @@ describe('mergeSelector: set samples', () => {
     shared: { tag: 'li', classes: [], testIds: { 'data-testid': 'card' } },
   });
 
-  it('keeps the newest sample of a list; an older one arriving late does not replace it', () => {
+  it('adds up the samples of a list, the newest members and count first, also when an older one arrives late', () => {
     const record = mergeAll([
       observe({ ...LIST, fingerprint: undefined, set: sample(12, 'a'), at: at(1) }),
       observe({ ...LIST, fingerprint: undefined, set: sample(3, 'b'), at: at(3) }),
       observe({ ...LIST, fingerprint: undefined, set: sample(5, 'c'), at: at(2) }),
       observe({ ...LIST, fingerprint: undefined, at: at(4) }),
     ]);
-    expect(record.set).toEqual(sample(3, 'b'));
+    expect(record.set?.count).toBe(3);
+    expect(record.set?.members.map((m) => m.text)).toEqual(['b', 'b 2', 'a', 'a 2', 'c', 'c 2']);
     expect(selectorRecordSchema.parse(record)).toEqual(record);
+  });
+
+  it('keeps at most SET_SAMPLE_SIZE members, and a sample that adds nothing changes nothing', () => {
+    let record = mergeAll([observe({ ...LIST, fingerprint: undefined, set: sample(2, 'a'), at: at(1) })]);
+    for (let i = 2; i < 12; i++) record = mergeSelector(record, 'shop', observe({ ...LIST, fingerprint: undefined, set: sample(2, `m${i}`), at: at(i) }));
+    expect(record.set?.members).toHaveLength(SET_SAMPLE_SIZE);
+    expect(record.set?.members[0]!.text).toBe('m11');
+    const again = mergeSelector(record, 'shop', observe({ ...LIST, fingerprint: undefined, set: { ...record.set!, count: 4 }, at: at(20) }));
+    expect(again.set).toEqual({ ...record.set, count: 4 });
   });
 
   it('reads records from before set samples (no set field)', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fingerprintSchema } from '../healing/fingerprint.js';
-import { setSampleSchema } from '../healing/setFingerprint.js';
+import { joinSamples, setSampleSchema } from '../healing/setFingerprint.js';
 
 /**
  * The selector catalog: for each (project, page, selector) what the element looked like when
@@ -104,7 +104,8 @@ export function mergeSelector(previous: SelectorRecord | undefined, project: str
   }
   // A newer fingerprint replaces an older one; an older observation arriving late does not.
   const newer = previous === undefined || o.at >= base.lastSeen;
-  const set = o.set && (newer || !base.set) ? o.set : base.set;
+  // A list's samples add up (newer members first): a filtered list shows other members in other tests.
+  const set = o.set && base.set ? (newer ? joinSamples(o.set, base.set) : joinSamples(base.set, o.set)) : (o.set ?? base.set);
   return {
     ...base,
     ...(set ? { set } : {}),

@@ -88,7 +88,7 @@ export function learningContract(name: string, open: () => Promise<KnowledgeStor
       expect(record).toEqual(observations.reduce<SelectorRecord | undefined>((r, o) => mergeSelector(r, 'shop', o), undefined));
     });
 
-    it('keeps a list\'s set sample: the newest wins, records without one still read', async () => {
+    it('keeps a list\'s set sample: the newest count and members first, records without one still read', async () => {
       const set = (count: number) => ({
         count,
         members: [{ tag: 'li', text: 'Lamp' }, { tag: 'li', text: 'Ring' }],
@@ -98,7 +98,7 @@ export function learningContract(name: string, open: () => Promise<KnowledgeStor
       await store.recordSelectors('shop', [makeObservation({ at: at(2), fingerprint: undefined, set: set(3) }), makeObservation({ at: at(3), fingerprint: undefined })]);
       await store.recordSelectors('shop', [makeObservation({ at: at(4), pageKey: '/cart' })]);
       const records = await store.listSelectors({ project: 'shop' });
-      expect(records.find((r) => r.pageKey === '/orders/:id')!.set).toEqual(set(3));
+      expect(records.find((r) => r.pageKey === '/orders/:id')!.set).toEqual(set(3)); // the same members: nothing added
       expect(records.find((r) => r.pageKey === '/cart')!.set).toBeUndefined();
     });
 

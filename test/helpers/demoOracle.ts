@@ -74,6 +74,9 @@ const specOnly: OracleCase[] = [
     prepare: submitInvalid,
     target: (p) => p.locator('#postal-code-error'),
   },
+  { code: "locator('#cart-count')", path: '/cart', state: { cart }, target: (p) => p.getByTestId('bag-count') },
+  // product.spec's "opens a product from the list": the link in the tile's title, not the title
+  { code: "getByRole('link', { name: 'Aurora Wireless Headphones' })", path: '/products', target: (p) => p.locator('#catalog h2.tile-title > a[href="/product?id=p1"]') },
   { code: "locator('#checkout-form #email-error')", path: '/checkout', state: { cart }, prepare: submitInvalid, target: (p) => p.locator('#contact-email-error') },
 ];
 
