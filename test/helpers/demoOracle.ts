@@ -45,6 +45,8 @@ const fromBench: OracleCase[] = DEMO_CASES.filter((c) => c.version === 'v2' && c
 const specOnly: OracleCase[] = [
   { code: "locator('#cart-table tbody tr').filter({ hasText: 'Pulse Bluetooth Speaker' }).getByRole('spinbutton')", path: '/cart', state: { cart }, target: (p) => p.locator('.bag-line[data-sku="p2"] input.qty') },
   { code: "locator('#cart-table tbody tr').filter({ hasText: 'Pulse Bluetooth Speaker' }).locator('td.line-total')", path: '/cart', state: { cart }, target: (p) => p.locator('.bag-line[data-sku="p2"] .line-amount') },
+  { code: "locator('#cart-table tbody tr').filter({ hasText: 'Trail Water Bottle' }).getByRole('spinbutton')", path: '/cart', state: { cart: [{ id: 'p12', qty: 2 }] }, target: (p) => p.locator('.bag-line[data-sku="p12"] input.qty') },
+  { code: "getByTestId('product-card').filter({ hasText: 'Trail Water Bottle' }).getByRole('button', { name: 'Add to cart' })", path: '/products', target: (p) => p.locator('button.add-btn[data-sku="p12"]') },
   { code: "getByText('Your cart is empty.')", path: '/checkout', target: (p) => p.locator('p').filter({ hasText: /^Your bag is empty\./ }) },
   { code: "getByText('Your cart is empty.')", path: '/cart', target: (p) => p.locator('#bag-empty') },
   // product.spec's "breadcrumb leads back to the category": p8 is in the Home category, the breadcrumb's second link
