@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeSelector, type SelectorObservation } from '../learning/catalog.js';
 import { WorkerCatalog } from '../learning/workerCatalog.js';
-import { isListStep, setPlan, splitSelector } from './listSteps.js';
+import { isListStep, setPlan } from './listSteps.js';
 import type { LocatorStep } from './locatorHooks.js';
 
 const CARDS = { selector: 'internal:testid=[data-testid="card"s]', code: "getByTestId('card')" };
@@ -14,14 +14,6 @@ describe('isListStep', () => {
     expect(['to.have.count', 'to.have.text.array', 'to.contain.text.array'].map((e) => isListStep(expectStep(e)))).toEqual([true, true, true]);
     expect(isListStep(expectStep('to.have.text'))).toBe(false);
     expect(isListStep({ kind: 'action', method: 'click', args: [], run: async () => undefined })).toBe(false);
-  });
-});
-
-describe('splitSelector', () => {
-  it('splits at >> outside quotes', () => {
-    expect(splitSelector('internal:testid=[data-testid="a >> b"s] >> nth=0')).toEqual(['internal:testid=[data-testid="a >> b"s]', 'nth=0']);
-    expect(splitSelector('#t tbody tr >> internal:has-text="Lamp"i >> .price')).toEqual(['#t tbody tr', 'internal:has-text="Lamp"i', '.price']);
-    expect(splitSelector('#one')).toEqual(['#one']);
   });
 });
 

@@ -3,6 +3,7 @@ import { CANDIDATES_KEY } from '../healing/capture.js';
 import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
 import { locatorProposals } from '../healing/locatorProposals.js';
 import { rankCandidates, type RankResult } from '../healing/rank.js';
+import { joinLinks, selectorLinks } from '../healing/selectorChain.js';
 import type { SetRelocation, SetRelocationOptions } from '../healing/setRelocation.js';
 import type { LocatorRef } from '../learning/catalog.js';
 import type { WorkerCatalog } from '../learning/workerCatalog.js';
@@ -16,30 +17,6 @@ import { healSet } from './setHeal.js';
  */
 export function isListStep(step: LocatorStep): boolean {
   return step.kind === 'expect' && (step.expression === 'to.have.count' || step.expression.endsWith('.array'));
-}
-
-/**
- * A Playwright selector split into its ` >> ` parts, quotes respected.
- * @example splitSelector('internal:testid=[data-testid="a >> b"s] >> nth=0') // ['internal:testid=[data-testid="a >> b"s]', 'nth=0']
- */
-export function splitSelector(selector: string): string[] {
-  const parts: string[] = [];
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < selector.length; i++) {
-    const c = selector[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (selector.startsWith(' >> ', i)) {
-      parts.push(selector.slice(start, i));
-      start = i + 4;
-      i += 3;
-    }
-  }
-  parts.push(selector.slice(start));
-  return parts;
 }
 
 /** Which recorded set a failing locator stands on: itself (a list step) or the first links of its chain; `fingerprint`: the step's own element's. */
@@ -57,12 +34,12 @@ export function setPlan(catalog: WorkerCatalog, key: string, from: LocatorRef, l
     const members = [...(catalog.set(key, from.selector)?.members ?? []), ...(fingerprint ? [fingerprint] : [])];
     if (members.length) return { base: from, members };
   }
-  const parts = splitSelector(from.selector);
+  const parts = selectorLinks(from.selector);
   for (let n = parts.length - 1; n >= 1; n--) {
-    const selector = parts.slice(0, n).join(' >> ');
+    const selector = joinLinks(parts.slice(0, n));
     const record = catalog.record(key, selector);
     const fingerprint = catalog.fingerprint(key, from.selector);
-    if (record?.set) return { base: { selector, code: record.code }, rest: parts.slice(n).join(' >> '), members: record.set.members, ...(fingerprint ? { fingerprint } : {}) };
+    if (record?.set) return { base: { selector, code: record.code }, rest: joinLinks(parts.slice(n)), members: record.set.members, ...(fingerprint ? { fingerprint } : {}) };
   }
   return undefined;
 }
@@ -145,7 +122,7 @@ export async function healFromSet(page: Page, plan: SetPlan, step: LocatorStep, 
   if (isListStep(step)) return healed(target, setRank);
   const count = await target.count();
   if (count === 1) return healed(target, setRank);
-  const child = count === 0 && plan.fingerprint ? await healChild(page, base, splitSelector(plan.rest), plan.fingerprint, choice.candidates, options) : undefined;
+  const child = count === 0 && plan.fingerprint ? await healChild(page, base, selectorLinks(plan.rest), plan.fingerprint, choice.candidates, options) : undefined;
   if (child && typeof child !== 'string') {
     const confidence = Math.min(setRank.confidence, child.rank.confidence);
     return healed(child.target, { ...child.rank, confidence, reason: `${setReason}; then its element: ${child.rank.reason} (together ${fmt(confidence)})` });
