@@ -71,13 +71,17 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const message = failure.error instanceof Error ? failure.error.message : String(failure.result?.errorMessage ?? '');
     const strategy: HealStrategy | undefined = count === 0 ? 'relocate' : count > 1 && /strict mode violation/i.test(message) ? 'disambiguate' : undefined;
     if (!strategy) return undefined; // the element is there: a real failure, not a broken locator
-    // A list heals as a set; a chain that picks by position on a known list, on the healed list.
+    // A list heals as a set, and so does a chain that picks by position on a known list (nth on
+    // the healed list); any other chain on a known list tries the set when the chain heal finds nothing.
     const plan = strategy === 'relocate' ? setPlan(catalog, key, from, isListStep(step)) : undefined;
-    if (plan && (isListStep(step) || plan.rest?.startsWith('nth='))) {
+    const setFirst = plan !== undefined && (isListStep(step) || plan.rest?.startsWith('nth=') === true);
+    if (setFirst) {
       const set = await healAsSet(locator, step, failure, key, from, plan, started);
       if (set || isListStep(step)) return set ?? null; // else the chain relocates its own element
     }
-    return (await relocateAndApply(locator, step, failure, key, from, strategy, started)) ?? null;
+    const relocated = await relocateAndApply(locator, step, failure, key, from, strategy, started);
+    if (relocated || !plan || setFirst) return relocated ?? null;
+    return (await healAsSet(locator, step, failure, key, from, plan, started)) ?? null;
   };
 
   const relocateAndApply = async (
