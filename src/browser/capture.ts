@@ -97,11 +97,13 @@ export async function captureCandidates(page: Page, options: CaptureOptions = {}
 export const SHORTLIST_SIZE = 200;
 
 /**
- * The candidates of a page worth ranking against a stored fingerprint: all elements are
- * captured and scored by a cheap prefilter in the page, and only the `keep` best (default
- * SHORTLIST_SIZE) come back, in full and in document order. Each `index` is the element's
- * position in the whole capture, so `candidateElement(page, candidate.index)` works as after
- * `captureCandidates` — but a candidate's index is no longer its position in the array.
+ * The candidates of a page worth ranking against a stored fingerprint: every element is
+ * sketched (attributes and texts, no style or layout) and scored by a cheap prefilter in the
+ * page, and only the `keep` best (default SHORTLIST_SIZE) that are candidates come back, with
+ * the full capture's fingerprint, in document order. Each `index` is the element's position
+ * among all sketched elements (hidden ones included), so `candidateElement(page, candidate.index)`
+ * works as after `captureCandidates` — but an index is neither its position in the array nor
+ * the one `captureCandidates` gives the same element.
  * @example
  * const candidates = await captureShortlist(page, stored);
  * const best = rankCandidates(stored, candidates).best; // best.index: for candidateElement
