@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { captureCandidates, captureFingerprint, captureShortlist, candidateElement, SHORTLIST_SIZE } from '../src/browser/capture.js';
-import { CANDIDATES_KEY } from '../src/healing/capture.js';
+import { CANDIDATES_KEY, TIMINGS_KEY } from '../src/healing/capture.js';
 import { chromiumLaunchOptions } from '../src/browser/chromium.js';
 import { chooseLocator } from '../src/browser/chooseLocator.js';
 import type { Candidate, Fingerprint } from '../src/healing/fingerprint.js';
@@ -82,6 +82,8 @@ type Outcome = {
   /** The whole heal, then its phases: capture (with the prefilter), rank, choose a locator. */
   ms: number;
   phases: [number, number, number];
+  /** The capture's own phases inside the page (read after the heal): sketch, prefilter, fingerprints, neighbors. */
+  inPage: Record<string, number>;
   /** Whether the ground truth was among the shortlisted candidates (undefined: the widget is gone). */
   shortlisted?: boolean;
   code?: string;
@@ -117,6 +119,7 @@ async function relocate(browser: Browser, demo: DemoCase, fingerprint: Fingerpri
       code = choice.ok ? choice.code : undefined;
     }
     const ms = performance.now() - started;
+    const inPage = await page.evaluate((key) => (window as unknown as Record<string, Record<string, number>>)[key] ?? {}, TIMINGS_KEY);
     const healed = result.decision === 'heal' && code !== undefined;
     const bestCorrect = await isTarget(page, demo, result.best?.index);
     const truth = await targetIndex(page, demo);
@@ -133,6 +136,7 @@ async function relocate(browser: Browser, demo: DemoCase, fingerprint: Fingerpri
       confidence: result.confidence,
       ms,
       phases: [captured - started, ranked - captured, ms - (ranked - started)],
+      inPage,
       ...(truth === undefined ? {} : { shortlisted: shortlist.some((c) => c.index === truth) }),
       ...(code === undefined ? {} : { code }),
       elements,
@@ -151,6 +155,9 @@ function summary(label: string, outcomes: Outcome[]) {
   const similo = present.filter((o) => o.similoCorrect).length;
   const times = outcomes.map((o) => o.ms);
   const phase = (i: number) => percentile(outcomes.map((o) => o.phases[i]!), 0.5).toFixed(0);
+  const inPage = ['sketch', 'prefilter', 'fingerprints', 'neighbors']
+    .map((k) => `${k} ${percentile(outcomes.map((o) => o.inPage[k] ?? 0), 0.5).toFixed(0)}`)
+    .join(', ');
   const shortlisted = present.filter((o) => o.shortlisted).length;
   const elements = Math.min(...outcomes.map((o) => o.elements));
   console.log(
@@ -158,7 +165,7 @@ function summary(label: string, outcomes: Outcome[]) {
       `  precision ${pct(heals.length ? right / heals.length : 1)}  wrong ${wrong}  top-1 ${top1}/${present.length}` +
       `  | similo top-1 ${similo}/${present.length} (always heals: ${outcomes.length - present.length} wrong on gone widgets)` +
       `  | heal time median ${percentile(times, 0.5).toFixed(0)} ms, p95 ${percentile(times, 0.95).toFixed(0)} ms (pages ≥ ${elements} elements;` +
-      ` medians: capture ${phase(0)}, rank ${phase(1)}, choose ${phase(2)} ms)  | prefilter recall@${SHORTLIST_SIZE} ${shortlisted}/${present.length}`,
+      ` medians: capture ${phase(0)} [in page: ${inPage}], rank ${phase(1)}, choose ${phase(2)} ms)  | prefilter recall@${SHORTLIST_SIZE} ${shortlisted}/${present.length}`,
   );
   return {
     recall: `${shortlisted}/${present.length}`, present: present.length, heals: heals.length, right, wrong, top1, similo, p95: percentile(times, 0.95), coverage: present.length ? heals.filter((o) => o.present).length / present.length : 0 };

@@ -333,6 +333,22 @@ describe('captureCandidates', () => {
   });
 });
 
+/** The shortlist of `target`, each candidate paired with the full capture's fingerprint of the same element. */
+async function shortlistBesideFull(target: Candidate, keep: number) {
+  const shortlist = await captureShortlist(page, target, { keep });
+  await page.evaluate((key) => ((window as unknown as Record<string, unknown>).__shortlisted = (window as unknown as Record<string, Element[]>)[key]), CANDIDATES_KEY);
+  const full = await captureCandidates(page);
+  const positions = await page.evaluate(
+    ([key, indexes]) => {
+      const w = window as unknown as Record<string, Element[]>;
+      return indexes.map((i) => w[key]!.indexOf(w.__shortlisted![i]!));
+    },
+    [CANDIDATES_KEY, shortlist.map((c) => c.index)] as const,
+  );
+  return { shortlist, full, same: shortlist.map((c, k) => ({ c, full: full[positions[k]!] })) };
+}
+const withoutIndex = ({ index: _, ...fp }: Candidate) => fp;
+
 describe('captureShortlist', () => {
   it('brings back only the best of the prefilter, each exactly as the full capture has it', async () => {
     const rows = Array.from(
@@ -347,14 +363,29 @@ describe('captureShortlist', () => {
     expect(shortlist.map((c) => c.index)).toEqual([...shortlist.map((c) => c.index)].sort((a, b) => a - b));
     for (const c of shortlist) expect(c).toEqual(full[c.index]);
     expect(shortlist.some((c) => c.id === 'cart-link')).toBe(true);
-    // Indexes are positions in the whole capture: the elements come back as after captureCandidates.
+    // Indexes are positions in the page's last capture: the elements come back as after captureCandidates.
     const link = shortlist.find((c) => c.id === 'cart-link')!;
     expect(await (await candidateElement(page, link.index)).evaluate((el) => el.id)).toBe('cart-link');
   });
 
-  it('keeps every candidate of a page smaller than the shortlist', async () => {
-    await page.setContent(testdata('capture.html'));
-    const full = await captureCandidates(page);
-    expect(await captureShortlist(page, full[3]!, { keep: 1000 })).toEqual(full);
-  });
+  // The shortlist's light first pass must not change what the ranker sees: the fingerprint of a
+  // shortlisted element (neighbours included) is the full capture's, on pages with hidden
+  // elements, frames and shadow roots.
+  for (const file of ['capture.html', 'frames.html', 'shadow.html', 'locators.html']) {
+    it(`gives each shortlisted element the full capture's fingerprint (${file})`, async () => {
+      await page.setContent(testdata(file));
+      if (file === 'frames.html') await expect.poll(() => page.frames().length).toBe(4);
+      const all = await captureCandidates(page);
+      for (const target of [all[0]!, all[Math.floor(all.length / 2)]!, all.at(-1)!]) {
+        for (const keep of [3, all.length]) {
+          const { shortlist, same } = await shortlistBesideFull(target, keep);
+          expect(shortlist).toHaveLength(Math.min(keep, all.length));
+          for (const { c, full } of same) expect(withoutIndex(c)).toEqual(full && withoutIndex(full));
+        }
+      }
+      // A shortlist as long as the page is the page's visible candidates, in document order.
+      const { same } = await shortlistBesideFull(all[1]!, all.length);
+      expect(same.map(({ full }) => full?.index)).toEqual(all.map((c) => c.index));
+    });
+  }
 });

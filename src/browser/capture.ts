@@ -1,4 +1,4 @@
-import type { ElementHandle, Locator, Page } from '@playwright/test';
+import type { ElementHandle, Frame, Locator, Page } from '@playwright/test';
 import { z } from 'zod';
 import { MedicError } from '../errors.js';
 import {
@@ -97,11 +97,13 @@ export async function captureCandidates(page: Page, options: CaptureOptions = {}
 export const SHORTLIST_SIZE = 200;
 
 /**
- * The candidates of a page worth ranking against a stored fingerprint: all elements are
- * captured and scored by a cheap prefilter in the page, and only the `keep` best (default
- * SHORTLIST_SIZE) come back, in full and in document order. Each `index` is the element's
- * position in the whole capture, so `candidateElement(page, candidate.index)` works as after
- * `captureCandidates` — but a candidate's index is no longer its position in the array.
+ * The candidates of a page worth ranking against a stored fingerprint: every element is
+ * sketched (attributes and texts, no style or layout) and scored by a cheap prefilter in the
+ * page, and only the `keep` best (default SHORTLIST_SIZE) that are candidates come back, with
+ * the full capture's fingerprint, in document order. Each `index` is the element's position
+ * among all sketched elements (hidden ones included), so `candidateElement(page, candidate.index)`
+ * works as after `captureCandidates` — but an index is neither its position in the array nor
+ * the one `captureCandidates` gives the same element.
  * @example
  * const candidates = await captureShortlist(page, stored);
  * const best = rankCandidates(stored, candidates).best; // best.index: for candidateElement
@@ -128,15 +130,23 @@ function validCandidates(raw: unknown): Candidate[] {
  * @example const handle = await candidateElement(page, best.index);
  */
 export async function candidateElement(page: Page, index: number): Promise<ElementHandle<Element>> {
-  const lookup = ([key, i]: [string, number]) => {
+  // `inTop`: the element only when it is in the top document (else the string 'frame'), so the
+  // common case needs no ownerFrame() round trip.
+  const lookup = ([key, i, inTop]: [string, number, boolean]) => {
     const list = (window.top as unknown as Record<string, Element[] | undefined>)[key];
-    return list ? (list[i] ?? null) : undefined;
+    const el = list ? (list[i] ?? null) : undefined;
+    return inTop && el && el.ownerDocument !== document ? 'frame' : el;
   };
-  const handle = await page.mainFrame().evaluateHandle(lookup, [CANDIDATES_KEY, index] as [string, number]);
-  const element = handle.asElement();
+  const handle = await page.mainFrame().evaluateHandle(lookup, [CANDIDATES_KEY, index, true] as [string, number, boolean]);
+  const top = handle.asElement();
+  if (top) {
+    ownerFrames.set(top, page.mainFrame());
+    return top as ElementHandle<Element>;
+  }
+  const missing = await handle.jsonValue();
+  await handle.dispose();
+  const element = missing === 'frame' ? (await page.mainFrame().evaluateHandle(lookup, [CANDIDATES_KEY, index, false] as [string, number, boolean])).asElement() : null;
   if (!element) {
-    const missing = await handle.jsonValue();
-    await handle.dispose();
     throw new MedicError(
       'MEDIC_CAPTURE',
       missing === undefined
@@ -148,9 +158,10 @@ export async function candidateElement(page: Page, index: number): Promise<Eleme
   const frame = await element.ownerFrame();
   if (!frame || frame === page.mainFrame()) return element as ElementHandle<Element>;
   // Re-resolve in the owner frame so the handle belongs to that frame's execution context.
-  const own = (await frame.evaluateHandle(lookup, [CANDIDATES_KEY, index] as [string, number])).asElement();
+  const own = (await frame.evaluateHandle(lookup, [CANDIDATES_KEY, index, false] as [string, number, boolean])).asElement();
   if (!own) return element as ElementHandle<Element>;
   await element.dispose();
+  ownerFrames.set(own, frame);
   return own as ElementHandle<Element>;
 }
 
@@ -177,4 +188,15 @@ export async function captureResolved(locator: Locator, options: CaptureOptions 
   const parsed = fingerprintSchema.safeParse(raw.fingerprint);
   if (!parsed.success) throw invalidCapture('fingerprint', parsed.error);
   return { count: raw.count, fingerprint: parsed.data };
+}
+
+/** The frames `candidateElement` already knows its handles live in (saves `chooseLocator` a round trip). */
+const ownerFrames = new WeakMap<ElementHandle<Node>, Frame>();
+
+/**
+ * The frame of an element handle: known without a round trip for handles of `candidateElement`.
+ * @example const frame = await ownerFrameOf(handle);
+ */
+export async function ownerFrameOf(element: ElementHandle<Node>): Promise<Frame | null> {
+  return ownerFrames.get(element) ?? element.ownerFrame();
 }

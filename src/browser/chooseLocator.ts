@@ -1,5 +1,6 @@
 import type { ElementHandle, Frame, FrameLocator, Locator, Page } from '@playwright/test';
 import { captureElement, type CaptureOptions } from '../healing/capture.js';
+import { ownerFrameOf } from './capture.js';
 import type { Fingerprint } from '../healing/fingerprint.js';
 import {
   locatorProposals,
@@ -167,7 +168,7 @@ export async function chooseLocator(
 ): Promise<LocatorChoice> {
   const proposalOptions = { testIdAttribute: options.testIdAttribute ?? 'data-testid' };
   const tried: TriedProposal[] = [];
-  const frame = await element.ownerFrame();
+  const frame = await ownerFrameOf(element);
   if (!frame) return { ok: false, reason: 'The element is not attached to a frame of this page.', tried };
 
   const chain: Frame[] = [];

@@ -1,6 +1,7 @@
 import { captureDom } from './captureDom.js';
 import { captureNeighbors } from './captureNeighbors.js';
 import { capturePaths } from './capturePaths.js';
+import { captureSketch } from './captureSketch.js';
 import { captureText } from './captureText.js';
 import type { Candidate, Fingerprint } from './fingerprint.js';
 import { prefilter } from './prefilter.js';
@@ -26,9 +27,11 @@ export interface ShortlistRequest extends CaptureOptions {
 
 /** Where `captureCandidates` keeps the candidate elements in the page: `window[CANDIDATES_KEY][index]`. */
 export const CANDIDATES_KEY = '__playwrightMedicCandidates';
+/** Where `captureShortlistWire` leaves the time (ms) of its phases in the page, for benchmarks: `window[TIMINGS_KEY]`. */
+export const TIMINGS_KEY = '__playwrightMedicTimings';
 
 /** The in-page helper factories, passed to `medicCapture` as values (in the page: as their source). */
-const LIBRARY = { dom: captureDom, text: captureText, paths: capturePaths, neighbors: captureNeighbors, prefilter };
+const LIBRARY = { dom: captureDom, text: captureText, paths: capturePaths, neighbors: captureNeighbors, sketch: captureSketch, prefilter };
 type Library = typeof LIBRARY;
 
 /**
@@ -52,9 +55,10 @@ function medicCapture(target: unknown, elementOptions: CaptureOptions | undefine
 
   const dom = lib.dom();
   const { TEXT_CAP, SKIP, styleOf, boxOf, isVisible, walk, isSvgChild } = dom;
-  const { ownText, visibleTextOf, roleOf, accessibleNameOf, labelsText, labelledByText } = lib.text(dom);
+  const text = lib.text(dom);
+  const { ownText, visibleTextOf, roleOf, accessibleNameOf, labelsText, labelledByText } = text;
   const { xpathOf, idXpathOf, framesOf, shadowPathOf, ancestorsOf } = lib.paths(dom);
-  const { addTextItems, index, nearby, neighborsOf } = lib.neighbors(dom);
+  const { addTextItems, onlyNear, index, nearby, neighborsOf } = lib.neighbors(dom);
 
   const attrOf = (el: Element, name: string) => {
     const v = el.getAttribute(name);
@@ -136,6 +140,55 @@ function medicCapture(target: unknown, elementOptions: CaptureOptions | undefine
     return fp;
   }
 
+  const keep = request?.target && typeof request.keep === 'number' ? request.keep : undefined;
+  if (keep !== undefined) {
+    // Relocation: a light pass over every element (no style, layout or accessible name) feeds
+    // the prefilter; only the `keep` best that are candidates (visible, unless includeHidden)
+    // get a full fingerprint, and neighbour texts are read from the text-bearing elements only.
+    // Phase times (ms) for benchmarks: window[TIMINGS_KEY] after the call.
+    const timings: Record<string, number> = { elements: 0 };
+    let clock = performance.now();
+    const lap = (phase: string) => {
+      const now = performance.now();
+      timings[phase] = now - clock;
+      clock = now;
+    };
+    const { elements, sketches, textOwners } = lib.sketch(dom, text).sketchAll(document.documentElement, testIdAttribute, maxCandidates);
+    timings.elements = elements.length;
+    lap('sketch');
+    const s = lib.prefilter().scores(request!.target!, sketches);
+    const order = Array.from(s.keys()).sort((a, b) => s[b]! - s[a]! || a - b);
+    const picked: number[] = [];
+    for (let k = 0; k < order.length && picked.length < keep; k++) {
+      const i = order[k]!;
+      if (includeHidden || isVisible(elements[i]!)) picked.push(i);
+    }
+    picked.sort((a, b) => a - b);
+    lap('prefilter');
+    const shortlist = picked.map((i) => {
+      const fp = fingerprintOf(elements[i]!) as Candidate;
+      fp.index = i;
+      return fp;
+    });
+    lap('fingerprints');
+    const near = shortlist.filter((fp) => fp.visible).map((fp) => boxOf(elements[fp.index]!));
+    if (near.length) {
+      onlyNear(near);
+      for (const el of textOwners) addTextItems(el, true);
+      index();
+      for (const fp of shortlist) {
+        if (!fp.visible) continue;
+        const el = elements[fp.index]!;
+        const neighbors = neighborsOf(el, nearby(boxOf(el)));
+        if (neighbors) fp.neighbors = neighbors;
+      }
+    }
+    lap('neighbors');
+    (window as unknown as Record<string, unknown>)['__playwrightMedicCandidates'] = elements;
+    (window as unknown as Record<string, unknown>)['__playwrightMedicTimings'] = timings;
+    return shortlist;
+  }
+
   // One pass reads every style and box (layout happens once, nothing is written), then the rest.
   const elements: Element[] = [];
   walk(document.documentElement, true, (el) => {
@@ -148,13 +201,11 @@ function medicCapture(target: unknown, elementOptions: CaptureOptions | undefine
     return true;
   });
   index();
-  let candidates = elements.map((el, i) => {
+  const candidates = elements.map((el, i) => {
     const fp = fingerprintOf(el) as Candidate;
     fp.index = i;
     return fp;
   });
-  // Shortlist: only the best of a cheap first pass get neighbour texts and go to Node.
-  if (request?.target && typeof request.keep === 'number') candidates = lib.prefilter().shortlist(request.target, candidates, request.keep).map((i) => candidates[i]!);
   for (const fp of candidates) {
     if (!fp.visible) continue;
     const el = elements[fp.index]!;
@@ -355,10 +406,11 @@ export function decodeCandidates(text: string): unknown {
 export const captureCandidatesWire = pageFunction<(options?: CaptureOptions) => string>('wire');
 
 /**
- * The shortlist of relocation in one page call: every candidate is captured (as in
- * `captureCandidates`) and scored by the cheap `prefilter` against `target`; only the `keep`
- * best get neighbour texts and go to Node, in document order. Their `index` is their position
- * in the whole capture, so `window[CANDIDATES_KEY][index]` still gives each element back.
+ * The shortlist of relocation in one page call: every element is sketched (captureSketch: no
+ * style or layout) and scored by the cheap `prefilter` against `target`; only the `keep` best
+ * that are candidates get their full fingerprint (as `captureCandidates` computes it, neighbour
+ * texts included) and go to Node, in document order. Their `index` is their position among the
+ * sketched elements, so `window[CANDIDATES_KEY][index]` still gives each element back.
  * @example const shortlist = decodeCandidates(await page.evaluate(captureShortlistWire, { target, keep: 200 }));
  */
 export const captureShortlistWire = pageFunction<(request: ShortlistRequest) => string>('wire');

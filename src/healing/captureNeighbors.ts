@@ -9,7 +9,7 @@ import type { Fingerprint } from './fingerprint.js';
  * the buckets beside it, so a page costs O(n) and not O(n²).
  */
 export function captureNeighbors(dom: CaptureDom) {
-  const { NO_TEXT, clean, parentOf, styleOf, boxOf, textNodeBox } = dom;
+  const { NO_TEXT, clean, parentOf, styleOf, boxOf, textNodeBox, isVisible } = dom;
   const TEXT_CAP = 80;
   const RANGE = 300; // px: a farther text is no neighbour in that direction
   const ANY_RANGE = 150; // px: radius for `any`
@@ -18,22 +18,66 @@ export function captureNeighbors(dom: CaptureDom) {
 
   type Item = PageBox & { text: string; owner: Element; doc: Document; inShadow: boolean; stamp: number };
   const items: Item[] = [];
-  /** Adds the texts of a visible element. */
-  const addTextItems = (el: Element) => {
+  /** The cells an item's box goes into in the grid (at most 33 × 33). */
+  const cellsOf = (b: PageBox, visit: (cx: number, cy: number) => boolean | void) => {
+    const x0 = Math.floor(b.l / CELL), x1 = Math.min(Math.floor(b.r / CELL), x0 + 32);
+    const y0 = Math.floor(b.t / CELL), y1 = Math.min(Math.floor(b.b / CELL), y0 + 32);
+    for (let cx = x0; cx <= x1; cx++) for (let cy = y0; cy <= y1; cy++) if (visit(cx, cy) === true) return true;
+    return false;
+  };
+  /** The cell ranges `nearby` scans for a box: the ring around it and the four bands beside it (clipped for huge boxes). */
+  const scansOf = (b: PageBox, visit: (x0: number, x1: number, y0: number, y1: number) => void) => {
+    const cx = Math.floor((b.l + b.r) / 2 / CELL), cy = Math.floor((b.t + b.b) / 2 / CELL);
+    const scan = (l: number, t: number, r: number, bottom: number) =>
+      visit(
+        Math.max(Math.floor(l / CELL), cx - 12), Math.min(Math.floor(r / CELL), cx + 12),
+        Math.max(Math.floor(t / CELL), cy - 12), Math.min(Math.floor(bottom / CELL), cy + 12),
+      );
+    scan(b.l - ANY_RANGE, b.t - ANY_RANGE, b.r + ANY_RANGE, b.b + ANY_RANGE);
+    scan(b.l, b.t - RANGE, b.r, b.t);
+    scan(b.l, b.b, b.r, b.b + RANGE);
+    scan(b.l - RANGE, b.t, b.l, b.b);
+    scan(b.r, b.t, b.r + RANGE, b.b);
+  };
+  // With `only`, items outside every cell `nearby` will scan are left out: they can be no one's neighbour.
+  let only: Map<number, Set<number>> | undefined;
+  /** Keep only the items `nearby` can find for these boxes (call before adding items). */
+  const onlyNear = (boxes: PageBox[]) => {
+    only = new Map();
+    for (const b of boxes) {
+      scansOf(b, (x0, x1, y0, y1) => {
+        for (let x = x0; x <= x1; x++) {
+          let column = only!.get(x);
+          if (!column) only!.set(x, (column = new Set()));
+          for (let y = y0; y <= y1; y++) column.add(y);
+        }
+      });
+    }
+  };
+  const wanted = (b: PageBox) => !only || cellsOf(b, (cx, cy) => only!.get(cx)?.has(cy) === true);
+  /**
+   * Adds the texts of a visible element. With `checkVisible`, the element may be any: its
+   * visibility is read only when one of its texts lies where a neighbour is looked for.
+   */
+  const addTextItems = (el: Element, checkVisible = false) => {
     const tag = el.localName;
-    if (NO_TEXT.has(tag) || tag === 'option' || styleOf(el).visibility !== 'visible') return;
+    if (NO_TEXT.has(tag) || tag === 'option') return;
     const nodes: Text[] = [];
     for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 3 && /\S/.test((n as Text).data)) nodes.push(n as Text);
     if (!nodes.length) return;
-    const base = { owner: el, doc: el.ownerDocument, inShadow: el.getRootNode() !== el.ownerDocument, stamp: 0 };
+    const found: (PageBox & { text: string })[] = [];
     if (!el.firstElementChild && !el.shadowRoot) {
-      items.push({ ...boxOf(el), text: clean(nodes.map((n) => n.data).join(' '), TEXT_CAP), ...base });
-      return;
+      const box = boxOf(el);
+      if (wanted(box)) found.push({ ...box, text: clean(nodes.map((n) => n.data).join(' '), TEXT_CAP) });
+    } else {
+      for (const node of nodes) {
+        const box = textNodeBox(node);
+        if (box && wanted(box)) found.push({ ...box, text: clean(node.data, TEXT_CAP) });
+      }
     }
-    for (const node of nodes) {
-      const box = textNodeBox(node);
-      if (box) items.push({ ...box, text: clean(node.data, TEXT_CAP), ...base });
-    }
+    if (!found.length || styleOf(el).visibility !== 'visible' || (checkVisible && !isVisible(el))) return;
+    const base = { owner: el, doc: el.ownerDocument, inShadow: el.getRootNode() !== el.ownerDocument, stamp: 0 };
+    for (const item of found) items.push({ ...item, ...base });
   };
   const inside = (el: Element, item: Item) => {
     if (item.owner === el || el.contains(item.owner)) return true;
@@ -48,17 +92,13 @@ export function captureNeighbors(dom: CaptureDom) {
   /** Puts every item added so far into the grid; call once, before `nearby`. */
   const index = () => {
     for (const item of items) {
-      const x0 = Math.floor(item.l / CELL), x1 = Math.min(Math.floor(item.r / CELL), x0 + 32);
-      const y0 = Math.floor(item.t / CELL), y1 = Math.min(Math.floor(item.b / CELL), y0 + 32);
-      for (let cx = x0; cx <= x1; cx++) {
+      cellsOf(item, (cx, cy) => {
         let column = grid.get(cx);
         if (!column) grid.set(cx, (column = new Map()));
-        for (let cy = y0; cy <= y1; cy++) {
-          const cell = column.get(cy);
-          if (cell) cell.push(item);
-          else column.set(cy, [item]);
-        }
-      }
+        const cell = column.get(cy);
+        if (cell) cell.push(item);
+        else column.set(cy, [item]);
+      });
     }
   };
   let stamp = 0;
@@ -67,13 +107,11 @@ export function captureNeighbors(dom: CaptureDom) {
   const nearby = (b: PageBox): Item[] => {
     stamp++;
     found.length = 0;
-    const cx = Math.floor((b.l + b.r) / 2 / CELL), cy = Math.floor((b.t + b.b) / 2 / CELL);
-    const scan = (l: number, t: number, r: number, bottom: number) => {
-      const x1 = Math.min(Math.floor(r / CELL), cx + 12), y1 = Math.min(Math.floor(bottom / CELL), cy + 12);
-      for (let x = Math.max(Math.floor(l / CELL), cx - 12); x <= x1; x++) {
+    scansOf(b, (x0, x1, y0, y1) => {
+      for (let x = x0; x <= x1; x++) {
         const column = grid.get(x);
         if (!column) continue;
-        for (let y = Math.max(Math.floor(t / CELL), cy - 12); y <= y1; y++) {
+        for (let y = y0; y <= y1; y++) {
           const cell = column.get(y);
           if (!cell) continue;
           for (const item of cell) {
@@ -84,12 +122,7 @@ export function captureNeighbors(dom: CaptureDom) {
           }
         }
       }
-    };
-    scan(b.l - ANY_RANGE, b.t - ANY_RANGE, b.r + ANY_RANGE, b.b + ANY_RANGE);
-    scan(b.l, b.t - RANGE, b.r, b.t);
-    scan(b.l, b.b, b.r, b.b + RANGE);
-    scan(b.l - RANGE, b.t, b.l, b.b);
-    scan(b.r, b.t, b.r + RANGE, b.b);
+    });
     return found;
   };
 
@@ -147,7 +180,7 @@ export function captureNeighbors(dom: CaptureDom) {
     return above || below || left || right || any.length ? out : undefined;
   };
 
-  return { addTextItems, index, nearby, neighborsOf };
+  return { addTextItems, onlyNear, index, nearby, neighborsOf };
 }
 
 export type CaptureNeighbors = ReturnType<typeof captureNeighbors>;

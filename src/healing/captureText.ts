@@ -240,7 +240,7 @@ export function captureText(dom: CaptureDom) {
     return title;
   };
 
-  return { ownText, visibleTextOf, roleOf, accessibleNameOf, labelsText, labelledByText };
+  return { ownText, visibleTextOf, roleOf, accessibleNameOf, labelsText, labelledByText, labelsOf };
 }
 
 export type CaptureText = ReturnType<typeof captureText>;
