@@ -60,7 +60,7 @@ describe.skipIf(!existsSync(data))('cross-validation on the development split (q
       scores.map((s, i) => ({ scores: s, positive: problems[i]!.positive })),
       { absentScore: DEFAULT_MODEL.absentScore },
     );
-    const decisions = decisionsOf(problems, scores, temperature, DEFAULT_MODEL.absentScore);
+    const decisions = decisionsOf(problems, scores, temperature, DEFAULT_MODEL.absentScore, DEFAULT_MODEL.familyCredit ?? 0);
     const top1 = decisions.filter((d) => d.correct).length / decisions.length;
     const heals = decisions.filter((d) => d.confidence >= DEFAULT_MODEL.threshold && d.margin >= DEFAULT_MODEL.minMargin);
     expect(top1).toBeGreaterThan(182 / 208);

@@ -14,7 +14,7 @@ console.log(`fitting on ${apps.length} apps, ${cases} cases from ${dir}`);
 const started = performance.now();
 const { model, operating, l2Trials } = fitOnApps(apps, { precision: PRECISION_TARGET });
 for (const t of l2Trials) console.log(`  l2=${t.l2}: out-of-fold log-loss ${t.nll.toFixed(4)} (temperature ${t.temperature.toFixed(3)})`);
-console.log(`chosen l2=${model.training?.l2}, temperature ${model.temperature}`);
+console.log(`chosen l2=${model.training?.l2}, temperature ${model.temperature}, family credit ${model.familyCredit ?? 0}`);
 console.log(
   `default thresholds (out-of-fold, strict precision ≥ ${pct(PRECISION_TARGET)}): threshold ${model.threshold}, minMargin ${model.minMargin}` +
     ` → heals ${operating.heals}/${cases} (${pct(operating.coverage)}), ${operating.wrong} wrong, precision ${pct(operating.precision)}`,

@@ -34,7 +34,7 @@ const HEADER = ['', 'top-1 strict', 'top-1 lenient', 'coverage (heals)', 'precis
 
 console.log(`locator-relocation: ${apps.length} apps, ${cases.length} cases, from ${dir}`);
 console.log(
-  `shipped model: ${model.training?.method ?? 'conditional logit'}; l2 ${model.training?.l2}, temperature ${model.temperature},` +
+  `shipped model: ${model.training?.method ?? 'conditional logit'}; l2 ${model.training?.l2}, temperature ${model.temperature}, family credit ${model.familyCredit ?? 0},` +
     ` default threshold ${model.threshold}, minMargin ${model.minMargin}; fitted on ${model.training?.cases ?? '?'} cases of ${model.training?.groups?.length ?? '?'} apps`,
 );
 
@@ -76,9 +76,10 @@ console.log(
 );
 const thresholds = folds.map((f) => f.model.threshold);
 const margins = folds.map((f) => f.model.minMargin);
+const credits = folds.map((f) => f.model.familyCredit ?? 0);
 console.log(
   `fold thresholds: ${Math.min(...thresholds)}–${Math.max(...thresholds)}, minMargin ${Math.min(...margins)}–${Math.max(...margins)}` +
-    ` (shipped: ${model.threshold} / ${model.minMargin})`,
+    `, family credit ${Math.min(...credits)}–${Math.max(...credits)} (shipped: ${model.threshold} / ${model.minMargin} / ${model.familyCredit ?? 0})`,
 );
 
 console.log('\n== Per app (medic: cross-validated; similo: no fitting) ==');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate, Fingerprint } from './fingerprint.js';
-import { borrowWeights, fitRanker, toFeatureProblems, type LabelledProblem } from './fitRanker.js';
+import { borrowWeights, fitFamilyCredit, fitRanker, toFeatureProblems, type FeatureProblem, type LabelledProblem } from './fitRanker.js';
 import { rankCandidates } from './rank.js';
 import { FEATURE_NAMES } from './rankFeatures.js';
 
@@ -73,5 +73,21 @@ describe('borrowWeights', () => {
     // Features with evidence keep their own weight.
     expect(out[FEATURE_NAMES.indexOf('text')]).toBe(4);
     expect(out[FEATURE_NAMES.indexOf('tag')]).toBe(1);
+  });
+});
+
+describe('fitFamilyCredit', () => {
+  // Row 0 (the pick) is row 1's child; row 2 stands apart. The softmax splits 0 and 1.
+  const scores = Array.from({ length: 20 }, () => [2, 1.5, 0]);
+  const problem = (positive: number): FeatureProblem => ({ group: 'g', matrix: new Float64Array(0), rows: 3, positive, parents: Int32Array.from([1, -1, -1]) });
+
+  it('credits the parent fully when the pick within the family is always the right one', () => {
+    const problems = scores.map(() => problem(0));
+    expect(fitFamilyCredit(problems, scores, 1, Number.NEGATIVE_INFINITY, 0.9)).toBe(1);
+  });
+
+  it('credits nothing when the family split is real doubt (the parent is right half the time)', () => {
+    const problems = scores.map((_, i) => problem(i % 2));
+    expect(fitFamilyCredit(problems, scores, 1, Number.NEGATIVE_INFINITY, 0.9)).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
 // The whole fitting procedure, pure: features → leave-one-group-out scores → L2 strength by
-// out-of-fold likelihood → temperature → thresholds for the precision target → final weights.
+// out-of-fold likelihood → temperature → family credit → thresholds for the precision target → final weights.
 // `npm run fit:heal` runs it on the benchmark and writes the model; the bench reruns it inside
 // each cross-validation fold so the reported out-of-sample figures include every choice it makes.
 import type { Candidate, Fingerprint } from './fingerprint.js';
 import { chooseThresholds, fitLogit, fitTemperature, problemScores, type Decision, type Operating, type TrainingProblem } from './fit.js';
 import type { RankerModel } from './model.js';
+import { parentRows } from './family.js';
 import { choose } from './rank.js';
 import { extractFeatures, FEATURE_NAMES, FEATURES } from './rankFeatures.js';
 
@@ -73,8 +74,8 @@ export type LabelledProblem = {
   positive: number;
 };
 
-/** A labelled problem with its feature matrix computed. */
-export type FeatureProblem = TrainingProblem & { group: string };
+/** A labelled problem with its feature matrix computed, and each candidate's parent row (family.ts). */
+export type FeatureProblem = TrainingProblem & { group: string; parents?: Int32Array };
 
 /**
  * Computes each problem's feature matrix once, for fitting and cross-validation.
@@ -86,6 +87,7 @@ export function toFeatureProblems(problems: readonly LabelledProblem[]): Feature
     matrix: extractFeatures(p.target, p.candidates).matrix,
     rows: p.candidates.length,
     positive: p.positive,
+    parents: parentRows(p.candidates),
   }));
 }
 
@@ -106,15 +108,17 @@ export function outOfFoldScores(problems: readonly FeatureProblem[], l2: number)
 
 /** Decisions (best's confidence and margin, right or not) from raw scores at a temperature. */
 export function decisionsOf(
-  problems: readonly { positive: number }[],
+  problems: readonly { positive: number; parents?: Int32Array }[],
   rawScores: readonly ArrayLike<number>[],
   temperature: number,
   absentScore: number,
+  familyCredit = 0,
   isRight: (problem: number, row: number) => boolean = (i, row) => problems[i]!.positive === row,
 ): (Decision & { row: number })[] {
   return rawScores.map((raw, i) => {
     const scores = Float64Array.from(raw, (s) => s / temperature);
-    const c = choose(scores, absentScore);
+    const parents = problems[i]!.parents;
+    const c = choose(scores, absentScore, parents ? { parents, credit: familyCredit } : {});
     return { confidence: c.confidence, margin: c.margin, correct: c.best >= 0 && isRight(i, c.best), row: c.best };
   });
 }
@@ -151,6 +155,35 @@ function meanNll(problems: readonly FeatureProblem[], scores: readonly Float64Ar
 }
 
 /**
+ * The family credit (see family.ts) that lets the most held-out decisions heal at the
+ * precision target (thresholds chosen as for the model); among equals, the one whose
+ * confidences best predict whether the pick is exactly right (Bernoulli likelihood). The
+ * softmax splits a widget's probability between an element and its parent or child; how much
+ * of that split is real doubt is an empirical question this answers.
+ */
+export function fitFamilyCredit(
+  problems: readonly FeatureProblem[],
+  scores: readonly ArrayLike<number>[],
+  temperature: number,
+  absentScore: number,
+  precision: number,
+): number {
+  let best = { credit: 0, heals: -1, nll: Number.POSITIVE_INFINITY };
+  for (let k = 0; k <= 20; k++) {
+    const credit = k / 20;
+    const decisions = decisionsOf(problems, scores, temperature, absentScore, credit);
+    let nll = 0;
+    for (const d of decisions) {
+      const c = Math.min(Math.max(d.confidence, 1e-6), 1 - 1e-6);
+      nll -= Math.log(d.correct ? c : 1 - c);
+    }
+    const { heals } = chooseThresholds(decisions, { precision });
+    if (heals > best.heals || (heals === best.heals && nll < best.nll - 1e-9)) best = { credit, heals, nll };
+  }
+  return best.credit;
+}
+
+/**
  * Fits the ranker on labelled problems from several groups.
  * @example const { model } = fitRanker(toFeatureProblems(problems), { precision: 0.99 });
  */
@@ -171,7 +204,8 @@ export function fitRanker(problems: readonly FeatureProblem[], options: FitOptio
     if (!best || nll < best.nll) best = { l2, nll, temperature, scores };
   }
   const chosen = best!;
-  const decisions = decisionsOf(problems, chosen.scores, chosen.temperature, absentScore);
+  const familyCredit = fitFamilyCredit(problems, chosen.scores, chosen.temperature, absentScore, precision);
+  const decisions = decisionsOf(problems, chosen.scores, chosen.temperature, absentScore, familyCredit);
   const operating = chooseThresholds(decisions, { precision });
   const { weights, borrowed } = borrowWeights(problems, fitLogit(problems, FEATURE_NAMES.length, { l2: chosen.l2, signs: SIGNS }));
   const round = (v: number) => Math.round(v * 1e6) / 1e6;
@@ -182,10 +216,11 @@ export function fitRanker(problems: readonly FeatureProblem[], options: FitOptio
     weights: Array.from(weights, round),
     temperature: round(chosen.temperature),
     absentScore,
+    familyCredit,
     threshold: Math.min(operating.threshold, 1),
     minMargin: Math.min(operating.minMargin, 1),
     training: {
-      method: 'conditional logit (softmax over candidates), L2, leave-one-group-out temperature and thresholds',
+      method: 'conditional logit (softmax over candidates), L2, leave-one-group-out temperature, family credit and thresholds',
       l2: chosen.l2,
       cases: problems.length,
       groups,

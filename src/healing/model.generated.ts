@@ -164,10 +164,11 @@ export const GENERATED_MODEL: RankerModel = {
   ],
   "temperature": 0.92083,
   "absentScore": 0,
+  "familyCredit": 0.95,
   "threshold": 0.84,
   "minMargin": 0.77,
   "training": {
-    "method": "conditional logit (softmax over candidates), L2, leave-one-group-out temperature and thresholds",
+    "method": "conditional logit (softmax over candidates), L2, leave-one-group-out temperature, family credit and thresholds",
     "l2": 0.01,
     "cases": 208,
     "groups": [

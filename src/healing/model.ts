@@ -18,6 +18,11 @@ export const rankerModelSchema = z
     /** Divides every score; fitted on out-of-fold scores so the softmax is calibrated. */
     temperature: z.number().positive().finite(),
     absentScore: z.number().finite(),
+    /**
+     * Share of the probability of the best candidate's direct parent and children credited to
+     * it (they are the same widget; see family.ts); fitted on out-of-fold decisions. Absent: 0.
+     */
+    familyCredit: z.number().min(0).max(1).optional(),
     /** Default minimum confidence to heal, chosen by cross-validation. */
     threshold: z.number().min(0).max(1),
     /** Default minimum confidence gap between best and runner-up. */

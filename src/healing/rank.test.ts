@@ -68,6 +68,14 @@ describe('rankCandidates', () => {
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
 
+  it('does not count the best candidate’s own parent as the runner-up', () => {
+    const wrapper: Candidate = { index: 8, tag: 'div', text: 'Place your order', xpath: '/html[1]/body[1]/main[1]/div[1]/form[1]' };
+    const result = rankCandidates(target, [...page, wrapper]);
+    expect(result.best?.index).toBe(2);
+    expect(result.ranked[1]?.index).toBe(8);
+    expect(result.runnerUp?.index).not.toBe(8);
+  });
+
   it('abstains when two candidates are equally likely', () => {
     const twin = { ...page[2]!, index: 7 };
     const result = rankCandidates(target, [...page, twin]);
@@ -141,5 +149,32 @@ describe('choose', () => {
     expect(c.margin).toBe(0);
     expect(choose([0], 0).confidence).toBeCloseTo(0.5);
     expect(choose([], 0).best).toBe(-1);
+  });
+
+  it('measures the margin against the best row outside the family, and credits the family’s share', () => {
+    // Row 1 is row 0's parent (a link and its <li>); row 2 stands apart.
+    const parents = Int32Array.from([1, -1, -1]);
+    const scores = [3, 2.5, 1];
+    const alone = choose(scores, Number.NEGATIVE_INFINITY);
+    expect(alone.runnerUp).toBe(1);
+    const none = choose(scores, Number.NEGATIVE_INFINITY, { parents, credit: 0 });
+    expect(none.runnerUp).toBe(2);
+    expect(none.family).toEqual([1]);
+    expect(none.confidence).toBeCloseTo(alone.confidence, 12);
+    expect(none.margin).toBeCloseTo(alone.probabilities[0]! - alone.probabilities[2]!, 12);
+    const full = choose(scores, Number.NEGATIVE_INFINITY, { parents, credit: 1 });
+    expect(full.confidence).toBeCloseTo(alone.probabilities[0]! + alone.probabilities[1]!, 12);
+    const half = choose(scores, Number.NEGATIVE_INFINITY, { parents, credit: 0.5 });
+    expect(half.confidence).toBeCloseTo(alone.probabilities[0]! + 0.5 * alone.probabilities[1]!, 12);
+  });
+
+  it('credits the runner-up with its own family but not with the best’s', () => {
+    // 0 and 1 stand apart; 2 is 1's child, 3 is 0's child.
+    const parents = Int32Array.from([-1, -1, 1, 0]);
+    const c = choose([3, 2, 1, 0], Number.NEGATIVE_INFINITY, { parents, credit: 1 });
+    const p = c.probabilities;
+    expect(c.runnerUp).toBe(1);
+    expect(c.confidence).toBeCloseTo(p[0]! + p[3]!, 12);
+    expect(c.margin).toBeCloseTo(p[0]! + p[3]! - (p[1]! + p[2]!), 12);
   });
 });

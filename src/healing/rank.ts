@@ -1,5 +1,6 @@
 import { MedicConfigError } from '../errors.js';
 import type { Candidate, Fingerprint } from './fingerprint.js';
+import { familyOf, parentRows } from './family.js';
 import { compileModel, DEFAULT_MODEL, type RankerModel } from './model.js';
 import { extractFeatures, FEATURES } from './rankFeatures.js';
 
@@ -17,10 +18,11 @@ export type RankResult = {
   decision: 'heal' | 'abstain';
   /** Present even when abstaining, if there were candidates. */
   best?: RankedCandidate;
+  /** The strongest candidate that is not `best`'s direct parent or child (those are the same widget). */
   runnerUp?: RankedCandidate;
-  /** Calibrated probability that `best` is the element, 0..1. */
+  /** Calibrated probability that `best` is the element, 0..1 (its parent/child credited by the model's `familyCredit`). */
   confidence: number;
-  /** Confidence of best minus confidence of the runner-up. */
+  /** Confidence of best minus that of the runner-up (credited the same way with its own parent/child). */
   margin: number;
   /** One human sentence. */
   reason: string;
@@ -29,16 +31,31 @@ export type RankResult = {
 };
 export type RankOptions = { threshold?: number; minMargin?: number; model?: RankerModel };
 
-/** The choice a set of calibrated scores makes: best and runner-up rows with their probabilities. */
-export type Choice = { best: number; runnerUp: number; confidence: number; margin: number; probabilities: Float64Array };
+/**
+ * The choice a set of calibrated scores makes. `runnerUp` is the strongest row outside the
+ * best's family (its direct parent and children), `family` those rows, `probabilities` the
+ * plain softmax.
+ */
+export type Choice = { best: number; runnerUp: number; family: number[]; confidence: number; margin: number; probabilities: Float64Array };
+
+/** How the family of the best row counts (see family.ts); without it every row stands alone. */
+export type FamilyOptions = {
+  /** Row of each row's direct parent, −1 when none (`parentRows`). */
+  parents?: ArrayLike<number>;
+  /** Share (0..1) of a family member's probability credited to the row it belongs with. */
+  credit?: number;
+};
 
 /**
  * Softmax over the candidates' calibrated scores plus the imaginary "absent" candidate;
- * ties go to the earlier row (document order). `best` is −1 when there are no rows.
+ * ties go to the earlier row (document order). `best` is −1 when there are no rows. The
+ * confidence is the best's probability plus `credit` × its family's; the margin is measured
+ * against the strongest row outside the family, credited with its own family the same way.
  * @example choose([4, 1], 0).best // 0
  */
-export function choose(scores: ArrayLike<number>, absentScore: number): Choice {
+export function choose(scores: ArrayLike<number>, absentScore: number, options: FamilyOptions = {}): Choice {
   const n = scores.length;
+  const { parents, credit = 0 } = options;
   let max = absentScore;
   for (let i = 0; i < n; i++) max = Math.max(max, scores[i]!);
   const probabilities = new Float64Array(n);
@@ -48,17 +65,22 @@ export function choose(scores: ArrayLike<number>, absentScore: number): Choice {
     z += probabilities[i]!;
   }
   let best = -1;
-  let runnerUp = -1;
   for (let i = 0; i < n; i++) {
     probabilities[i] = probabilities[i]! / z;
-    if (best < 0 || scores[i]! > scores[best]!) {
-      runnerUp = best;
-      best = i;
-    } else if (runnerUp < 0 || scores[i]! > scores[runnerUp]!) runnerUp = i;
+    if (best < 0 || scores[i]! > scores[best]!) best = i;
   }
-  const confidence = best >= 0 ? probabilities[best]! : 0;
-  const second = runnerUp >= 0 ? probabilities[runnerUp]! : 0;
-  return { best, runnerUp, confidence, margin: confidence - second, probabilities };
+  const family = parents && best >= 0 ? familyOf(parents, best) : [];
+  const taken = new Set([best, ...family]);
+  let runnerUp = -1;
+  for (let i = 0; i < n; i++) if (!taken.has(i) && (runnerUp < 0 || scores[i]! > scores[runnerUp]!)) runnerUp = i;
+  const credited = (row: number) => {
+    let p = probabilities[row]!;
+    if (parents && credit > 0) for (const j of familyOf(parents, row)) if (row === best || !taken.has(j)) p += credit * probabilities[j]!;
+    return p;
+  };
+  const confidence = best >= 0 ? credited(best) : 0;
+  const second = runnerUp >= 0 ? credited(runnerUp) : 0;
+  return { best, runnerUp, family, confidence, margin: confidence - second, probabilities };
 }
 
 function checkOption(name: 'threshold' | 'minMargin', value: number): number {
@@ -126,7 +148,7 @@ export function rankCandidates(target: Fingerprint, candidates: readonly Candida
     for (let f = 0; f < width; f++) s += matrix[i * width + f]! * weights[f]!;
     scores[i] = s;
   }
-  const choice = choose(scores, model.absentScore);
+  const choice = choose(scores, model.absentScore, { parents: parentRows(candidates), credit: model.familyCredit ?? 0 });
   const order = Array.from(scores.keys())
     .sort((a, b) => scores[b]! - scores[a]! || a - b)
     .slice(0, 5);
@@ -150,7 +172,8 @@ export function rankCandidates(target: Fingerprint, candidates: readonly Candida
     }),
   );
   const best = ranked[0]!;
-  const runnerUp = ranked[1];
+  const rankedRow = (row: number): RankedCandidate => ranked[order.indexOf(row)] ?? { index: candidates[row]!.index, score: scores[row]!, contributions: explain(row).map((x) => x.contribution) };
+  const runnerUp = choice.runnerUp >= 0 ? rankedRow(choice.runnerUp) : undefined;
   const { confidence, margin } = choice;
   const base = { best, ...(runnerUp ? { runnerUp } : {}), confidence, margin, ranked };
   const numbers = `(confidence ${fmt(confidence)}, margin ${fmt(margin)})`;

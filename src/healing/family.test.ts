@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { familyOf, parentRows } from './family.js';
+
+describe('parentRows', () => {
+  it('finds each candidate’s direct parent by its XPath, not a grandparent or a sibling', () => {
+    const parents = parentRows([
+      { xpath: '/html[1]/body[1]/ul[1]' },
+      { xpath: '/html[1]/body[1]/ul[1]/li[1]' },
+      { xpath: '/html[1]/body[1]/ul[1]/li[1]/a[1]' },
+      { xpath: '/html[1]/body[1]/ul[1]/li[10]/a[1]' },
+      { xpath: '/html[1]/body[1]/ul[1]/li[1]/a[1]/span[1]/b[1]' },
+      {},
+    ]);
+    expect(Array.from(parents)).toEqual([-1, 0, 1, -1, -1, -1]);
+  });
+
+  it('never relates elements of different frames or shadow roots', () => {
+    const parents = parentRows([
+      { xpath: '/html[1]/body[1]/div[1]', frames: ['checkout'] },
+      { xpath: '/html[1]/body[1]/div[1]/a[1]' },
+      { xpath: '/html[1]/body[1]/div[1]/a[1]', frames: ['checkout'] },
+      { xpath: '/div[1]/a[1]', shadowPath: ['my-card'] },
+      { xpath: '/div[1]', shadowPath: ['my-card'] },
+    ]);
+    expect(Array.from(parents)).toEqual([-1, -1, 0, 4, -1]);
+  });
+});
+
+describe('familyOf', () => {
+  it('is the parent and the children of a row, without the row itself', () => {
+    // 0 ← 1 ← 2, 0 ← 3
+    const parents = Int32Array.from([-1, 0, 1, 0]);
+    expect(familyOf(parents, 1)).toEqual([0, 2]);
+    expect(familyOf(parents, 0)).toEqual([1, 3]);
+    expect(familyOf(parents, 2)).toEqual([1]);
+  });
+});

@@ -1,0 +1,41 @@
+// Parent/child relations among the candidates of one page, from their absolute XPaths. An
+// element and its direct parent or child are often "the same widget" (a link and its <li>, a
+// button and its <span>): they share text and place, so the ranker's probability is split
+// between them although either would be a near-miss rather than a different element. The
+// decision (rank.ts) credits the pick with its family's share and measures the margin against
+// the strongest candidate outside it.
+
+/** The XPath of a candidate's context, so relations never cross a frame or a shadow root. */
+type Located = { xpath?: string | undefined; frames?: readonly string[] | undefined; shadowPath?: readonly string[] | undefined };
+
+function scope(c: Located): string {
+  return `${(c.frames ?? []).join('\u0000')}\u0001${(c.shadowPath ?? []).join('\u0000')}\u0001`;
+}
+
+/**
+ * For each candidate, the row of its direct parent among the candidates (−1: not among them,
+ * or no XPath). `/html[1]/body[1]/ul[1]/li[2]` is the parent of `/html[1]/body[1]/ul[1]/li[2]/a[1]`.
+ * @example parentRows([{ xpath: '/html[1]/body[1]' }, { xpath: '/html[1]/body[1]/a[1]' }]) // Int32Array [-1, 0]
+ */
+export function parentRows(candidates: readonly Located[]): Int32Array {
+  const rowOf = new Map<string, number>();
+  candidates.forEach((c, i) => {
+    if (c.xpath && !rowOf.has(scope(c) + c.xpath)) rowOf.set(scope(c) + c.xpath, i);
+  });
+  return Int32Array.from(candidates, (c) => {
+    const cut = c.xpath ? c.xpath.lastIndexOf('/') : -1;
+    if (cut <= 0) return -1;
+    return rowOf.get(scope(c) + c.xpath!.slice(0, cut)) ?? -1;
+  });
+}
+
+/**
+ * The rows that are `row`'s direct parent or one of its direct children (`row` itself excluded).
+ * @example familyOf(Int32Array.from([-1, 0, 0]), 0) // [1, 2]
+ */
+export function familyOf(parents: ArrayLike<number>, row: number): number[] {
+  const family: number[] = [];
+  const parent = parents[row] ?? -1;
+  for (let i = 0; i < parents.length; i++) if (i !== row && (i === parent || parents[i] === row)) family.push(i);
+  return family;
+}
