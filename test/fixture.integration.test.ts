@@ -182,7 +182,9 @@ async function sameElement(oracle: OracleCase, selector: string): Promise<string
     const found = await page.locator(selector).count();
     if (found !== 1) return `the healed locator finds ${found} elements on ${oracle.path}`;
     const actual = await page.locator(selector).elementHandle();
-    return (await page.evaluate(([a, b]) => a === b, [expected, actual] as const)) ? undefined : 'another element';
+    const lenient = oracle.lenient === true;
+    const same = await page.evaluate(([a, b, loose]) => a === b || (loose && (a?.parentElement === b || b?.parentElement === a)), [expected, actual, lenient] as const);
+    return same ? undefined : 'another element';
   } finally {
     await page.close();
   }
