@@ -115,9 +115,9 @@ export function createStepKit(options: StepHandlerOptions) {
   /** Captures still on their way; the fixture awaits them (`flush`) before the test reports. */
   const pending = new Set<Promise<unknown>>();
   /**
-   * Records the fingerprint of the locator's element when it finds exactly one, without
-   * delaying the step: sent just before the step, so it sees the element as the step found it.
-   * Resolves to whether it captured one.
+   * Records the fingerprint of the locator's element when it finds exactly one (a sample of
+   * the members when it finds many), without delaying the step: sent just before the step, so
+   * it sees the element as the step found it. Resolves to whether it captured anything.
    */
   const capture = (locator: Locator, key: string, from: LocatorRef): Promise<boolean> => {
     const at = now().toISOString();
