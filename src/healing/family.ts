@@ -39,3 +39,13 @@ export function familyOf(parents: ArrayLike<number>, row: number): number[] {
   for (let i = 0; i < parents.length; i++) if (i !== row && (i === parent || parents[i] === row)) family.push(i);
   return family;
 }
+
+/**
+ * Whether one element is the other's direct parent (same frame and shadow root).
+ * @example directlyRelated({ xpath: '/html[1]/body[1]/h2[1]' }, { xpath: '/html[1]/body[1]/h2[1]/a[1]' }) // true
+ */
+export function directlyRelated(a: Located, b: Located): boolean {
+  if (!a.xpath || !b.xpath || scope(a) !== scope(b)) return false;
+  const parentOf = (x: string) => x.slice(0, Math.max(0, x.lastIndexOf('/')));
+  return parentOf(a.xpath) === b.xpath || parentOf(b.xpath) === a.xpath;
+}

@@ -76,4 +76,20 @@ describe('relocateSet', () => {
     expect(found.decision).toBe('heal');
     expect(found.healed.map((h) => [h.member, h.candidate.index])).toEqual([[0, 1], [1, 2], [2, 3]]);
   });
+
+  it("counts a member whose pick is the link inside an alike heading for the group, on the heading", () => {
+    const names = ['Lamp', 'Ring', 'Bottle'].map((t, i) => ({ tag: 'h3', classes: ['product-name'], text: t, visibleText: t, xpath: `/html[1]/body[1]/ul[1]/li[${i + 1}]/h3[1]` }));
+    const cards = ['Lamp', 'Ring', 'Bottle Sale'].flatMap((t, i) => {
+      const heading = `/html[1]/body[1]/div[1]/article[${i + 1}]/h2[1]`;
+      return [
+        { index: 2 * i + 1, tag: 'h2', classes: ['product-name'], text: t, visibleText: t, xpath: heading },
+        { index: 2 * i + 2, tag: 'a', text: t.split(' ')[0]!, visibleText: t.split(' ')[0]!, xpath: `${heading}/a[1]` },
+      ];
+    });
+    const plain = relocateSet(names.slice(2), cards);
+    expect(cards.find((c) => c.index === plain.healed[0]?.candidate.index)?.tag).toBe('a');
+    const found = relocateSet(names, cards);
+    expect(found.reason).not.toMatch(/unlike the others/);
+    expect(found.healed.map((h) => h.candidate.tag)).toEqual(['h2', 'h2', 'h2']);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Candidate, Fingerprint } from './fingerprint.js';
 import { cssIdent, cssString, jsString } from './locatorProposals.js';
+import { directlyRelated } from './family.js';
 import { DEFAULT_MODEL } from './model.js';
 import { prefilter } from './prefilter.js';
 import { rankCandidates, type AttributeContribution, type RankOptions, type RankResult } from './rank.js';
@@ -166,13 +167,24 @@ export function relocateSet(members: readonly Fingerprint[], candidates: readonl
     if (!taken || taken.rank.confidence < rank.confidence) bestOf.set(candidate.index, { member, candidate, rank });
   });
   // The largest group of alike best candidates (one tag, one structural path) is the set's evidence.
+  const keyOf = (c: Candidate) => `${c.tag}\u0000${structuralPath(c.idXpath ?? c.xpath ?? '')}`;
   const groups = new Map<string, MemberHeal[]>();
-  for (const h of bestOf.values()) {
-    const key = `${h.candidate.tag}\u0000${structuralPath(h.candidate.idXpath ?? h.candidate.xpath ?? '')}`;
-    groups.set(key, [...(groups.get(key) ?? []), h]);
-  }
+  for (const h of bestOf.values()) groups.set(keyOf(h.candidate), [...(groups.get(keyOf(h.candidate)) ?? []), h]);
   const group = [...groups.values()].sort((a, b) => groupConfidence(b) - groupConfidence(a))[0] ?? [];
-  const outside = [...bestOf.values()].filter((h) => !group.includes(h) && h.rank.decision === 'heal');
+  // A member whose pick is the direct parent or child of an element alike to the group's picks
+  // names the same widget (family.ts: a heading and its link); it counts for the group there.
+  const taken = new Set([...bestOf.keys()]);
+  for (const h of bestOf.values()) {
+    if (group.includes(h) || !group[0]) continue;
+    const kin = h.rank.ranked
+      .map((r) => byIndex.get(r.index))
+      .find((c) => c && !taken.has(c.index) && keyOf(c) === keyOf(group[0]!.candidate) && directlyRelated(c, h.candidate));
+    if (kin) {
+      group.push({ ...h, candidate: kin });
+      taken.add(kin.index);
+    }
+  }
+  const outside = [...bestOf.values()].filter((h) => !group.some((g) => g.member === h.member) && h.rank.decision === 'heal');
   const healed = group.sort((a, b) => a.member - b.member);
   const explanation = meanExplanation(healed);
   const confidence = groupConfidence(healed);
