@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { familyOf, parentRows } from './family.js';
+import { directlyRelated, familyOf, parentRows } from './family.js';
 
 describe('parentRows', () => {
   it('finds each candidate’s direct parent by its XPath, not a grandparent or a sibling', () => {
@@ -23,6 +23,27 @@ describe('parentRows', () => {
       { xpath: '/div[1]', shadowPath: ['my-card'] },
     ]);
     expect(Array.from(parents)).toEqual([-1, -1, 0, 4, -1]);
+  });
+
+  it('relates a parent and child only when they show the same text', () => {
+    const parents = parentRows([
+      { xpath: '/html[1]/body[1]/li[1]', visibleText: 'Lamp' },
+      { xpath: '/html[1]/body[1]/li[1]/a[1]', text: 'Lamp', visibleText: ' lamp ' },
+      { xpath: '/html[1]/body[1]/div[1]', visibleText: 'Lamp $45 Subtotal $45' },
+      { xpath: '/html[1]/body[1]/div[1]/div[1]', visibleText: 'Lamp $45' },
+      { xpath: '/html[1]/body[1]/a[1]' },
+      { xpath: '/html[1]/body[1]/a[1]/img[1]' },
+    ]);
+    expect(Array.from(parents)).toEqual([-1, 0, -1, -1, -1, 4]);
+  });
+});
+
+describe('directlyRelated', () => {
+  it('is true for a direct parent or child in one frame, whatever their texts', () => {
+    expect(directlyRelated({ xpath: '/html[1]/body[1]/h2[1]', visibleText: 'Lamp New' }, { xpath: '/html[1]/body[1]/h2[1]/a[1]' })).toBe(true);
+    expect(directlyRelated({ xpath: '/html[1]/body[1]/h2[1]/a[1]' }, { xpath: '/html[1]/body[1]/h2[1]' })).toBe(true);
+    expect(directlyRelated({ xpath: '/html[1]/body[1]' }, { xpath: '/html[1]/body[1]/h2[1]/a[1]' })).toBe(false);
+    expect(directlyRelated({ xpath: '/html[1]/body[1]/h2[1]', frames: ['f'] }, { xpath: '/html[1]/body[1]/h2[1]/a[1]' })).toBe(false);
   });
 });
 

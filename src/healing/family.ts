@@ -1,12 +1,18 @@
 // Parent/child relations among the candidates of one page, from their absolute XPaths. An
-// element and its direct parent or child are often "the same widget" (a link and its <li>, a
-// button and its <span>): they share text and place, so the ranker's probability is split
+// element and its direct parent or child that show the same text are often "the same widget"
+// (a link and its <li>, a button and its <span>): they share text and place, so the ranker's probability is split
 // between them although either would be a near-miss rather than a different element. The
 // decision (rank.ts) credits the pick with its family's share and measures the margin against
 // the strongest candidate outside it.
 
 /** The XPath of a candidate's context, so relations never cross a frame or a shadow root. */
-type Located = { xpath?: string | undefined; frames?: readonly string[] | undefined; shadowPath?: readonly string[] | undefined };
+type Located = {
+  xpath?: string | undefined;
+  frames?: readonly string[] | undefined;
+  shadowPath?: readonly string[] | undefined;
+  text?: string | undefined;
+  visibleText?: string | undefined;
+};
 
 function scope(c: Located): string {
   return `${(c.frames ?? []).join('\u0000')}\u0001${(c.shadowPath ?? []).join('\u0000')}\u0001`;
@@ -25,8 +31,20 @@ export function parentRows(candidates: readonly Located[]): Int32Array {
   return Int32Array.from(candidates, (c) => {
     const cut = c.xpath ? c.xpath.lastIndexOf('/') : -1;
     if (cut <= 0) return -1;
-    return rowOf.get(scope(c) + c.xpath!.slice(0, cut)) ?? -1;
+    const parent = rowOf.get(scope(c) + c.xpath!.slice(0, cut)) ?? -1;
+    return parent >= 0 && sameText(candidates[parent]!, c) ? parent : -1;
   });
+}
+
+const shown = (c: Located) => (c.visibleText ?? c.text ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * A parent and child are one widget only when they show the same text (a link and its <li>,
+ * an icon and its button); a wrapper that shows more (a layout around a list and its summary) is
+ * another element.
+ */
+function sameText(parent: Located, child: Located): boolean {
+  return shown(parent) === shown(child);
 }
 
 /**
