@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate } from './fingerprint.js';
-import { extractFeatures, FEATURE_NAMES, FEATURES, identifierWords } from './rankFeatures.js';
+import { abbreviates, extractFeatures, FEATURE_NAMES, FEATURES, identifierWords } from './rankFeatures.js';
 
 const col = (name: string) => {
   const i = FEATURE_NAMES.indexOf(name);
@@ -60,6 +60,15 @@ describe('extractFeatures', () => {
     expect(value(matrix, 3, 'meaning words')).toBeCloseTo(2 * ((1 / 2 + 1) / 2) - 1); // search/searches
   });
 
+  it('matches a word with its abbreviation (qty/quantity), in either direction', () => {
+    const { matrix } = extractFeatures({ tag: 'input', id: 'quantity', label: 'Quantity' }, [
+      { index: 0, tag: 'input', id: 'qty', label: 'Qty' },
+      { index: 1, tag: 'input', id: 'query', label: 'Query' },
+    ]);
+    expect(value(matrix, 0, 'meaning words')).toBe(1);
+    expect(value(matrix, 1, 'meaning words')).toBe(-1);
+  });
+
   it('works on an empty fingerprint and on no candidates', () => {
     expect(extractFeatures({}, [{ index: 0, tag: 'a' }]).matrix.every((v) => v === 0)).toBe(true);
     expect(extractFeatures({ tag: 'a' }, []).matrix).toHaveLength(0);
@@ -90,4 +99,17 @@ describe('FEATURES', () => {
 
 it('splits identifiers into words', () => {
   expect(identifierWords(['loginSubmit-btn2', 'gh-ug', 'x'])).toEqual(['login', 'submit', 'btn', 'gh', 'ug']);
+});
+
+describe('abbreviates', () => {
+  it('takes consonant skeletons of longer words with the same first letter', () => {
+    for (const [short, long] of [['qty', 'quantity'], ['btn', 'button'], ['pwd', 'password'], ['msg', 'message'], ['img', 'image'], ['addr', 'address']]) {
+      expect(abbreviates(short!, long!), `${short} ~ ${long}`).toBe(true);
+    }
+  });
+  it('refuses plain words inside others, other first letters, near-equal lengths and letters out of order', () => {
+    for (const [short, long] of [['cat', 'contact'], ['bag', 'background'], ['car', 'cart'], ['qty', 'equity'], ['tyq', 'quantity'], ['bt', 'button'], ['btn', 'btns'], ['ntb', 'button']]) {
+      expect(abbreviates(short!, long!), `${short} ~ ${long}`).toBe(false);
+    }
+  });
 });

@@ -149,11 +149,24 @@ function testIdSimilarity(a: Record<string, string>, b: Record<string, string>):
   return Object.values(a).some((v) => valuesB.has(v)) ? 1 : 0;
 }
 
-/** Two words match when equal or one starts with the other (4+ letters: notification/notifications). */
+/**
+ * Whether `short` is written like an abbreviation of `long` (qty/quantity, btn/button,
+ * pwd/password): 3–5 letters, the same first letter, then consonants only, found in order in
+ * a word at least two letters longer. Vowels rule out plain words inside others (cat/contact).
+ */
+export function abbreviates(short: string, long: string): boolean {
+  if (short.length < 3 || short.length > 5 || long.length < short.length + 2 || short[0] !== long[0]) return false;
+  if (!/^[a-z][b-df-hj-np-tv-z]+$/.test(short)) return false;
+  let found = 1;
+  for (let i = 1; i < long.length && found < short.length; i++) if (long[i] === short[found]) found++;
+  return found === short.length;
+}
+
+/** Two words match when equal, one starts with the other (4+ letters: notification/notifications), or one abbreviates the other. */
 function wordsMatch(a: string, b: string): boolean {
   if (a === b) return true;
   const [short, long] = a.length < b.length ? [a, b] : [b, a];
-  return short.length >= 4 && long.startsWith(short);
+  return (short.length >= 4 && long.startsWith(short)) || abbreviates(short, long);
 }
 
 /**
