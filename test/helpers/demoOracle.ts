@@ -79,6 +79,9 @@ const specOnly: OracleCase[] = [
     target: (p) => p.locator('#postal-code-error'),
   },
   { code: "locator('#cart-count')", path: '/cart', state: { cart }, target: (p) => p.getByTestId('bag-count') },
+  { code: "locator('#cart-count')", path: '/product?id=p2', target: (p) => p.getByTestId('bag-count') },
+  { code: `locator('#add-form input[name="quantity"]')`, path: '/product?id=p2', target: (p) => p.locator('#qty') },
+  { code: "locator('#quantity-error')", path: '/product?id=p2', target: (p) => p.locator('#qty-error') },
   // product.spec's "opens a product from the list": the link in the tile's title, not the title
   { code: "getByRole('link', { name: 'Aurora Wireless Headphones' })", path: '/products', target: (p) => p.locator('#catalog h2.tile-title > a[href="/product?id=p1"]') },
   { code: "locator('#checkout-form #email-error')", path: '/checkout', state: { cart }, prepare: submitInvalid, target: (p) => p.locator('#contact-email-error') },
