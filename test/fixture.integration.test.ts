@@ -83,7 +83,7 @@ describe('the demo suite written for v1, healed by playwright-medic', { timeout:
     browser = await chromium.launch(chromiumLaunchOptions());
     console.log(
       `fixture acceptance: v1 ${passed(v1).length}/${v1.specs.size} passed; v2 ${passed(v2).length}/${v2.specs.size} passed with ` +
-        `${v2.heals.filter((h) => h.outcome === 'healed').length} heals; v2 again ${passed(again).length}/${again.specs.size} passed with ` +
+        `${v2.heals.filter((h) => h.outcome === 'healed').length} heals (failed: ${failed(v2).join('; ')}); v2 again ${passed(again).length}/${again.specs.size} passed with ` +
         `${again.heals.filter((h) => h.outcome === 'healed' && h.strategy === 'known_fix').length} known fixes and ` +
         `${again.heals.filter((h) => h.strategy !== 'known_fix').length} relocations; v3 failed: ${failed(v3).join('; ')}`,
     );
