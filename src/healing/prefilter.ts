@@ -122,14 +122,35 @@ export function prefilter() {
     const df = new Float64Array(m);
     const lengths = new Float64Array(n);
     let totalLength = 0;
+    const hays: string[] = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       const hay = haystackOf(candidates[i]!);
+      hays[i] = hay;
       lengths[i] = hay.length;
       totalLength += hay.length;
+    }
+    // Each term is looked for once in all the strings joined (NUL apart: no term spans two),
+    // not once per string: a few native scans instead of n × m calls.
+    if (terms.some((t) => t.includes('\u0000'))) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < m; j++) {
+          if (hays[i]!.includes(terms[j]!)) {
+            found[i * m + j] = 1;
+            df[j]!++;
+          }
+        }
+      }
+    } else {
+      const all = hays.join('\u0000');
+      const ends = new Float64Array(n); // where each string ends in `all`
+      for (let i = 0, end = 0; i < n; i++) ends[i] = end += lengths[i]! + (i ? 1 : 0);
       for (let j = 0; j < m; j++) {
-        if (hay.includes(terms[j]!)) {
+        const term = terms[j]!;
+        for (let i = 0, at = all.indexOf(term); at >= 0; at = i < n ? all.indexOf(term, ends[i - 1]! + 1) : -1) {
+          while (ends[i]! <= at) i++;
           found[i * m + j] = 1;
           df[j]!++;
+          i++;
         }
       }
     }
