@@ -156,14 +156,9 @@ function medicCapture(target: unknown, elementOptions: CaptureOptions | undefine
     const { elements, sketches, textOwners } = lib.sketch(dom, text).sketchAll(document.documentElement, testIdAttribute, maxCandidates);
     timings.elements = elements.length;
     lap('sketch');
-    const s = lib.prefilter().scores(request!.target!, sketches);
-    const order = Array.from(s.keys()).sort((a, b) => s[b]! - s[a]! || a - b);
-    const picked: number[] = [];
-    for (let k = 0; k < order.length && picked.length < keep; k++) {
-      const i = order[k]!;
-      if (includeHidden || isVisible(elements[i]!)) picked.push(i);
-    }
-    picked.sort((a, b) => a - b);
+    const filter = lib.prefilter();
+    const s = filter.scores(request!.target!, sketches);
+    const picked = filter.best(s, keep, (i) => includeHidden || isVisible(elements[i]!)).sort((a, b) => a - b);
     lap('prefilter');
     const shortlist = picked.map((i) => {
       const fp = fingerprintOf(elements[i]!) as Candidate;

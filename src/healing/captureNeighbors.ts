@@ -54,7 +54,17 @@ export function captureNeighbors(dom: CaptureDom) {
       });
     }
   };
-  const wanted = (b: PageBox) => !only || cellsOf(b, (cx, cy) => only!.get(cx)?.has(cy) === true);
+  const wanted = (b: PageBox) => {
+    if (!only) return true;
+    const x0 = Math.floor(b.l / CELL), x1 = Math.min(Math.floor(b.r / CELL), x0 + 32);
+    const y0 = Math.floor(b.t / CELL), y1 = Math.min(Math.floor(b.b / CELL), y0 + 32);
+    for (let cx = x0; cx <= x1; cx++) {
+      const column = only.get(cx);
+      if (column) for (let cy = y0; cy <= y1; cy++) if (column.has(cy)) return true;
+    }
+    return false;
+  };
+  const NON_BLANK = /\S/;
   /**
    * Adds the texts of a visible element. With `checkVisible`, the element may be any: its
    * visibility is read only when one of its texts lies where a neighbour is looked for.
@@ -62,22 +72,32 @@ export function captureNeighbors(dom: CaptureDom) {
   const addTextItems = (el: Element, checkVisible = false) => {
     const tag = el.localName;
     if (NO_TEXT.has(tag) || tag === 'option') return;
-    const nodes: Text[] = [];
-    for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 3 && /\S/.test((n as Text).data)) nodes.push(n as Text);
-    if (!nodes.length) return;
+    // Runs for every text-bearing element of a page: no arrays or objects until an item is kept.
     const found: (PageBox & { text: string })[] = [];
     if (!el.firstElementChild && !el.shadowRoot) {
+      let text: string | undefined;
+      for (let n = el.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType !== 3) continue;
+        const data = (n as Text).data;
+        if (NON_BLANK.test(data)) text = text === undefined ? data : `${text} ${data}`;
+      }
+      if (text === undefined) return;
       const box = boxOf(el);
-      if (wanted(box)) found.push({ ...box, text: clean(nodes.map((n) => n.data).join(' '), TEXT_CAP) });
+      if (!wanted(box)) return;
+      found.push({ l: box.l, t: box.t, r: box.r, b: box.b, text: clean(text, TEXT_CAP) });
     } else {
-      for (const node of nodes) {
-        const box = textNodeBox(node);
-        if (box && wanted(box)) found.push({ ...box, text: clean(node.data, TEXT_CAP) });
+      for (let n = el.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType !== 3) continue;
+        const data = (n as Text).data;
+        if (!NON_BLANK.test(data)) continue;
+        const box = textNodeBox(n as Text);
+        if (box && wanted(box)) found.push({ l: box.l, t: box.t, r: box.r, b: box.b, text: clean(data, TEXT_CAP) });
       }
     }
     if (!found.length || styleOf(el).visibility !== 'visible' || (checkVisible && !isVisible(el))) return;
-    const base = { owner: el, doc: el.ownerDocument, inShadow: el.getRootNode() !== el.ownerDocument, stamp: 0 };
-    for (const item of found) items.push({ ...item, ...base });
+    const doc = el.ownerDocument;
+    const inShadow = el.getRootNode() !== doc;
+    for (const f of found) items.push({ l: f.l, t: f.t, r: f.r, b: f.b, text: f.text, owner: el, doc, inShadow, stamp: 0 });
   };
   const inside = (el: Element, item: Item) => {
     if (item.owner === el || el.contains(item.owner)) return true;

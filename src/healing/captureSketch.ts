@@ -26,11 +26,20 @@ export function captureSketch(dom: CaptureDom, text: Pick<CaptureText, 'ownText'
   const LABELABLE = new Set(['input', 'select', 'textarea', 'button', 'meter', 'output', 'progress']);
   const SECRET_TYPES = new Set(['password', 'hidden']);
 
-  const attrOf = (el: Element, name: string) => {
-    const v = el.getAttribute(name);
-    return v === null || v === '' ? undefined : v;
+  const ASCII_SPACE = /[\t\n\f\r ]+/;
+  /** The class attribute as `classList` reads it: tokens in order, each once. */
+  const classesOf = (value: string): string[] => {
+    const out: string[] = [];
+    for (const c of value.split(ASCII_SPACE)) if (c && !out.includes(c)) out.push(c);
+    return out;
   };
   const literal = (s: string) => (!s.includes("'") ? `'${s}'` : !s.includes('"') ? `"${s}"` : '');
+
+  /** The attributes the sketch reads besides id and class (non-empty ones only), in one pass over the element's attributes. */
+  type Attributes = {
+    name?: string; placeholder?: string; title?: string; alt?: string; type?: string; value?: string;
+    href?: string; src?: string; ariaLabel?: string; labelledBy?: string;
+  };
 
   /**
    * Every element under `root` in document order (the walk of captureDom: open shadow roots,
@@ -48,87 +57,137 @@ export function captureSketch(dom: CaptureDom, text: Pick<CaptureText, 'ownText'
         return null;
       }
     };
+    // A child's text for its parent's (spaced unless inline); its position among same-tag siblings counted in `counts`.
+    const child = (c: Element, counts: Map<string, number>, base: string, anchor: string, ancestors: Sketch[]): string => {
+      const position = (counts.get(c.nodeName) ?? 0) + 1;
+      counts.set(c.nodeName, position);
+      const tag = c.localName;
+      if (elements.length >= max || SKIP.has(tag) || isSvgChild(c)) return '';
+      const step = c.namespaceURI === 'http://www.w3.org/1999/xhtml' ? `${tag}[${position}]` : `*[name()='${tag}'][${position}]`;
+      const t = visit(c, `${base}/${step}`, anchor, ancestors);
+      return t && !INLINE.has(tag) ? ` ${t} ` : t;
+    };
     // Returns the element's text, for its parent's (cut a little after TEXT_CAP).
-    const visit = (el: Element, xpath: string, anchor: string, parent: Sketch | undefined, grand: Sketch | undefined): string => {
+    // `ancestors`: the parent's and grandparent's sketches, one array shared by siblings.
+    const visit = (el: Element, xpath: string, anchor: string, ancestors: Sketch[] | undefined): string => {
       const tag = el.localName;
+      // Own text, as innerText-like text would start it; a leaf (only text inside) needs no more.
       let own = '';
-      for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 3) own += (n as Text).data;
-      const ownClean = own ? clean(own) : '';
+      let outRaw = ''; // the text nodes up to the cap
+      let whole = true; // outRaw is all of own
+      let leaf = true;
+      for (let n = el.firstChild; n; n = n.nextSibling) {
+        const type = n.nodeType;
+        if (type === 3) {
+          const data = (n as Text).data;
+          own += data;
+          if (outRaw.length <= TEXT_CAP) outRaw += data;
+          else whole = false;
+        } else if (type === 1) leaf = false;
+      }
+      const shadow = el.shadowRoot;
+      if (shadow || tag === 'iframe' || tag === 'frame') leaf = false;
+      let out = leaf ? collapse(outRaw) : '';
+      // `clean` of a collapsed string is its trimmed cut (collapsing twice changes nothing).
+      const ownClean = !own ? '' : leaf && whole ? cap(out.trim()) : clean(own);
       if (ownClean) textOwners.push(el);
       // The sketch doubles as the ancestor entry of the children (the prefilter reads only its id and classes there).
       const sketch: Sketch = { tag };
-      const id = el.id;
-      if (id) sketch.id = id;
-      if (el.classList.length) sketch.classes = Array.from(el.classList);
+      // Attributes in one pass: most elements have one or two, and a getAttribute per field costs more.
+      let attrs: Attributes | undefined;
+      let id = '';
+      if (el.hasAttributes()) {
+        id = el.id;
+        if (id) sketch.id = id;
+        attrs = {};
+        const names = el.getAttributeNames();
+        for (let i = 0; i < names.length; i++) {
+          const attr = names[i]!;
+          if (attr === testIdAttribute || (attr.startsWith('data-') && TEST_ID.test(attr))) {
+            const v = el.attributes[i]!.value;
+            if (v) (sketch.testIds ??= {})[attr] = v.slice(0, TEXT_CAP);
+          }
+          switch (attr) {
+            case 'id':
+              continue;
+            case 'class': {
+              const v = el.getAttribute(attr);
+              const classes = v ? classesOf(v) : [];
+              if (classes.length) sketch.classes = classes;
+              continue;
+            }
+            case 'name': case 'placeholder': case 'title': case 'alt': case 'type': case 'value': case 'href': case 'src':
+              if (attrs[attr] === undefined) attrs[attr] = el.getAttribute(attr) || undefined;
+              continue;
+            case 'aria-label':
+              attrs.ariaLabel ??= el.getAttribute(attr) ?? undefined;
+              continue;
+            case 'aria-labelledby':
+              attrs.labelledBy ??= el.getAttribute(attr) ?? undefined;
+          }
+        }
+      }
       const candidate = tag !== 'html' && tag !== 'slot';
       if (candidate) {
         elements.push(el);
         sketches.push(sketch);
       }
-      // Children in the walk's order: shadow tree, light children, a frame's document (XPaths restart in both).
-      let out = '';
-      const children = (first: Element | null, base: string, childAnchor: string, texts: string[] | undefined) => {
-        const counts = new Map<string, number>();
-        for (let c = first; c; c = c.nextElementSibling) {
-          const position = (counts.get(c.nodeName) ?? 0) + 1;
-          counts.set(c.nodeName, position);
-          const ctag = c.localName;
-          let t = '';
-          if (elements.length < max && !SKIP.has(ctag) && !isSvgChild(c)) {
-            const step = c.namespaceURI === 'http://www.w3.org/1999/xhtml' ? `${ctag}[${position}]` : `*[name()='${ctag}'][${position}]`;
-            t = visit(c, `${base}/${step}`, childAnchor, sketch, parent);
-            if (t && !INLINE.has(ctag)) t = ` ${t} `;
+      if (!leaf) {
+        const parent = ancestors?.[0];
+        const childAncestors = parent ? [sketch, parent] : [sketch];
+        // Children in the walk's order: shadow tree, light children, a frame's document (XPaths restart in both).
+        // innerText-like text: text nodes and children's texts in order (a shadow tree's text first).
+        if (shadow) {
+          const counts = new Map<string, number>();
+          for (let c = shadow.firstElementChild; c; c = c.nextElementSibling) {
+            const t = child(c, counts, '', '', childAncestors);
+            if (out.length <= TEXT_CAP) out += t;
           }
-          if (texts) texts.push(t);
-          else if (out.length <= TEXT_CAP) out += t;
         }
-      };
-      const shadow = el.shadowRoot;
-      if (shadow) children(shadow.firstElementChild, '', '', undefined);
-      const texts: string[] = [];
-      children(el.firstElementChild, xpath, id || anchor, texts);
-      if (tag === 'iframe' || tag === 'frame') {
-        const html = frameDoc(el)?.documentElement;
-        if (html && elements.length < max && !SKIP.has(html.localName)) visit(html, `/${html.localName}[1]`, '', undefined, undefined);
-      }
-      // innerText-like: text nodes and children's texts in order (a shadow tree's text first).
-      if (NO_TEXT.has(tag)) out = '';
-      else {
-        let k = 0;
-        for (let n = el.firstChild; n && out.length <= TEXT_CAP; n = n.nextSibling) {
-          if (n.nodeType === 3) out += (n as Text).data;
-          else if (n.nodeType === 1) out += texts[k++] ?? '';
+        const counts = new Map<string, number>();
+        const childAnchor = id || anchor;
+        for (let n = el.firstChild; n; n = n.nextSibling) {
+          const type = n.nodeType;
+          if (type === 3) {
+            if (out.length <= TEXT_CAP) out += (n as Text).data;
+          } else if (type === 1) {
+            const t = child(n as Element, counts, xpath, childAnchor, childAncestors);
+            if (out.length <= TEXT_CAP) out += t;
+          }
         }
-        out = collapse(out);
-      }
-      if (candidate) fill(sketch, el, tag, ownClean, out, xpath, id || anchor, parent, grand, testIdAttribute);
+        if (tag === 'iframe' || tag === 'frame') {
+          const html = frameDoc(el)?.documentElement;
+          if (html && elements.length < max && !SKIP.has(html.localName)) visit(html, `/${html.localName}[1]`, '', undefined);
+        }
+        out = NO_TEXT.has(tag) ? '' : collapse(out);
+      } else if (NO_TEXT.has(tag)) out = '';
+      if (candidate) fill(sketch, el, tag, attrs, ownClean, out, xpath, id || anchor, ancestors);
       return out;
     };
-    if (!SKIP.has(root.localName)) visit(root, `/${root.localName}[1]`, '', undefined, undefined);
+    if (!SKIP.has(root.localName)) visit(root, `/${root.localName}[1]`, '', undefined);
     return { elements, sketches, textOwners };
   };
+  const cap = (s: string) => (s.length > TEXT_CAP ? s.slice(0, TEXT_CAP) : s);
 
   const fill = (
     s: Sketch,
     el: Element,
     tag: string,
+    attrs: Attributes | undefined,
     own: string,
     subtree: string,
     xpath: string,
     anchor: string,
-    parent: Sketch | undefined,
-    grand: Sketch | undefined,
-    testIdAttribute: string,
+    ancestors: Sketch[] | undefined,
   ) => {
-    const name = attrOf(el, 'name');
-    if (name) s.name = name;
+    if (attrs?.name) s.name = attrs.name;
     if (own) s.text = own;
-    const visibleText = clean(subtree);
+    const visibleText = cap(subtree.trim()); // `clean` of the collapsed subtree text
     if (visibleText) s.visibleText = visibleText;
     const role = roleOf(el);
     if (role) s.role = role;
-    const ariaLabel = clean(el.getAttribute('aria-label'));
-    const labelledBy = el.getAttribute('aria-labelledby');
+    const ariaLabel = attrs?.ariaLabel ? clean(attrs.ariaLabel) : '';
+    const labelledBy = attrs?.labelledBy;
     let accessibleName = ariaLabel;
     if (labelledBy) {
       const root = el.getRootNode() as Document | ShadowRoot;
@@ -143,31 +202,21 @@ export function captureSketch(dom: CaptureDom, text: Pick<CaptureText, 'ownText'
         if (label) s.label = label;
       }
     }
-    const placeholder = attrOf(el, 'placeholder');
-    if (placeholder) s.placeholder = placeholder;
-    const title = attrOf(el, 'title');
-    if (title) s.title = title;
-    const alt = attrOf(el, 'alt');
-    if (alt) s.alt = alt;
-    const type = (tag === 'input' || tag === 'button' ? (el as HTMLInputElement).type : attrOf(el, 'type'))?.toLowerCase();
+    if (attrs?.placeholder) s.placeholder = attrs.placeholder;
+    if (attrs?.title) s.title = attrs.title;
+    if (attrs?.alt) s.alt = attrs.alt;
+    const type = (tag === 'input' || tag === 'button' ? (el as HTMLInputElement).type : attrs?.type)?.toLowerCase();
     if (type) s.type = type;
-    const value = tag === 'input' || tag === 'select' || tag === 'textarea' ? (el as HTMLInputElement).value : attrOf(el, 'value');
+    const value = tag === 'input' || tag === 'select' || tag === 'textarea' ? (el as HTMLInputElement).value : attrs?.value;
     if (value && !SECRET_TYPES.has(type ?? '')) s.value = value.slice(0, TEXT_CAP);
-    const href = attrOf(el, 'href');
-    if (href) s.href = href;
-    const src = attrOf(el, 'src');
-    if (src) s.src = src;
-    const attributes = el.attributes;
-    for (let i = 0; i < attributes.length; i++) {
-      const a = attributes[i]!;
-      if ((TEST_ID.test(a.name) || a.name === testIdAttribute) && a.value) (s.testIds ??= {})[a.name] = a.value.slice(0, TEXT_CAP);
-    }
+    if (attrs?.href) s.href = attrs.href;
+    if (attrs?.src) s.src = attrs.src;
     s.xpath = xpath;
     if (anchor) {
       const quoted = literal(anchor);
       if (quoted) s.idXpath = `//*[@id=${quoted}]`;
     }
-    if (parent) s.ancestors = (grand ? [parent, grand] : [parent]) as NonNullable<Sketch['ancestors']>;
+    if (ancestors) s.ancestors = ancestors as NonNullable<Sketch['ancestors']>;
   };
 
   return { sketchAll };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fingerprint } from './fingerprint.js';
 import { prefilter, type Sketch } from './prefilter.js';
 
-const { scores, shortlist, termsOf, haystackOf } = prefilter();
+const { scores, best, shortlist, termsOf, haystackOf } = prefilter();
 
 const target: Fingerprint = {
   tag: 'button',
@@ -72,5 +72,15 @@ describe('prefilter', () => {
     const s = scores(target, [{}, { tag: 'div' }, moved]);
     expect(Array.from(s).every(Number.isFinite)).toBe(true);
     expect(s[2]).toBeGreaterThan(s[1]!);
+  });
+
+  it('offers candidates best first, ties in document order, sorting only as far as it goes', () => {
+    const s = Float64Array.from({ length: 1000 }, (_, i) => (i * 7919) % 13); // many ties
+    const order = Array.from(s.keys()).sort((a, b) => s[b]! - s[a]! || a - b);
+    expect(best(s, 10)).toEqual(order.slice(0, 10));
+    const even = (i: number) => i % 2 === 0;
+    expect(best(s, 300, even)).toEqual(order.filter(even).slice(0, 300));
+    expect(best(s, 2000, even)).toEqual(order.filter(even));
+    expect(best(s, 0)).toEqual([]);
   });
 });

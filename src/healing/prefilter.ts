@@ -37,51 +37,55 @@ export function prefilter() {
     return end > 9 ? idXpath.slice(9, end) : undefined;
   };
 
+  const cut = (value: string, max: number) => (value.length > max ? value.slice(0, max) : value);
   /** Whole values, each as `<prefix><value> ` (upper case kept): a term matches only the full value. */
   const wholes = (s: Sketch): string => {
+    // Written out field by field (no helper per value): this runs for every element of a page.
     let out = '';
-    const add = (prefix: string, value: string | undefined) => {
-      if (value) out += `${prefix}${value.length > 80 ? value.slice(0, 80) : value} `;
-    };
-    add('<', s.tag);
-    add('@', s.role);
-    add(':', s.type);
-    add('#', s.id);
-    add('=', s.name);
-    for (const c of s.classes ?? []) add('.', c);
-    if (s.testIds) for (const key in s.testIds) add('~', s.testIds[key]);
-    add('"', s.text || s.visibleText);
-    add('^', s.href);
+    if (s.tag) out += `<${cut(s.tag, 80)} `;
+    if (s.role) out += `@${cut(s.role, 80)} `;
+    if (s.type) out += `:${cut(s.type, 80)} `;
+    if (s.id) out += `#${cut(s.id, 80)} `;
+    if (s.name) out += `=${cut(s.name, 80)} `;
+    const classes = s.classes;
+    if (classes) for (let i = 0; i < classes.length; i++) if (classes[i]) out += `.${cut(classes[i]!, 80)} `;
+    const testIds = s.testIds;
+    if (testIds) for (const key in testIds) if (testIds[key]) out += `~${cut(testIds[key]!, 80)} `;
+    const shown = s.text || s.visibleText;
+    if (shown) out += `"${cut(shown, 80)} `;
+    if (s.href) out += `^${cut(s.href, 80)} `;
     const anchor = anchorOf(s.idXpath);
-    if (anchor && anchor !== s.id) add('&', anchor);
+    if (anchor && anchor !== s.id) out += `&${cut(anchor, 80)} `;
     const ancestors = s.ancestors;
     for (let i = 0; ancestors && i < ancestors.length && i < 2; i++) {
-      add('&', ancestors[i]!.id);
-      for (const c of ancestors[i]!.classes ?? []) add('&.', c);
+      const a = ancestors[i]!;
+      if (a.id) out += `&${cut(a.id, 80)} `;
+      const ac = a.classes;
+      if (ac) for (let j = 0; j < ac.length; j++) if (ac[j]) out += `&.${cut(ac[j]!, 80)} `;
     }
     return out;
   };
+  const CAMEL = /[a-z][A-Z]/;
   /** The words of the identifiers and texts, camelCase split. */
   const words = (s: Sketch): string => {
     let out = '';
-    const add = (value: string | undefined) => {
-      if (value) out += ` ${value.length > 200 ? value.slice(0, 200) : value}`;
-    };
-    add(s.id);
-    add(s.name);
-    for (const c of s.classes ?? []) add(c);
-    if (s.testIds) for (const key in s.testIds) add(s.testIds[key]);
-    add(s.text);
-    if (s.visibleText !== s.text) add(s.visibleText);
-    if (s.accessibleName !== s.visibleText) add(s.accessibleName);
-    add(s.label);
-    add(s.placeholder);
-    add(s.title);
-    add(s.alt);
-    add(s.value);
-    add(s.href);
-    add(s.src);
-    return out.replace(/([a-z])([A-Z])/g, '$1 $2');
+    if (s.id) out += ` ${cut(s.id, 200)}`;
+    if (s.name) out += ` ${cut(s.name, 200)}`;
+    const classes = s.classes;
+    if (classes) for (let i = 0; i < classes.length; i++) if (classes[i]) out += ` ${cut(classes[i]!, 200)}`;
+    const testIds = s.testIds;
+    if (testIds) for (const key in testIds) if (testIds[key]) out += ` ${cut(testIds[key]!, 200)}`;
+    if (s.text) out += ` ${cut(s.text, 200)}`;
+    if (s.visibleText && s.visibleText !== s.text) out += ` ${cut(s.visibleText, 200)}`;
+    if (s.accessibleName && s.accessibleName !== s.visibleText) out += ` ${cut(s.accessibleName, 200)}`;
+    if (s.label) out += ` ${cut(s.label, 200)}`;
+    if (s.placeholder) out += ` ${cut(s.placeholder, 200)}`;
+    if (s.title) out += ` ${cut(s.title, 200)}`;
+    if (s.alt) out += ` ${cut(s.alt, 200)}`;
+    if (s.value) out += ` ${cut(s.value, 200)}`;
+    if (s.href) out += ` ${cut(s.href, 200)}`;
+    if (s.src) out += ` ${cut(s.src, 200)}`;
+    return CAMEL.test(out) ? out.replace(/([a-z])([A-Z])/g, '$1 $2') : out;
   };
   /** The string a candidate is searched in: ` <whole values> <words>`, lower case. */
   const haystackOf = (s: Sketch) => ` ${wholes(s)}${words(s)}`.toLowerCase().replace(/\s+/g, ' ');
@@ -118,14 +122,35 @@ export function prefilter() {
     const df = new Float64Array(m);
     const lengths = new Float64Array(n);
     let totalLength = 0;
+    const hays: string[] = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       const hay = haystackOf(candidates[i]!);
+      hays[i] = hay;
       lengths[i] = hay.length;
       totalLength += hay.length;
+    }
+    // Each term is looked for once in all the strings joined (NUL apart: no term spans two),
+    // not once per string: a few native scans instead of n × m calls.
+    if (terms.some((t) => t.includes('\u0000'))) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < m; j++) {
+          if (hays[i]!.includes(terms[j]!)) {
+            found[i * m + j] = 1;
+            df[j]!++;
+          }
+        }
+      }
+    } else {
+      const all = hays.join('\u0000');
+      const ends = new Float64Array(n); // where each string ends in `all`
+      for (let i = 0, end = 0; i < n; i++) ends[i] = end += lengths[i]! + (i ? 1 : 0);
       for (let j = 0; j < m; j++) {
-        if (hay.includes(terms[j]!)) {
+        const term = terms[j]!;
+        for (let i = 0, at = all.indexOf(term); at >= 0; at = i < n ? all.indexOf(term, ends[i - 1]! + 1) : -1) {
+          while (ends[i]! <= at) i++;
           found[i * m + j] = 1;
           df[j]!++;
+          i++;
         }
       }
     }
@@ -148,17 +173,36 @@ export function prefilter() {
   };
 
   /**
+   * Candidates from the highest score down (ties: the earlier) offered to `take` until it has
+   * accepted `k` or none is left; the accepted ones, in that order. Only the part of the order
+   * it reaches is sorted: a large page's best few hundred, not its thousands.
+   * @example prefilter().best(scores, 200, (i) => isVisible(elements[i])) // [17, 3, 0, …]
+   */
+  const best = (s: Float64Array, k: number, take: (i: number) => boolean = () => true): number[] => {
+    const n = s.length;
+    const sorted = Float64Array.from(s).sort(); // ascending, natively
+    const out: number[] = [];
+    // Rounds of the next `want` best (all of a tie included): scores in [floor, above).
+    let above = Infinity;
+    for (let want = 2 * k; out.length < k && above > -Infinity; want *= 4) {
+      const floor = want >= n ? -Infinity : sorted[n - want]!;
+      const round: number[] = [];
+      for (let i = 0; i < n; i++) if (s[i]! >= floor && s[i]! < above) round.push(i);
+      round.sort((a, b) => s[b]! - s[a]! || a - b);
+      for (let r = 0; r < round.length && out.length < k; r++) if (take(round[r]!)) out.push(round[r]!);
+      above = floor;
+    }
+    return out;
+  };
+
+  /**
    * Positions of the `k` candidates that score highest, in document order (ties: the earlier).
    * @example prefilter().shortlist(target, candidates, 200) // [0, 3, 17, …]
    */
   const shortlist = (target: Sketch, candidates: readonly Sketch[], k: number): number[] => {
     if (candidates.length <= k) return candidates.map((_, i) => i);
-    const s = scores(target, candidates);
-    return Array.from(s.keys())
-      .sort((a, b) => s[b]! - s[a]! || a - b)
-      .slice(0, k)
-      .sort((a, b) => a - b);
+    return best(scores(target, candidates), k).sort((a, b) => a - b);
   };
 
-  return { termsOf, haystackOf, scores, shortlist };
+  return { termsOf, haystackOf, scores, best, shortlist };
 }
