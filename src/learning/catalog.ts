@@ -78,7 +78,15 @@ const later = (a: string, b: string) => (a > b ? a : b);
  * @example mergeSelector(undefined, 'shop', observation).timesUsed // 1
  */
 export function mergeSelector(previous: SelectorRecord | undefined, project: string, observation: SelectorObservation): SelectorRecord {
-  const o = selectorObservationSchema.parse(observation);
+  return mergeValidSelector(previous, project, selectorObservationSchema.parse(observation));
+}
+
+/**
+ * `mergeSelector` for an observation validated already (a parsed batch, a worker's own capture):
+ * validating a fingerprint again is most of a merge's time.
+ * @example mergeValidSelector(undefined, 'shop', selectorObservationSchema.parse(observation))
+ */
+export function mergeValidSelector(previous: SelectorRecord | undefined, project: string, o: SelectorObservation): SelectorRecord {
   const base: SelectorRecord = previous ?? {
     project,
     pageKey: o.pageKey,

@@ -1,6 +1,6 @@
 import type { Fingerprint } from '../healing/fingerprint.js';
 import type { SetSample } from '../healing/setFingerprint.js';
-import { mergeSelector, selectorKey, type LocatorRef, type SelectorObservation, type SelectorRecord } from './catalog.js';
+import { mergeValidSelector, selectorKey, type LocatorRef, type SelectorObservation, type SelectorRecord } from './catalog.js';
 
 /**
  * A worker's view of the selector catalog: the store's snapshot taken when the worker started,
@@ -57,6 +57,6 @@ export class WorkerCatalog {
 
   observe(observation: SelectorObservation): void {
     const key = selectorKey(this.project, observation.pageKey, observation.selector);
-    this.records.set(key, mergeSelector(this.records.get(key), this.project, observation));
+    this.records.set(key, mergeValidSelector(this.records.get(key), this.project, observation));
   }
 }
