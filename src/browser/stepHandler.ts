@@ -39,7 +39,7 @@ export { isNegativeStep, PROBE_MS, type StepHandlerOptions } from './stepKit.js'
  */
 export function createStepHandler(options: StepHandlerOptions): StepHandler & { flush: () => Promise<void> } {
   const kit = createStepKit(options);
-  const { catalog, healing, rankOptions, observe, capture, pending, report, finish, apply } = kit;
+  const { catalog, healing, rankOptions, observe, capture, isFresh, pending, report, finish, apply } = kit;
   const { knownFix, read } = createKnownFixes(kit);
   const { noteSlow, waitLonger } = createSlowSteps(kit);
 
@@ -164,10 +164,19 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const fixed = await knownFix(locator, step, key, from);
     if (fixed) return settle(fixed);
 
+    // Captured once per selector and page in a worker, unless the catalog got it here within the
+    // last CAPTURE_FRESH_MS: then only the step's success is counted (no page call).
     const first = catalog.firstUse(key, from.selector);
-    const captured = first ? capture(locator, key, from) : undefined;
+    const known = first && isFresh(key, from.selector);
+    const captured = first && !known ? capture(locator, key, from) : undefined;
     // A chain's parts get fingerprints of their own, so a broken link can be healed by itself.
-    if (first) for (const part of chainPrefixes(from.selector)) if (catalog.firstUse(key, part)) void capture(locator.page().locator(part), key, ref(locator.page().locator(part)));
+    const knownParts: LocatorRef[] = [];
+    for (const part of first ? chainPrefixes(from.selector) : []) {
+      if (!catalog.firstUse(key, part)) continue;
+      const partRef = ref(locator.page().locator(part));
+      if (isFresh(key, part)) knownParts.push(partRef);
+      else void capture(locator.page().locator(part), key, partRef);
+    }
     const healable =
       healing.mode !== 'off' && ((singleElementStep(step) && catalog.fingerprint(key, from.selector) !== undefined) || setPlan(catalog, key, from, isListStep(step)) !== undefined);
     const started = performance.now();
@@ -176,6 +185,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     /** The step's end: learn from how it went (`healed`: it passed on another locator). */
     const done = async (outcome: Outcome, healed = false): Promise<unknown> => {
       if (outcome.ok && captured && !(await captured)) void capture(locator, key, from); // the element appeared during the step
+      if (outcome.ok && !healed) for (const counted of [...(known ? [from] : []), ...knownParts]) observe(key, counted, 'worked');
       if (outcome.ok && !healed) noteSlow(key, from, performance.now() - started);
       if (!outcome.ok && !abstained && healing.mode !== 'off') {
         const waited = await waitLonger(locator, step, outcome, key, from).catch(() => undefined);

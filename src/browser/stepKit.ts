@@ -8,6 +8,13 @@ import type { CascadeGuard } from '../resilience/cascadeGuard.js';
 import { captureResolved } from './capture.js';
 import { argsWithTimeout, selectorOf, unhooked, unreported, type ExpectOptions, type ExpectResult, type WaitingStep } from './locatorHooks.js';
 
+/**
+ * How long a fingerprint (or a list's sample) in the catalog stays fresh: a selector the catalog
+ * saw work on a page this recently is not captured again there, its step's success is only
+ * counted. Runs in a row (a developer's loop, CI retries, shards) then pay no page calls for it.
+ */
+export const CAPTURE_FRESH_MS = 60 * 60 * 1000;
+
 /** Assertions that want the element absent: a missing element is their success, never healed. */
 const NEGATIVE_EXPRESSIONS = new Set(['to.be.hidden', 'to.be.detached']);
 
@@ -121,6 +128,9 @@ export function createStepKit(options: StepHandlerOptions) {
     options.onObserve(observation);
   };
 
+  /** Whether the catalog's fingerprint of this selector here is fresh (CAPTURE_FRESH_MS): no need to capture it. */
+  const isFresh = (key: string, selector: string) => catalog.fresh(key, selector, now(), CAPTURE_FRESH_MS);
+
   /** Captures still on their way; the fixture awaits them (`flush`) before the test reports. */
   const pending = new Set<Promise<unknown>>();
   /**
@@ -186,7 +196,7 @@ export function createStepKit(options: StepHandlerOptions) {
     return outcome;
   };
 
-  return { options, catalog, healing, rankOptions, now, observe, capture, pending, report, finish, apply };
+  return { options, catalog, healing, rankOptions, now, observe, capture, isFresh, pending, report, finish, apply };
 }
 
 export type StepKit = ReturnType<typeof createStepKit>;

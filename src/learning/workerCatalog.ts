@@ -47,6 +47,17 @@ export class WorkerCatalog {
     return this.record(pageKey, selector)?.slowestMs;
   }
 
+  /**
+   * Whether the catalog saw this selector work here recently enough (at most `maxAgeMs` before
+   * `now`) and kept what it found (a fingerprint, or a list's sample): no need to capture it again.
+   */
+  fresh(pageKey: string, selector: string, now: Date, maxAgeMs: number): boolean {
+    const record = this.record(pageKey, selector);
+    if (!record?.lastWorking || (record.fingerprint === null && !record.set)) return false;
+    const age = now.getTime() - Date.parse(record.lastWorking);
+    return age >= 0 && age <= maxAgeMs;
+  }
+
   /** True the first time a (page, selector) is asked about in this worker: capture it then. */
   firstUse(pageKey: string, selector: string): boolean {
     const key = selectorKey(this.project, pageKey, selector);
