@@ -48,13 +48,13 @@ export class WorkerCatalog {
   }
 
   /**
-   * Whether the catalog saw this selector work here recently enough (at most `maxAgeMs` before
-   * `now`) and kept what it found (a fingerprint, or a list's sample): no need to capture it again.
+   * Whether the catalog's fingerprint (or list sample) of this selector here was captured at most
+   * `maxAgeMs` before `now`: no need to capture it again.
    */
   fresh(pageKey: string, selector: string, now: Date, maxAgeMs: number): boolean {
     const record = this.record(pageKey, selector);
-    if (!record?.lastWorking || (record.fingerprint === null && !record.set)) return false;
-    const age = now.getTime() - Date.parse(record.lastWorking);
+    if (!record?.capturedAt || (record.fingerprint === null && !record.set)) return false;
+    const age = now.getTime() - Date.parse(record.capturedAt);
     return age >= 0 && age <= maxAgeMs;
   }
 
