@@ -31,6 +31,13 @@ import {
 
 export { isNegativeStep, PROBE_MS, type StepHandlerOptions } from './stepKit.js';
 
+const CLICKS = new Set<string>(['click', 'dblclick', 'tap']);
+
+/** Whether a failed action had completed its pointer action before it failed (Playwright's call log says so). */
+function actedBeforeTimeout(step: WaitingStep, failure: Failure): step is Extract<WaitingStep, { kind: 'action' }> {
+  return step.kind === 'action' && failure.error instanceof Error && /\b\w+ action done\b/.test(failure.error.message);
+}
+
 /**
  * The self-healing step: runs an action or assertion as written; when its locator finds
  * nothing (or, in strict mode, too much) it tries the catalog's known fix, then relocates the
@@ -202,6 +209,10 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       // test's, with no action timeout) waiting for it before looking for it elsewhere.
       const probe = await runStep(withTimeout(step), locator);
       if (probe.ok) return done(probe);
+      // The probe ran out of time after its action was done (a click still waiting for the
+      // navigation it started): the element was there and was acted on, so it is not healed,
+      // which would look for it on the next page. A click is done; other actions run again as written.
+      if (actedBeforeTimeout(step, probe)) return done(CLICKS.has(step.method) ? { ok: true, value: undefined } : await runStep(step, locator));
       const healed = await tryHeal(locator, step, probe, key, from, true);
       if (healed) return done(healed, true);
       abstained = healed === null;
