@@ -209,6 +209,9 @@ Object.defineProperty(installedInPage, 'toString', {
   value: () => "function (elements, request) { var f = globalThis[request.key]; return typeof f === 'function' ? f(elements, request) : null; }",
 });
 
+/** Contexts with the in-page function installed: elsewhere a capture sends the whole function at once. */
+const installed = new WeakSet<BrowserContext>();
+
 /**
  * Defines `captureResolved`'s in-page function in every document the context opens from now
  * on (an init script, not enumerable on `window`), so that each capture is a short call. Pages
@@ -216,6 +219,7 @@ Object.defineProperty(installedInPage, 'toString', {
  * @example await installCapture(context);
  */
 export async function installCapture(context: BrowserContext): Promise<void> {
+  installed.add(context);
   await context.addInitScript(
     `try { Object.defineProperty(globalThis, ${JSON.stringify(RESOLVE_KEY)}, { value: (${resolvedInPage.toString()}) }); } catch (e) {}`,
   );
@@ -231,7 +235,8 @@ export async function installCapture(context: BrowserContext): Promise<void> {
 export async function captureResolved(locator: Locator, options: CaptureOptions & { sample?: number } = {}): Promise<Resolved> {
   const { sample = SET_SAMPLE_SIZE, ...captureOptions } = options;
   const request = { options: captureOptions, size: sample, key: RESOLVE_KEY };
-  const raw = (await locator.evaluateAll(installedInPage, request)) ?? (await locator.evaluateAll(resolvedInPage, request));
+  const short = installed.has(locator.page().context());
+  const raw = (short ? await locator.evaluateAll(installedInPage, request) : null) ?? (await locator.evaluateAll(resolvedInPage, request));
   if (raw.fingerprint !== undefined) {
     const parsed = fingerprintSchema.safeParse(raw.fingerprint);
     if (!parsed.success) throw invalidCapture('fingerprint', parsed.error);
