@@ -53,6 +53,7 @@ describe('Playwright internals the hooks rely on', () => {
     const locator = page.locator('#x') as Locator & { _apiName?: unknown; _expect?: unknown };
     expect(locator._apiName).toBe('Locator');
     expect(typeof locator._expect).toBe('function');
+    expect(typeof (locator as Locator & { _wrapApiCall?: unknown })._wrapApiCall).toBe('function');
     expect(selectorOf(page.getByRole('button', { name: 'Save' }))).toBe('internal:role=button[name="Save"i]');
     // the selector string round-trips through page.locator()
     expect(page.locator(selectorOf(page.getByLabel('Email'))).toString()).toBe("getByLabel('Email')");

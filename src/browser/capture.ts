@@ -1,15 +1,17 @@
-import type { ElementHandle, Frame, Locator, Page } from '@playwright/test';
+import type { BrowserContext, ElementHandle, Frame, Locator, Page } from '@playwright/test';
 import { z } from 'zod';
 import { MedicError } from '../errors.js';
 import {
   CANDIDATES_KEY,
   captureCandidatesWire,
   captureElement,
+  captureElements,
   captureShortlistWire,
   decodeCandidates,
   type CaptureOptions,
 } from '../healing/capture.js';
 import { fingerprintSchema, type Candidate, type Fingerprint } from '../healing/fingerprint.js';
+import { SET_SAMPLE_SIZE, sampleIndices, setSampleSchema, shapeOf, type SetSample } from '../healing/setFingerprint.js';
 
 export type { CaptureOptions } from '../healing/capture.js';
 
@@ -165,29 +167,85 @@ export async function candidateElement(page: Page, index: number): Promise<Eleme
   return own as ElementHandle<Element>;
 }
 
-/** What `captureResolved` saw: how many elements the locator matched, and the fingerprint when it was one. */
-export type Resolved = { count: number; fingerprint?: Fingerprint };
+/**
+ * What `captureResolved` saw: how many elements the locator matched, the fingerprint when it
+ * was one, and a sample of the members when it was many (a list).
+ */
+export type Resolved = { count: number; fingerprint?: Fingerprint; set?: SetSample };
 
-// One protocol call that neither waits nor throws on strict mode: the count, and the
-// fingerprint when the locator matches exactly one element.
-const resolvedInPage = (elements: Element[], options?: CaptureOptions): { count: number; fingerprint?: Fingerprint } =>
-  elements.length === 1 ? { count: 1, fingerprint: captureElement(elements[0]!, options) } : { count: elements.length };
+type ResolvedRequest = { options: CaptureOptions; size: number };
+type ResolvedInPage = { count: number; fingerprint?: Fingerprint; members?: Fingerprint[] };
+
+// One protocol call that neither waits nor throws on strict mode: the count, and the fingerprint
+// when the locator matches exactly one element, or the fingerprints of the sampled members (the
+// indices of `sampleIndices`) when it matches many, so a list's sample is of one state of the list.
+const resolvedInPage = (elements: Element[], request: ResolvedRequest): ResolvedInPage => {
+  const n = elements.length;
+  if (n === 1) return { count: 1, fingerprint: captureElements(elements, request.options)[0]! };
+  if (n < 2 || !(request.size >= 1)) return { count: n };
+  return { count: n, members: captureElements(sampleIndices(n, request.size).map((i) => elements[i]!), request.options) };
+};
 Object.defineProperty(resolvedInPage, 'toString', {
-  value: () => `function (elements, options) { return elements.length === 1 ? { count: 1, fingerprint: (${captureElement.toString()})(elements[0], options) } : { count: elements.length }; }`,
+  value: () =>
+    `function (elements, request) { var capture = (${captureElements.toString()}); var n = elements.length;` +
+    ' if (n === 1) return { count: 1, fingerprint: capture(elements, request.options)[0] };' +
+    ' if (n < 2 || !(request.size >= 1)) return { count: n };' +
+    ' var size = request.size, picked = [];' +
+    ' if (n <= size) { for (var i = 0; i < n; i++) picked.push(elements[i]); }' +
+    ' else { for (var k = 0; k < size; k++) { var e = elements[Math.round((k * (n - 1)) / (size - 1))]; if (picked.indexOf(e) < 0) picked.push(e); } }' +
+    ' return { count: n, members: capture(picked, request.options) }; }',
 });
+
+/** Where `installCapture` keeps `captureResolved`'s in-page function in each document: `window[RESOLVE_KEY]`. */
+export const RESOLVE_KEY = '__playwrightMedicResolve';
+
+// The call a capture sends once the function is installed: a few bytes instead of its source
+// (over 30 kB, which every call would otherwise send and the page would parse). null: not installed.
+const installedInPage = (elements: Element[], request: ResolvedRequest & { key: string }): ResolvedInPage | null => {
+  const installed = (globalThis as unknown as Record<string, unknown>)[request.key];
+  return typeof installed === 'function' ? (installed as typeof resolvedInPage)(elements, request) : null;
+};
+Object.defineProperty(installedInPage, 'toString', {
+  value: () => "function (elements, request) { var f = globalThis[request.key]; return typeof f === 'function' ? f(elements, request) : null; }",
+});
+
+/** Contexts with the in-page function installed: elsewhere a capture sends the whole function at once. */
+const installed = new WeakSet<BrowserContext>();
+
+/**
+ * Defines `captureResolved`'s in-page function in every document the context opens from now
+ * on (an init script, not enumerable on `window`), so that each capture is a short call. Pages
+ * without it (opened before, or where the script did not run) get the whole function, as before.
+ * @example await installCapture(context);
+ */
+export async function installCapture(context: BrowserContext): Promise<void> {
+  installed.add(context);
+  await context.addInitScript(
+    `try { Object.defineProperty(globalThis, ${JSON.stringify(RESOLVE_KEY)}, { value: (${resolvedInPage.toString()}) }); } catch (e) {}`,
+  );
+}
 
 /**
  * The count of a locator's matches and, when it matches exactly one, its element's
- * fingerprint, in one round trip that does not wait for the element: cheap enough to send
- * just before a test's own step, which it never delays.
- * @example const { count, fingerprint } = await captureResolved(page.locator('#save'));
+ * fingerprint, or when it matches many, a sample of their fingerprints (first, last and some
+ * between, `SET_SAMPLE_SIZE` at most; `sample: 0` for none), in one round trip that does not
+ * wait for the element: cheap enough to send just before a test's own step, which it never delays.
+ * @example const { count, fingerprint, set } = await captureResolved(page.locator('#save'));
  */
-export async function captureResolved(locator: Locator, options: CaptureOptions = {}): Promise<Resolved> {
-  const raw = await locator.evaluateAll(resolvedInPage, options);
-  if (raw.fingerprint === undefined) return { count: raw.count };
-  const parsed = fingerprintSchema.safeParse(raw.fingerprint);
-  if (!parsed.success) throw invalidCapture('fingerprint', parsed.error);
-  return { count: raw.count, fingerprint: parsed.data };
+export async function captureResolved(locator: Locator, options: CaptureOptions & { sample?: number } = {}): Promise<Resolved> {
+  const { sample = SET_SAMPLE_SIZE, ...captureOptions } = options;
+  const request = { options: captureOptions, size: sample, key: RESOLVE_KEY };
+  const short = installed.has(locator.page().context());
+  const raw = (short ? await locator.evaluateAll(installedInPage, request) : null) ?? (await locator.evaluateAll(resolvedInPage, request));
+  if (raw.fingerprint !== undefined) {
+    const parsed = fingerprintSchema.safeParse(raw.fingerprint);
+    if (!parsed.success) throw invalidCapture('fingerprint', parsed.error);
+    return { count: raw.count, fingerprint: parsed.data };
+  }
+  if (raw.members === undefined || raw.count < 2) return { count: raw.count };
+  const parsed = setSampleSchema.safeParse({ count: raw.count, members: raw.members, shared: shapeOf(raw.members) });
+  if (!parsed.success) throw invalidCapture('set sample', parsed.error);
+  return { count: raw.count, set: parsed.data };
 }
 
 /** The frames `candidateElement` already knows its handles live in (saves `chooseLocator` a round trip). */

@@ -14,6 +14,7 @@ import { MedicError } from '../errors.js';
  *   `receiver._expect(expression, { isNot, expectedNumber, timeout, … })`, which resolves to
  *   `{ matches, received, log, timedOut }` instead of throwing;
  * - `locator._selector` is the selector string `page.locator()` accepts back;
+ * - `locator._wrapApiCall(run, { internal: true })` runs calls without reporting them as steps;
  * - the runner hides stack frames of the files under `utils.setBoxedStackPrefixes(...)` of
  *   `playwright-core/lib/coreBundle` (it lists Playwright's own package there).
  */
@@ -106,7 +107,7 @@ const INSTALLED = Symbol.for('playwright-medic.locatorHooks');
 const inside = new AsyncLocalStorage<true>();
 const handlers = new WeakMap<object, StepHandler>();
 
-type LocatorInternals = Locator & { _selector?: unknown; _expect?: unknown; _apiName?: unknown };
+type LocatorInternals = Locator & { _selector?: unknown; _expect?: unknown; _apiName?: unknown; _wrapApiCall?: unknown };
 
 /**
  * Runs medic's own locator calls without hooks, so capturing and healing never recurse.
@@ -114,6 +115,17 @@ type LocatorInternals = Locator & { _selector?: unknown; _expect?: unknown; _api
  */
 export function unhooked<T>(work: () => Promise<T>): Promise<T> {
   return inside.run(true, work);
+}
+
+/**
+ * Runs medic's own calls on a locator's page unhooked and, where this Playwright allows, as one
+ * internal API call: no step of its own in the test's report or trace, no step messages to the runner.
+ * @example await unreported(locator, () => locator.evaluateAll((els) => els.length));
+ */
+export function unreported<T>(locator: Locator, work: () => Promise<T>): Promise<T> {
+  const wrap = (locator as LocatorInternals)._wrapApiCall;
+  if (typeof wrap !== 'function') return unhooked(work);
+  return unhooked(() => (wrap as (run: () => Promise<T>, options: { internal: boolean }) => Promise<T>).call(locator, () => work(), { internal: true }));
 }
 
 /** Playwright's selector string of a locator, which `page.locator(selector)` accepts back. */

@@ -1,9 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
-import { z } from 'zod';
-import { MedicError } from '../errors.js';
-import { CANDIDATES_KEY, captureElement, type CaptureOptions } from '../healing/capture.js';
+import { CANDIDATES_KEY, type CaptureOptions } from '../healing/capture.js';
 import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
-import { SET_SAMPLE_SIZE, sampleIndices, setSampleSchema, shapeOf, type SetSample } from '../healing/setFingerprint.js';
+import type { SetSample } from '../healing/setFingerprint.js';
 import {
   checkSetMatch,
   relocateSet,
@@ -12,44 +10,17 @@ import {
   type SetRelocation,
   type SetRelocationOptions,
 } from '../healing/setRelocation.js';
-import { captureCandidates, SHORTLIST_SIZE } from './capture.js';
-
-type SampledInPage = { count: number; members: Fingerprint[] };
-
-// One round trip that neither waits nor throws on strict mode: the count, and the fingerprints
-// of the sampled members (the same indices as `sampleIndices`), so the sample is of one state of the list.
-const sampleInPage = (elements: Element[], request: { size: number; options: CaptureOptions }): SampledInPage => {
-  if (elements.length < 2) return { count: elements.length, members: [] };
-  return { count: elements.length, members: sampleIndices(elements.length, request.size).map((i) => captureElement(elements[i]!, request.options)) };
-};
-Object.defineProperty(sampleInPage, 'toString', {
-  value: () =>
-    `function (elements, request) { var capture = (${captureElement.toString()}); var n = elements.length; if (n < 2) return { count: n, members: [] };` +
-    ' var size = request.size, picked = [];' +
-    ' if (n <= size) { for (var i = 0; i < n; i++) picked.push(i); }' +
-    ' else { for (var k = 0; k < size; k++) { var j = Math.round((k * (n - 1)) / (size - 1)); if (picked.indexOf(j) < 0) picked.push(j); } }' +
-    ' return { count: n, members: picked.map(function (i) { return capture(elements[i], request.options); }) }; }',
-});
+import { captureCandidates, captureResolved, SHORTLIST_SIZE } from './capture.js';
 
 /**
  * A sample of the elements a locator resolves to when it resolves to two or more (first, last
- * and some between), for the catalog; undefined for one element or none. One round trip, no waiting.
+ * and some between), for the catalog; undefined for one element or none. One round trip, no
+ * waiting (`captureResolved`, which also gives the fingerprint of a single element).
  * @example const set = await captureSet(page.getByTestId('product-card')); // set.count: 12
  */
 export async function captureSet(locator: Locator, options: CaptureOptions = {}): Promise<SetSample | undefined> {
-  const raw = await locator.evaluateAll(sampleInPage, { size: SET_SAMPLE_SIZE, options });
-  if (raw.count < 2) return undefined;
-  const parsed = setSampleSchema.safeParse(setSampleInput(raw));
-  if (!parsed.success) {
-    throw new MedicError('MEDIC_CAPTURE', `The page returned an invalid set sample:\n${z.prettifyError(parsed.error)}`, {
-      fix: 'This is a playwright-medic bug: report it with the page that was captured.',
-      cause: parsed.error,
-    });
-  }
-  return parsed.data;
+  return (await captureResolved(locator, options)).set;
 }
-
-const setSampleInput = (raw: SampledInPage) => ({ count: raw.count, members: raw.members, shared: shapeOf(raw.members) });
 
 /** One set proposal that was tried and why it was not kept. */
 export type TriedSetProposal = { code: string; count: number; problem: string };

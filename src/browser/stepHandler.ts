@@ -31,6 +31,13 @@ import {
 
 export { isNegativeStep, PROBE_MS, type StepHandlerOptions } from './stepKit.js';
 
+const CLICKS = new Set<string>(['click', 'dblclick', 'tap']);
+
+/** Whether a failed action had completed its pointer action before it failed (Playwright's call log says so). */
+function actedBeforeTimeout(step: WaitingStep, failure: Failure): step is Extract<WaitingStep, { kind: 'action' }> {
+  return step.kind === 'action' && failure.error instanceof Error && /\b\w+ action done\b/.test(failure.error.message);
+}
+
 /**
  * The self-healing step: runs an action or assertion as written; when its locator finds
  * nothing (or, in strict mode, too much) it tries the catalog's known fix, then relocates the
@@ -39,7 +46,7 @@ export { isNegativeStep, PROBE_MS, type StepHandlerOptions } from './stepKit.js'
  */
 export function createStepHandler(options: StepHandlerOptions): StepHandler & { flush: () => Promise<void> } {
   const kit = createStepKit(options);
-  const { catalog, healing, rankOptions, observe, capture, pending, report, finish, apply } = kit;
+  const { catalog, healing, rankOptions, observe, capture, isFresh, pending, report, finish, apply } = kit;
   const { knownFix, read } = createKnownFixes(kit);
   const { noteSlow, waitLonger } = createSlowSteps(kit);
 
@@ -164,10 +171,19 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const fixed = await knownFix(locator, step, key, from);
     if (fixed) return settle(fixed);
 
+    // Captured once per selector and page in a worker, unless the catalog got it here within the
+    // last CAPTURE_FRESH_MS: then only the step's success is counted (no page call).
     const first = catalog.firstUse(key, from.selector);
-    const captured = first ? capture(locator, key, from) : undefined;
+    const known = first && isFresh(key, from.selector);
+    const captured = first && !known ? capture(locator, key, from) : undefined;
     // A chain's parts get fingerprints of their own, so a broken link can be healed by itself.
-    if (first) for (const part of chainPrefixes(from.selector)) if (catalog.firstUse(key, part)) void capture(locator.page().locator(part), key, ref(locator.page().locator(part)));
+    const knownParts: LocatorRef[] = [];
+    for (const part of first ? chainPrefixes(from.selector) : []) {
+      if (!catalog.firstUse(key, part)) continue;
+      const partRef = ref(locator.page().locator(part));
+      if (isFresh(key, part)) knownParts.push(partRef);
+      else void capture(locator.page().locator(part), key, partRef);
+    }
     const healable =
       healing.mode !== 'off' && ((singleElementStep(step) && catalog.fingerprint(key, from.selector) !== undefined) || setPlan(catalog, key, from, isListStep(step)) !== undefined);
     const started = performance.now();
@@ -176,6 +192,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     /** The step's end: learn from how it went (`healed`: it passed on another locator). */
     const done = async (outcome: Outcome, healed = false): Promise<unknown> => {
       if (outcome.ok && captured && !(await captured)) void capture(locator, key, from); // the element appeared during the step
+      if (outcome.ok && !healed) for (const counted of [...(known ? [from] : []), ...knownParts]) observe(key, counted, 'worked');
       if (outcome.ok && !healed) noteSlow(key, from, performance.now() - started);
       if (!outcome.ok && !abstained && healing.mode !== 'off') {
         const waited = await waitLonger(locator, step, outcome, key, from).catch(() => undefined);
@@ -192,6 +209,10 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       // test's, with no action timeout) waiting for it before looking for it elsewhere.
       const probe = await runStep(withTimeout(step), locator);
       if (probe.ok) return done(probe);
+      // The probe ran out of time after its action was done (a click still waiting for the
+      // navigation it started): the element was there and was acted on, so it is not healed,
+      // which would look for it on the next page. A click is done; other actions run again as written.
+      if (actedBeforeTimeout(step, probe)) return done(CLICKS.has(step.method) ? { ok: true, value: undefined } : await runStep(step, locator));
       const healed = await tryHeal(locator, step, probe, key, from, true);
       if (healed) return done(healed, true);
       abstained = healed === null;

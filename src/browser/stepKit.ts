@@ -6,8 +6,14 @@ import type { HealReport } from '../learning/heals.js';
 import type { WorkerCatalog } from '../learning/workerCatalog.js';
 import type { CascadeGuard } from '../resilience/cascadeGuard.js';
 import { captureResolved } from './capture.js';
-import { captureSet } from './setHeal.js';
-import { argsWithTimeout, selectorOf, unhooked, type ExpectOptions, type ExpectResult, type WaitingStep } from './locatorHooks.js';
+import { argsWithTimeout, selectorOf, unhooked, unreported, type ExpectOptions, type ExpectResult, type WaitingStep } from './locatorHooks.js';
+
+/**
+ * How long a fingerprint (or a list's sample) in the catalog stays fresh: a selector the catalog
+ * saw work on a page this recently is not captured again there, its step's success is only
+ * counted. Runs in a row (a developer's loop, CI retries, shards) then pay no page calls for it.
+ */
+export const CAPTURE_FRESH_MS = 60 * 60 * 1000;
 
 /** Assertions that want the element absent: a missing element is their success, never healed. */
 const NEGATIVE_EXPRESSIONS = new Set(['to.be.hidden', 'to.be.detached']);
@@ -81,7 +87,17 @@ export function settle(outcome: Outcome): unknown {
   throw outcome.error;
 }
 
-export const ref = (locator: Locator): LocatorRef => ({ selector: selectorOf(locator), code: locator.toString() });
+// What each selector prints as (`locator.toString()` parses and renders it: costly on every step).
+const codes = new Map<string, string>();
+export const ref = (locator: Locator): LocatorRef => {
+  const selector = selectorOf(locator);
+  let code = codes.get(selector);
+  if (code === undefined) {
+    if (codes.size >= 10_000) codes.clear();
+    codes.set(selector, (code = locator.toString()));
+  }
+  return { selector, code };
+};
 
 /** The catalog's page key and the locator's reference; undefined when the page is gone. */
 export function whereOf(locator: Locator): { key: string; from: LocatorRef } | undefined {
@@ -112,19 +128,21 @@ export function createStepKit(options: StepHandlerOptions) {
     options.onObserve(observation);
   };
 
+  /** Whether the catalog's fingerprint of this selector here is fresh (CAPTURE_FRESH_MS): no need to capture it. */
+  const isFresh = (key: string, selector: string) => catalog.fresh(key, selector, now(), CAPTURE_FRESH_MS);
+
   /** Captures still on their way; the fixture awaits them (`flush`) before the test reports. */
   const pending = new Set<Promise<unknown>>();
   /**
    * Records the fingerprint of the locator's element when it finds exactly one (a sample of
-   * the members when it finds many), without delaying the step: sent just before the step, so
-   * it sees the element as the step found it. Resolves to whether it captured anything.
+   * the members when it finds many: a list, src/browser/listSteps.ts), in one page call that
+   * does not delay the step: sent just before the step, so it sees the element as the step
+   * found it. Resolves to whether it captured anything.
    */
   const capture = (locator: Locator, key: string, from: LocatorRef): Promise<boolean> => {
     const at = now().toISOString();
-    const work = unhooked(() => captureResolved(locator, { testIdAttribute: options.testIdAttribute }))
-      .then(async ({ count, fingerprint }) => {
-        // Many elements: a list, kept as a sample of its members (src/browser/listSteps.ts).
-        const set = count > 1 ? await unhooked(() => captureSet(locator, { testIdAttribute: options.testIdAttribute })) : undefined;
+    const work = unreported(locator, () => captureResolved(locator, { testIdAttribute: options.testIdAttribute }))
+      .then(({ fingerprint, set }) => {
         if (fingerprint || set) observe(key, from, 'worked', { ...(fingerprint ? { fingerprint } : { set }), at });
         return fingerprint !== undefined || set !== undefined;
       })
@@ -178,7 +196,7 @@ export function createStepKit(options: StepHandlerOptions) {
     return outcome;
   };
 
-  return { options, catalog, healing, rankOptions, now, observe, capture, pending, report, finish, apply };
+  return { options, catalog, healing, rankOptions, now, observe, capture, isFresh, pending, report, finish, apply };
 }
 
 export type StepKit = ReturnType<typeof createStepKit>;

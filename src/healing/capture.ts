@@ -40,8 +40,9 @@ type Library = typeof LIBRARY;
  * from module scope. One body serves both entry points below, so a stored fingerprint and a
  * candidate's are computed by exactly the same code (the ranker compares them field by field).
  */
-function medicCapture(target: unknown, elementOptions: CaptureOptions | undefined, lib: Library): Fingerprint | Candidate[] {
-  const single = !!target && typeof target === 'object' && (target as Node).nodeType === 1;
+function medicCapture(target: unknown, elementOptions: CaptureOptions | undefined, lib: Library): Fingerprint | Fingerprint[] | Candidate[] {
+  const many = Array.isArray(target);
+  const single = many || (!!target && typeof target === 'object' && (target as Node).nodeType === 1);
   const options: CaptureOptions = (single ? elementOptions : (target as CaptureOptions | undefined)) ?? {};
   const request = single ? undefined : (options as Partial<ShortlistRequest>);
   const includeHidden = options.includeHidden === true;
@@ -126,18 +127,27 @@ function medicCapture(target: unknown, elementOptions: CaptureOptions | undefine
   };
 
   if (single) {
-    const el = target as Element;
-    const fp = fingerprintOf(el);
-    if (options.neighbors !== false && fp.visible) {
-      walk(el.ownerDocument.documentElement, false, (e) => {
-        if (SKIP.has(e.localName) || isSvgChild(e) || styleOf(e).display === 'none') return false;
-        if (isVisible(e)) addTextItems(e);
-        return true;
-      });
-      const neighbors = neighborsOf(el);
-      if (neighbors) fp.neighbors = neighbors;
+    // One element, or several (a list's sampled members) sharing one pass over their document's
+    // texts: each gets exactly the fingerprint it would get alone.
+    const els = many ? (target as Element[]) : [target as Element];
+    const fps = els.map((el) => fingerprintOf(el));
+    if (options.neighbors !== false) {
+      const docs = new Set<Document>();
+      for (let i = 0; i < els.length; i++) if (fps[i]!.visible) docs.add(els[i]!.ownerDocument);
+      for (const doc of docs) {
+        walk(doc.documentElement, false, (e) => {
+          if (SKIP.has(e.localName) || isSvgChild(e) || styleOf(e).display === 'none') return false;
+          if (isVisible(e)) addTextItems(e);
+          return true;
+        });
+      }
+      for (let i = 0; i < els.length; i++) {
+        if (!fps[i]!.visible) continue;
+        const neighbors = neighborsOf(els[i]!);
+        if (neighbors) fps[i]!.neighbors = neighbors;
+      }
     }
-    return fp;
+    return many ? fps : fps[0]!;
   }
 
   const keep = request?.target && typeof request.keep === 'number' ? request.keep : undefined;
@@ -240,6 +250,13 @@ function pageFunction<F>(json: false | 'json' | 'wire' = false): F {
  * @example const fp = await locator.evaluate(captureElement, { neighbors: false });
  */
 export const captureElement = pageFunction<(element: Element, options?: CaptureOptions) => Fingerprint>();
+
+/**
+ * The fingerprints of several elements of a page (a list's members), computed in the page in
+ * one pass over their document's texts; each is what `captureElement` gives for it alone.
+ * @example const members = await page.locator('li').evaluateAll(captureElements);
+ */
+export const captureElements = pageFunction<(elements: Element[], options?: CaptureOptions) => Fingerprint[]>();
 
 /**
  * The fingerprints of every candidate element of the page in one pass from the top document

@@ -37,6 +37,7 @@ describe('mergeSelector', () => {
       lastWorking: at(1),
       lastSeen: at(1),
       alternatives: [],
+      capturedAt: at(1),
     });
     expect(selectorRecordSchema.parse(record)).toEqual(record);
   });

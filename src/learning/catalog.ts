@@ -57,6 +57,8 @@ export const selectorRecordSchema = locatorRefSchema.extend({
   alternatives: z.array(alternativeSchema),
   /** The longest a step on it took when it worked slowly (absent: never slow). */
   slowestMs: z.number().nonnegative().optional(),
+  /** When its fingerprint or list sample was last captured (absent: never, or a record older than this field). */
+  capturedAt: at.optional(),
 });
 export type SelectorRecord = z.infer<typeof selectorRecordSchema>;
 
@@ -78,7 +80,15 @@ const later = (a: string, b: string) => (a > b ? a : b);
  * @example mergeSelector(undefined, 'shop', observation).timesUsed // 1
  */
 export function mergeSelector(previous: SelectorRecord | undefined, project: string, observation: SelectorObservation): SelectorRecord {
-  const o = selectorObservationSchema.parse(observation);
+  return mergeValidSelector(previous, project, selectorObservationSchema.parse(observation));
+}
+
+/**
+ * `mergeSelector` for an observation validated already (a parsed batch, a worker's own capture):
+ * validating a fingerprint again is most of a merge's time.
+ * @example mergeValidSelector(undefined, 'shop', selectorObservationSchema.parse(observation))
+ */
+export function mergeValidSelector(previous: SelectorRecord | undefined, project: string, o: SelectorObservation): SelectorRecord {
   const base: SelectorRecord = previous ?? {
     project,
     pageKey: o.pageKey,
@@ -106,6 +116,7 @@ export function mergeSelector(previous: SelectorRecord | undefined, project: str
   const newer = previous === undefined || o.at >= base.lastSeen;
   // A list's samples add up (newer members first): a filtered list shows other members in other tests.
   const set = o.set && base.set ? (newer ? joinSamples(o.set, base.set) : joinSamples(base.set, o.set)) : (o.set ?? base.set);
+  const captured = o.fingerprint || o.set ? (base.capturedAt ? later(base.capturedAt, o.at) : o.at) : base.capturedAt;
   return {
     ...base,
     ...(set ? { set } : {}),
@@ -118,6 +129,7 @@ export function mergeSelector(previous: SelectorRecord | undefined, project: str
     lastSeen: later(base.lastSeen, o.at),
     alternatives,
     ...(o.waitedMs !== undefined || base.slowestMs !== undefined ? { slowestMs: Math.max(base.slowestMs ?? 0, o.waitedMs ?? 0) } : {}),
+    ...(captured ? { capturedAt: captured } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Fingerprint } from '../healing/fingerprint.js';
 import type { SetSample } from '../healing/setFingerprint.js';
-import { mergeSelector, selectorKey, type LocatorRef, type SelectorObservation, type SelectorRecord } from './catalog.js';
+import { mergeValidSelector, selectorKey, type LocatorRef, type SelectorObservation, type SelectorRecord } from './catalog.js';
 
 /**
  * A worker's view of the selector catalog: the store's snapshot taken when the worker started,
@@ -47,6 +47,17 @@ export class WorkerCatalog {
     return this.record(pageKey, selector)?.slowestMs;
   }
 
+  /**
+   * Whether the catalog's fingerprint (or list sample) of this selector here was captured at most
+   * `maxAgeMs` before `now`: no need to capture it again.
+   */
+  fresh(pageKey: string, selector: string, now: Date, maxAgeMs: number): boolean {
+    const record = this.record(pageKey, selector);
+    if (!record?.capturedAt || (record.fingerprint === null && !record.set)) return false;
+    const age = now.getTime() - Date.parse(record.capturedAt);
+    return age >= 0 && age <= maxAgeMs;
+  }
+
   /** True the first time a (page, selector) is asked about in this worker: capture it then. */
   firstUse(pageKey: string, selector: string): boolean {
     const key = selectorKey(this.project, pageKey, selector);
@@ -57,6 +68,6 @@ export class WorkerCatalog {
 
   observe(observation: SelectorObservation): void {
     const key = selectorKey(this.project, observation.pageKey, observation.selector);
-    this.records.set(key, mergeSelector(this.records.get(key), this.project, observation));
+    this.records.set(key, mergeValidSelector(this.records.get(key), this.project, observation));
   }
 }

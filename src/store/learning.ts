@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mergeSelector, selectorKey, selectorObservationSchema, selectorRecordSchema, type SelectorRecord } from '../learning/catalog.js';
+import { mergeValidSelector, selectorKey, selectorObservationSchema, selectorRecordSchema, type SelectorRecord } from '../learning/catalog.js';
 import { healEventSchema, type HealEvent } from '../learning/heals.js';
 
 // What the adapters share about the selector catalog and heal events, apart from storage.
@@ -21,7 +21,7 @@ export function mergeSelectorBatch(batch: SelectorBatch, stored: (pageKey: strin
   for (const observation of batch.observations) {
     const key = selectorKey(batch.project, observation.pageKey, observation.selector);
     const previous = merged.has(key) ? merged.get(key) : stored(observation.pageKey, observation.selector);
-    merged.set(key, mergeSelector(previous, batch.project, observation));
+    merged.set(key, mergeValidSelector(previous, batch.project, observation));
   }
   return [...merged.values()].map((record) => selectorRecordSchema.parse(record));
 }
