@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { sampleIndices } from '../healing/setFingerprint.js';
 import { useBrowserPage } from './browser.testkit.js';
 import { selectorOf } from './locatorHooks.js';
-import { captureSet, healSet } from './setHeal.js';
+import { captureResolved } from './capture.js';
+import { healSet } from './setHeal.js';
 
 let page: Page;
 useBrowserPage((p) => (page = p));
@@ -30,22 +31,22 @@ const v2 = (names = products, extra = '') => `
 
 async function sampleOn(html: string, selector: string) {
   await page.setContent(html);
-  const set = await captureSet(page.locator(selector));
+  const set = (await captureResolved(page.locator(selector))).set;
   if (!set) throw new Error(`no set for ${selector}`);
   return set;
 }
 
-describe('captureSet', () => {
+describe('captureResolved on a list', () => {
   it('samples the members and what they share; nothing for a single element', async () => {
     const set = await sampleOn(v1(), '.product-card');
     expect(set.count).toBe(6);
     expect(set.members.map((m) => m.visibleText?.split(' $')[0])).toEqual(products.map((p) => expect.stringContaining(p)));
     expect(set.shared).toMatchObject({ tag: 'li', classes: ['product-card'], testIds: { 'data-testid': 'product-card' }, path: "//*[@id='product-list']/li" });
     await page.setContent(`<ul>${Array.from({ length: 20 }, (_, i) => `<li>item ${i}</li>`).join('')}</ul>`);
-    const many = await captureSet(page.locator('li'));
+    const many = (await captureResolved(page.locator('li'))).set;
     expect(many?.members.map((m) => m.text)).toEqual(sampleIndices(20).map((i) => `item ${i}`));
     await page.setContent(v1(['Pulse Speaker']));
-    expect(await captureSet(page.locator('.product-card'))).toBeUndefined();
+    expect((await captureResolved(page.locator('.product-card'))).set).toBeUndefined();
   });
 });
 

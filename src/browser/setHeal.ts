@@ -1,7 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
-import { CANDIDATES_KEY, type CaptureOptions } from '../healing/capture.js';
+import { CANDIDATES_KEY } from '../healing/capture.js';
 import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
-import type { SetSample } from '../healing/setFingerprint.js';
 import {
   checkSetMatch,
   relocateSet,
@@ -10,17 +9,7 @@ import {
   type SetRelocation,
   type SetRelocationOptions,
 } from '../healing/setRelocation.js';
-import { captureCandidates, captureResolved, SHORTLIST_SIZE } from './capture.js';
-
-/**
- * A sample of the elements a locator resolves to when it resolves to two or more (first, last
- * and some between), for the catalog; undefined for one element or none. One round trip, no
- * waiting (`captureResolved`, which also gives the fingerprint of a single element).
- * @example const set = await captureSet(page.getByTestId('product-card')); // set.count: 12
- */
-export async function captureSet(locator: Locator, options: CaptureOptions = {}): Promise<SetSample | undefined> {
-  return (await captureResolved(locator, options)).set;
-}
+import { captureCandidates, SHORTLIST_SIZE } from './capture.js';
 
 /** One set proposal that was tried and why it was not kept. */
 export type TriedSetProposal = { code: string; count: number; problem: string };

@@ -67,6 +67,14 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     return { rank, element, candidate: rank.best ? candidates.find((c) => c.index === rank.best!.index) : undefined };
   };
 
+  /** A heal's search behind the cascade guard, which stops when the application itself is down. */
+  const guarded = <T>(page: Page, failure: Failure, search: () => Promise<T>): Promise<T | undefined> =>
+    options.guard.attempt(async () => {
+      const evidence = appDownEvidence(page.url(), failure.error);
+      if (evidence) throw new AppDownError(evidence);
+      return search();
+    });
+
   /**
    * Relocation (or, for strict mode, disambiguation): the step's outcome on the healed
    * locator; null when the locator is broken and nothing safe was found; undefined when the
@@ -102,9 +110,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
   ): Promise<Outcome | undefined> => {
     const page = locator.page();
     const category = strategy === 'relocate' ? 'selector_missing' : 'strict_mode';
-    const found = await options.guard.attempt(async () => {
-      const evidence = appDownEvidence(page.url(), failure.error);
-      if (evidence) throw new AppDownError(evidence);
+    const found = await guarded(page, failure, async () => {
       if (strategy === 'relocate' && chainPrefixes(from.selector).length > 0) {
         const deps = { fingerprint: (selector: string) => catalog.fingerprint(key, selector), rankOptions, testIdAttribute: options.testIdAttribute };
         const chained = await unhooked(() => healChain(page, from.selector, deps));
@@ -139,11 +145,9 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
   /** Relocates the plan's set and re-runs the step on it (src/browser/listSteps.ts). */
   const healAsSet = async (locator: Locator, step: WaitingStep, failure: Failure, key: string, from: LocatorRef, plan: SetPlan, started: number) => {
     const page = locator.page();
-    const found = await options.guard.attempt(async () => {
-      const evidence = appDownEvidence(page.url(), failure.error);
-      if (evidence) throw new AppDownError(evidence);
-      return unhooked(() => healFromSet(page, plan, step, { ...rankOptions, testIdAttribute: options.testIdAttribute }));
-    });
+    const found = await guarded(page, failure, () =>
+      unhooked(() => healFromSet(page, plan, step, { ...rankOptions, testIdAttribute: options.testIdAttribute })),
+    );
     const base: HealBase = { pageKey: key, step: stepName(step), from, strategy: 'relocate_set', category: 'selector_missing' };
     if (found?.ok) return apply(step, failure, base, found.target, found.to, started, found.rank);
     if (found && isListStep(step)) report(base, { outcome: 'abstained', rank: found.rank }, started);
