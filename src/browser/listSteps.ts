@@ -35,10 +35,10 @@ export function setPlan(catalog: WorkerCatalog, key: string, from: LocatorRef, l
     if (members.length) return { base: from, members };
   }
   const parts = selectorLinks(from.selector);
+  const fingerprint = parts.length > 1 ? catalog.fingerprint(key, from.selector) : undefined;
   for (let n = parts.length - 1; n >= 1; n--) {
     const selector = joinLinks(parts.slice(0, n));
     const record = catalog.record(key, selector);
-    const fingerprint = catalog.fingerprint(key, from.selector);
     if (record?.set) return { base: { selector, code: record.code }, rest: joinLinks(parts.slice(n)), members: record.set.members, ...(fingerprint ? { fingerprint } : {}) };
   }
   return undefined;
