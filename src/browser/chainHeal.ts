@@ -1,11 +1,10 @@
 import type { ElementHandle, Locator, Page } from '@playwright/test';
-import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
-import { rankCandidates, type RankOptions, type RankResult } from '../healing/rank.js';
+import type { Fingerprint } from '../healing/fingerprint.js';
+import type { RankOptions, RankResult } from '../healing/rank.js';
 import { chainPrefixes, joinLinks, selectorLinks } from '../healing/selectorChain.js';
-import { CANDIDATES_KEY } from '../healing/capture.js';
-import { candidateElement, captureShortlist } from './capture.js';
 import { chooseLocator, type ChooseLocatorOptions } from './chooseLocator.js';
 import { selectorOf } from './locatorHooks.js';
+import { relocate } from './relocate.js';
 
 /**
  * Healing a chain at its first broken link (DESIGN.md, "Lists and chains"): in
@@ -32,26 +31,6 @@ export type ChainHeal = {
 };
 
 type Scope = { locator: Locator; code: string; prefix: string; rank?: RankResult; how: string };
-
-/** The element of the page's best candidate, when the ranker heals. */
-async function relocate(page: Page, fingerprint: Fingerprint, rankOptions: RankOptions, inside?: ElementHandle<Node>) {
-  let candidates: Candidate[] = await captureShortlist(page, fingerprint);
-  if (inside) {
-    const keep = new Set(
-      await inside.evaluate(
-        (scope, [key, indices]) => {
-          const list = (window.top as unknown as Record<string, Element[] | undefined>)[key] ?? [];
-          return indices.filter((i) => list[i] !== undefined && list[i] !== scope && scope.contains(list[i]!));
-        },
-        [CANDIDATES_KEY, candidates.map((c) => c.index)] as [string, number[]],
-      ),
-    );
-    candidates = candidates.filter((c) => keep.has(c.index));
-  }
-  const rank = rankCandidates(fingerprint, candidates, rankOptions);
-  const element = rank.decision === 'heal' ? await candidateElement(page, rank.best!.index) : undefined;
-  return { rank, element, candidate: rank.best ? candidates.find((c) => c.index === rank.best!.index) : undefined };
-}
 
 /**
  * A locator for the relocated parent that keeps as many of the user's later links as still

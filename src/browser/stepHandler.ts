@@ -6,12 +6,13 @@ import { chainPrefixes } from '../healing/selectorChain.js';
 import type { LocatorRef } from '../learning/catalog.js';
 import type { HealStrategy } from '../learning/heals.js';
 import { AppDownError, appDownEvidence } from '../resilience/cascadeGuard.js';
-import { candidateElement, captureFingerprint, captureShortlist } from './capture.js';
+import { captureFingerprint } from './capture.js';
 import { healChain } from './chainHeal.js';
 import { chooseLocator } from './chooseLocator.js';
 import { createKnownFixes } from './knownFix.js';
 import { healFromSet, isListStep, setPlan, type SetPlan } from './listSteps.js';
 import { selectorOf, unhooked, type LocatorStep, type StepHandler, type WaitingStep } from './locatorHooks.js';
+import { relocate as relocateInPage } from './relocate.js';
 import { createSlowSteps } from './slowStep.js';
 import {
   createStepKit,
@@ -61,10 +62,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       return { rank, element, candidate: rank.best ? candidates[rank.best.index] : undefined };
     }
     // The page's elements, prefiltered in the page to the few hundred most like the fingerprint.
-    const candidates = await captureShortlist(page, fingerprint);
-    const rank = rankCandidates(fingerprint, candidates, rankOptions);
-    const element = rank.decision === 'heal' ? await candidateElement(page, rank.best!.index) : undefined;
-    return { rank, element, candidate: rank.best ? candidates.find((c) => c.index === rank.best!.index) : undefined };
+    return relocateInPage(page, fingerprint, rankOptions);
   };
 
   /** A heal's search behind the cascade guard, which stops when the application itself is down. */
