@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isMedicConfigError } from '../errors.js';
 import type { Candidate, Fingerprint } from './fingerprint.js';
 import { DEFAULT_MODEL, type RankerModel } from './model.js';
-import { choose, rankCandidates } from './rank.js';
+import { choose, rankCandidates, withoutValueText } from './rank.js';
 
 const target: Fingerprint = {
   tag: 'button',
@@ -138,6 +138,64 @@ describe('rankCandidates', () => {
   it('rejects an invalid model with a typed error', () => {
     const bad = { ...DEFAULT_MODEL, weights: [1] };
     expect(() => rankCandidates(target, page, { model: bad })).toThrow(/model is invalid/);
+  });
+});
+
+describe('a value in the text (a count, a price)', () => {
+  const badge = (text: string, extra: Partial<Candidate> = {}): Candidate => ({
+    index: 0,
+    tag: 'span',
+    classes: ['badge'],
+    text,
+    visibleText: text,
+    accessibleName: text,
+    xpath: '/html[1]/body[1]/header[1]/div[1]/a[3]/span[1]',
+    box: { x: 880, y: 18, width: 18, height: 16 },
+    neighbors: { left: 'Bag', any: 'Products Log in Bag' },
+    ...extra,
+  });
+  const header: Candidate[] = [
+    badge('1', { classes: ['badge', 'bag-count'] }),
+    { index: 1, tag: 'a', text: 'Bag 1', classes: ['nav-link'], xpath: '/html[1]/body[1]/header[1]/div[1]/a[3]', box: { x: 840, y: 14, width: 64, height: 24 } },
+    { index: 2, tag: 'a', text: 'Log in', classes: ['nav-link'], xpath: '/html[1]/body[1]/header[1]/div[1]/a[2]', box: { x: 760, y: 14, width: 60, height: 24 } },
+    { index: 3, tag: 'span', text: 'Shop', classes: ['logo'], xpath: '/html[1]/body[1]/header[1]/span[1]', box: { x: 10, y: 14, width: 80, height: 24 } },
+  ];
+
+  // The badge of the cart link as v1 had it (count 2, an id, the link second in a <nav>);
+  // the page now shows count 1 in a renamed, moved link.
+  const stored: Fingerprint = {
+    ...badge('2', { xpath: '/html[1]/body[1]/header[1]/nav[1]/a[2]/span[1]', box: { x: 780, y: 18, width: 18, height: 16 } }),
+    neighbors: { left: 'Cart', any: 'Products Cart Sign in' },
+    id: 'cart-count',
+    idXpath: 'id("cart-count")',
+  };
+
+  it('is left out of a second look when the first abstains, and the heal says so', () => {
+    const first = rankCandidates(stored, header, { threshold: 0.999 });
+    const second = rankCandidates(withoutValueText(stored)!, header);
+    expect(first.decision).toBe('abstain');
+    expect(first.confidence).toBeLessThan(DEFAULT_MODEL.threshold); // the count's change alone keeps it below
+    expect(second.decision).toBe('heal');
+    const result = rankCandidates(stored, header);
+    expect(result).toMatchObject({ decision: 'heal', best: { index: 0 }, confidence: second.confidence });
+    expect(result.reason).toBe(`${second.reason}; its text, "2", is a value and was not compared`);
+  });
+
+  it('is compared when it matches: the first look decides', () => {
+    const same = { ...stored, text: '1', visibleText: '1', accessibleName: '1' };
+    expect(rankCandidates(same, header).reason).not.toContain('is a value');
+  });
+
+  it('never makes a heal of an abstention that the second look also abstains on', () => {
+    const elsewhere: Fingerprint = { tag: 'td', text: '2', xpath: '/html[1]/body[1]/main[1]/table[1]/tr[2]/td[4]', box: { x: 500, y: 600, width: 40, height: 20 } };
+    expect(rankCandidates(elsewhere, header).decision).toBe('abstain');
+  });
+
+  it('strips only text that is a number, never words', () => {
+    expect(withoutValueText({ tag: 'span', text: '3', visibleText: '3', accessibleName: 'Cart items' })).toEqual({ tag: 'span', accessibleName: 'Cart items' });
+    for (const value of ['$45.00', '1,024', '-12 %', '€ 9,99', '#1001', '12:30']) expect(withoutValueText({ text: value }), value).toEqual({});
+    for (const words of ['Cart 1', '3 items', 'Step 2 of 3', 'v2', 'Order ORD-1001']) expect(withoutValueText({ text: words }), words).toBeUndefined();
+    expect(withoutValueText({ tag: 'span' })).toBeUndefined();
   });
 });
 

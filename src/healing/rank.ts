@@ -135,6 +135,35 @@ const fmt = (v: number) => v.toFixed(2);
  * if (result.decision === 'heal') use(candidates[result.best!.index]);
  */
 export function rankCandidates(target: Fingerprint, candidates: readonly Candidate[], options: RankOptions = {}): RankResult {
+  const first = rankOnce(target, candidates, options);
+  if (first.decision === 'heal') return first;
+  const stateless = withoutValueText(target);
+  if (!stateless) return first;
+  // A number on its own (a badge's count, a price, a total) is the element's state, not its
+  // name: when it no longer matches, the element is looked for by everything else it is.
+  const second = rankOnce(stateless, candidates, options);
+  if (second.decision !== 'heal') return first;
+  return { ...second, reason: `${second.reason}; its text, ${JSON.stringify(target.text ?? target.visibleText ?? target.accessibleName)}, is a value and was not compared` };
+}
+
+/** Text that is only a number (`3`, `$45.00`, `-12 %`, `1,024`): a value the page shows, not what the element is. */
+const VALUE_TEXT = /^[\p{Sc}+\-−#(]?\s*\d[\d\s.,:/]*\s*[%)]?$/u;
+
+/**
+ * The fingerprint without its text fields when they are a value (VALUE_TEXT); undefined when
+ * it has no such text.
+ * @example withoutValueText({ tag: 'span', text: '3' }) // { tag: 'span' }
+ */
+export function withoutValueText(target: Fingerprint): Fingerprint | undefined {
+  const fields = ['text', 'visibleText', 'accessibleName'] as const;
+  const values = fields.filter((f) => target[f] !== undefined && VALUE_TEXT.test(target[f]!.trim()));
+  if (values.length === 0) return undefined;
+  const stripped: Fingerprint = { ...target };
+  for (const f of values) delete stripped[f];
+  return stripped;
+}
+
+function rankOnce(target: Fingerprint, candidates: readonly Candidate[], options: RankOptions): RankResult {
   const { model, weights } = compileModel(options.model ?? DEFAULT_MODEL);
   const threshold = checkOption('threshold', options.threshold ?? model.threshold);
   const minMargin = checkOption('minMargin', options.minMargin ?? model.minMargin);
