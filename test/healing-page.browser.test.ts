@@ -103,6 +103,51 @@ describe('self-healing steps', () => {
     expect(observations.at(-1)).toMatchObject({ selector: '#save', outcome: 'healed', healedTo: { code: report!.to!.code } });
   });
 
+  describe('a relocation the ranker alone abstains on, confirmed by a related element', () => {
+    const HEADER_V1 = `<header id="site-header"><nav class="main-nav" aria-label="Main">
+      <a class="nav-link" href="/products">Products</a>
+      <a class="nav-link" id="cart-link" href="/cart">Cart <span id="cart-count" class="badge">2</span></a>
+      <a class="nav-link" id="sign-in-link" href="/signin">Sign in</a></nav></header><main><h1>Shop</h1></main>`;
+    const HEADER_V2 = `<header id="masthead"><div class="main-nav" role="navigation" aria-label="Main">
+      <a class="nav-link" href="/products">Products</a>
+      <a class="nav-link" id="log-in-link" href="/signin">Log in</a>
+      <a class="nav-link bag-link" href="/cart">Bag <span class="badge bag-count" data-testid="bag-count">2</span></a></div></header><main><h1>Shop</h1></main>`;
+    const cartLink = () => page.getByRole('link', { name: /^Cart/ });
+
+    async function learnV1(): Promise<Setup> {
+      const setup = heal();
+      await page.setContent(HEADER_V1);
+      await pwExpect(page.locator('#cart-count')).toHaveText('2');
+      await pwExpect(cartLink()).toBeVisible();
+      await setup.flush();
+      await page.setContent(HEADER_V2);
+      return setup;
+    }
+
+    it('heals a renamed link whose badge was healed on this page: the best candidate is the healed badge\'s parent', async () => {
+      const { heals } = await learnV1();
+      await pwExpect(page.locator('#cart-count')).toHaveText('2', { timeout: 300 });
+      expect(heals[0]).toMatchObject({ outcome: 'healed', to: { code: "page.getByTestId('bag-count')" } });
+      await pwExpect(cartLink()).toBeVisible({ timeout: 300 });
+      const link = heals.find((h) => h.from.code === "getByRole('link', { name: /^Cart/ })");
+      expect(link).toMatchObject({ outcome: 'healed', strategy: 'relocate' });
+      expect(link!.confidence).toBeLessThan(0.84); // the ranker alone would have abstained
+      expect(link!.reason).toBe(
+        `the best candidate (confidence ${link!.confidence.toFixed(2)}) is the parent of the element of page.getByTestId('bag-count'), ` +
+          "the fix the catalog knows here for locator('#cart-count'), which was this element's child",
+      );
+      expect(link!.to!.code).toBe("page.getByRole('link', { name: 'Bag' })"); // not 'Bag 2': the count changes
+      expect(await page.locator(link!.to!.selector).getAttribute('href')).toBe('/cart');
+    });
+
+    it('abstains on the same link while the catalog knows no fix for a related element', async () => {
+      const { heals } = await learnV1();
+      const error = await pwExpect(cartLink()).toBeVisible({ timeout: 300 }).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(heals).toMatchObject([{ outcome: 'abstained' }]);
+    });
+  });
+
   it('heals web-first assertions and reads', async () => {
     const { heals } = heal();
     await page.setContent(V1);

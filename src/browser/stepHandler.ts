@@ -1,14 +1,16 @@
-import type { Locator, Page } from '@playwright/test';
+import type { ElementHandle, Locator, Page } from '@playwright/test';
 import { describeError } from '../errors.js';
 import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
-import { rankCandidates } from '../healing/rank.js';
+import { rankCandidates, type RankResult } from '../healing/rank.js';
 import { chainPrefixes } from '../healing/selectorChain.js';
 import type { LocatorRef } from '../learning/catalog.js';
+import type { Kin } from '../learning/workerCatalog.js';
 import type { HealStrategy } from '../learning/heals.js';
 import { AppDownError, appDownEvidence } from '../resilience/cascadeGuard.js';
 import { captureFingerprint } from './capture.js';
 import { healChain } from './chainHeal.js';
 import { chooseLocator } from './chooseLocator.js';
+import { confirmByKin } from './kinHeal.js';
 import { createKnownFixes } from './knownFix.js';
 import { healFromSet, isListStep, setPlan, type SetPlan } from './listSteps.js';
 import { selectorOf, unhooked, type LocatorStep, type StepHandler, type WaitingStep } from './locatorHooks.js';
@@ -34,6 +36,9 @@ export { isNegativeStep, PROBE_MS, type StepHandlerOptions } from './stepKit.js'
 
 const CLICKS = new Set<string>(['click', 'dblclick', 'tap']);
 
+/** A relocation's ranking, the element it heals to, and the related element that confirmed it when the ranker alone abstained. */
+type Relocated = { rank: RankResult; element: ElementHandle<Element> | null | undefined; candidate: Candidate | undefined; kin?: Kin };
+
 /** Whether a failed action had completed its pointer action before it failed (Playwright's call log says so). */
 function actedBeforeTimeout(step: WaitingStep, failure: Failure): step is Extract<WaitingStep, { kind: 'action' }> {
   return step.kind === 'action' && failure.error instanceof Error && /\b\w+ action done\b/.test(failure.error.message);
@@ -52,7 +57,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
   const { noteSlow, waitLonger } = createSlowSteps(kit);
 
   /** Candidates and the element each stands for; for strict mode, only the elements the locator matched. */
-  const relocate = async (page: Page, locator: Locator, fingerprint: Fingerprint, strategy: HealStrategy) => {
+  const relocate = async (page: Page, locator: Locator, fingerprint: Fingerprint, strategy: HealStrategy): Promise<Relocated> => {
     if (strategy === 'disambiguate') {
       const count = Math.min(await locator.count(), 50);
       const candidates: Candidate[] = [];
@@ -116,7 +121,11 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       }
       const fingerprint = catalog.fingerprint(key, from.selector);
       if (!fingerprint) return undefined; // never seen working on this page: nothing to heal from
-      return unhooked(() => relocate(page, locator, fingerprint, strategy));
+      const relocated = await unhooked(() => relocate(page, locator, fingerprint, strategy));
+      if (relocated.element || strategy !== 'relocate') return relocated;
+      // The ranker abstained: a related element with a known fix here may confirm its best candidate.
+      const confirmed = await unhooked(() => confirmByKin(page, relocated.rank, catalog.kinWithFixes(key, fingerprint)));
+      return confirmed ? { ...relocated, ...confirmed } : relocated;
     });
     if (!found) return undefined;
     const base: HealBase = { pageKey: key, step: stepName(step), from, strategy, category };
@@ -125,7 +134,8 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       return apply(step, failure, base, chained.locator, { selector: selectorOf(chained.locator), code: chained.code }, started, chained.rank, chained.reason);
     }
     const { rank, element, candidate } = found;
-    if (!element || rank.decision !== 'heal') {
+    const { kin } = found;
+    if (!element || (rank.decision !== 'heal' && !kin)) {
       report(base, { outcome: 'abstained', rank }, started);
       return undefined;
     }
@@ -137,7 +147,11 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       report(base, { outcome: 'abstained', rank, reason: `abstained: ${choice.reason}` }, started);
       return undefined;
     }
-    return apply(step, failure, base, choice.locator, { selector: selectorOf(choice.locator), code: choice.code }, started, rank);
+    const reason = kin
+      ? `the best candidate (confidence ${rank.confidence.toFixed(2)}) is the ${kin.relation === 'child' ? 'parent' : 'child'} of the element of ${kin.fix.code}, ` +
+        `the fix the catalog knows here for ${kin.from.code}, which was this element's ${kin.relation}`
+      : undefined;
+    return apply(step, failure, base, choice.locator, { selector: selectorOf(choice.locator), code: choice.code }, started, rank, reason);
   };
 
   /** Relocates the plan's set and re-runs the step on it (src/browser/listSteps.ts). */

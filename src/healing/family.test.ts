@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { directlyRelated, familyOf, parentRows } from './family.js';
+import { directlyRelated, familyOf, kinship, parentRows } from './family.js';
 
 describe('parentRows', () => {
   it('finds each candidate’s direct parent by its XPath, not a grandparent or a sibling', () => {
@@ -54,5 +54,17 @@ describe('familyOf', () => {
     expect(familyOf(parents, 1)).toEqual([0, 2]);
     expect(familyOf(parents, 0)).toEqual([1, 3]);
     expect(familyOf(parents, 2)).toEqual([1]);
+  });
+});
+
+describe('kinship', () => {
+  it('says what the second element is to the first, only for a direct parent or child in one scope', () => {
+    const link = { xpath: '/html[1]/body[1]/nav[1]/a[2]' };
+    expect(kinship(link, { xpath: '/html[1]/body[1]/nav[1]/a[2]/span[1]' })).toBe('child');
+    expect(kinship(link, { xpath: '/html[1]/body[1]/nav[1]' })).toBe('parent');
+    expect(kinship(link, { xpath: '/html[1]/body[1]/nav[1]/a[2]/span[1]/b[1]' })).toBeUndefined(); // a grandchild
+    expect(kinship(link, { xpath: '/html[1]/body[1]/nav[1]/a[3]' })).toBeUndefined(); // a sibling
+    expect(kinship(link, { xpath: '/html[1]/body[1]/nav[1]/a[2]/span[1]', frames: ['iframe#shop'] })).toBeUndefined();
+    expect(kinship(link, {})).toBeUndefined();
   });
 });

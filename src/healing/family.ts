@@ -63,7 +63,18 @@ export function familyOf(parents: ArrayLike<number>, row: number): number[] {
  * @example directlyRelated({ xpath: '/html[1]/body[1]/h2[1]' }, { xpath: '/html[1]/body[1]/h2[1]/a[1]' }) // true
  */
 export function directlyRelated(a: Located, b: Located): boolean {
-  if (!a.xpath || !b.xpath || scope(a) !== scope(b)) return false;
+  return kinship(a, b) !== undefined;
+}
+
+/**
+ * What `b` is to `a`: its direct `parent`, its direct `child`, or neither (undefined); both in
+ * one frame and shadow root.
+ * @example kinship({ xpath: '/html[1]/body[1]/a[1]' }, { xpath: '/html[1]/body[1]/a[1]/span[1]' }) // 'child'
+ */
+export function kinship(a: Located, b: Located): 'parent' | 'child' | undefined {
+  if (!a.xpath || !b.xpath || scope(a) !== scope(b)) return undefined;
   const parentOf = (x: string) => x.slice(0, Math.max(0, x.lastIndexOf('/')));
-  return parentOf(a.xpath) === b.xpath || parentOf(b.xpath) === a.xpath;
+  if (parentOf(a.xpath) === b.xpath) return 'parent';
+  if (parentOf(b.xpath) === a.xpath) return 'child';
+  return undefined;
 }

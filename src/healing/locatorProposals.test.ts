@@ -8,6 +8,7 @@ import {
   locatorProposals,
   looksGenerated,
   proposalCode,
+  withoutEdgeNumbers,
 } from './locatorProposals.js';
 
 const codes = (fp: Fingerprint, testIdAttribute?: string) =>
@@ -58,6 +59,24 @@ describe('locatorProposals', () => {
     expect(total.indexOf("locator('#order-total')")).toBeLessThan(total.indexOf("getByText('$65.00')"));
     const note = kinds({ tag: 'p', id: 'note', text: 'Free shipping', visibleText: 'Free shipping' });
     expect(note.indexOf("getByText('Free shipping')")).toBeLessThan(note.indexOf("locator('#note')"));
+  });
+
+  it('tries a role name without the number at its edge first (a count in a link), then the whole name', () => {
+    const link: Fingerprint = { tag: 'a', role: 'link', accessibleName: 'Bag 3', href: '/cart' };
+    expect(codes(link).slice(0, 3)).toEqual([
+      "page.getByRole('link', { name: 'Bag' })",
+      "page.getByRole('link', { name: 'Bag 3' })",
+      "page.getByRole('link', { name: 'Bag 3', exact: true })",
+    ]);
+    expect(codes({ tag: 'button', role: 'button', accessibleName: 'Save' })[0]).toBe("page.getByRole('button', { name: 'Save' })");
+  });
+
+  it('takes numbers off a name only at its edges, and only when words are left (a substring the loose match finds)', () => {
+    expect(withoutEdgeNumbers('Bag (3)')).toBe('Bag');
+    expect(withoutEdgeNumbers('12 results')).toBe('results');
+    expect(withoutEdgeNumbers('Total $45.00')).toBe('Total');
+    expect(withoutEdgeNumbers('Step 2 of 3')).toBe('Step 2 of');
+    for (const name of ['3', 'Cart', 'v2 notes', 'Room101']) expect(withoutEdgeNumbers(name), name).toBeUndefined();
   });
 
   it('uses getByTestId only for the configured attribute', () => {

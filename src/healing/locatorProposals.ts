@@ -115,6 +115,23 @@ export function looksGenerated(token: string): boolean {
   return switches >= 3;
 }
 
+/** A number with its usual trimmings (`3`, `(3)`, `$45.00`, `12%`, `#1001`). */
+const EDGE_NUMBER = String.raw`[(\[]?[\p{Sc}#+\-−]?\d[\d.,:/]*%?[)\]]?`;
+const LEADING_NUMBER = new RegExp(`^${EDGE_NUMBER}\\s+`, 'u');
+const TRAILING_NUMBER = new RegExp(`\\s+${EDGE_NUMBER}$`, 'u');
+
+/**
+ * The name without a number at its start or end, when what is left has a letter: a part of the
+ * name that Playwright's loose (substring) match still finds. Undefined when there is no such
+ * number, or nothing worded is left.
+ * @example withoutEdgeNumbers('Bag 3') // 'Bag'
+ * @example withoutEdgeNumbers('Step 2 of 3') // 'Step 2 of'
+ */
+export function withoutEdgeNumbers(name: string): string | undefined {
+  const steady = name.replace(LEADING_NUMBER, '').replace(TRAILING_NUMBER, '');
+  return steady !== name && /\p{L}/u.test(steady) ? steady : undefined;
+}
+
 function clip(value: string | undefined): string | undefined {
   const text = value?.replace(/\s+/g, ' ').trim();
   return text && text.length <= MAX_TEXT ? text : undefined;
@@ -196,6 +213,10 @@ export function locatorProposals(fp: Fingerprint, options: ProposalOptions = {})
   const role = fp.role && !['none', 'presentation', 'generic'].includes(fp.role) ? fp.role : undefined;
   const name = clip(fp.accessibleName);
   if (role && name && !isFrame) {
+    // A name that starts or ends with a number ("Bag 3", "12 results") holds the page's state:
+    // the rest of it, which the loose match still finds, is tried first.
+    const steady = withoutEdgeNumbers(name);
+    if (steady) push({ kind: 'role', method: 'getByRole', args: [role, { name: steady }], basis: 'role + accessible name without its number' });
     push({ kind: 'role', method: 'getByRole', args: [role, { name }], basis: 'role + accessible name' });
     push({ kind: 'role', method: 'getByRole', args: [role, { name, exact: true }], basis: 'role + accessible name, exact' });
     // A repeated element ("Delete" in every row): the row that holds a neighbour's text, the way

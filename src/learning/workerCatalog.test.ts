@@ -28,3 +28,21 @@ describe('WorkerCatalog.fresh', () => {
     expect(catalog.fresh('/cart', '#gone', new Date(at(1)), HOUR)).toBe(false);
   });
 });
+
+describe('WorkerCatalog.kinWithFixes', () => {
+  it('lists the direct parents and children of an element on the same page that have a fix there', () => {
+    const link = { tag: 'a', xpath: '/html[1]/body[1]/nav[1]/a[2]' };
+    const badge = observe({ selector: '#count', code: "locator('#count')", fingerprint: { tag: 'span', xpath: '/html[1]/body[1]/nav[1]/a[2]/span[1]' } });
+    const healed = observe({ ...badge, outcome: 'healed', healedTo: { selector: 'internal:testid=[data-testid="count"s]', code: "getByTestId('count')" }, at: at(1) });
+    const records = [
+      mergeSelector(mergeSelector(undefined, 'shop', badge), 'shop', healed),
+      mergeSelector(undefined, 'shop', observe({ selector: 'nav', code: "locator('nav')", fingerprint: { tag: 'nav', xpath: '/html[1]/body[1]/nav[1]' } })), // no fix
+      mergeSelector(mergeSelector(undefined, 'shop', { ...badge, pageKey: '/other' }), 'shop', { ...healed, pageKey: '/other' }), // another page
+    ];
+    const catalog = new WorkerCatalog('shop', records);
+    expect(catalog.kinWithFixes('/cart', link)).toEqual([
+      { from: { selector: '#count', code: "locator('#count')" }, fix: { selector: 'internal:testid=[data-testid="count"s]', code: "getByTestId('count')" }, relation: 'child' },
+    ]);
+    expect(catalog.kinWithFixes('/cart', { tag: 'a', xpath: '/html[1]/body[1]/main[1]/a[1]' })).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { kinship } from '../healing/family.js';
 import type { Fingerprint } from '../healing/fingerprint.js';
 import type { SetSample } from '../healing/setFingerprint.js';
 import { mergeValidSelector, selectorKey, type LocatorRef, type SelectorObservation, type SelectorRecord } from './catalog.js';
@@ -42,6 +43,23 @@ export class WorkerCatalog {
     return best ? { selector: best.selector, code: best.code } : undefined;
   }
 
+  /**
+   * The selectors of this page whose element was the direct parent or child of `fingerprint`'s
+   * (by their stored XPaths) and that the catalog knows a fix for here: a link's badge, a
+   * label's input. `relation` is what that element is to this one.
+   */
+  kinWithFixes(pageKey: string, fingerprint: Fingerprint): Kin[] {
+    const kin: Kin[] = [];
+    for (const record of this.records.values()) {
+      if (record.pageKey !== pageKey || !record.fingerprint || !record.alternatives[0]) continue;
+      const relation = kinship(fingerprint, record.fingerprint);
+      if (!relation) continue;
+      const fix = record.alternatives[0];
+      kin.push({ from: { selector: record.selector, code: record.code }, fix: { selector: fix.selector, code: fix.code }, relation });
+    }
+    return kin;
+  }
+
   /** The longest a step on this selector took here when it worked slowly; undefined: never slow. */
   slowestMs(pageKey: string, selector: string): number | undefined {
     return this.record(pageKey, selector)?.slowestMs;
@@ -71,3 +89,6 @@ export class WorkerCatalog {
     this.records.set(key, mergeValidSelector(this.records.get(key), this.project, observation));
   }
 }
+
+/** A related selector of the same page with a known fix (`WorkerCatalog.kinWithFixes`). */
+export type Kin = { from: LocatorRef; fix: LocatorRef; relation: 'parent' | 'child' };
