@@ -30,6 +30,8 @@ export const DEMO_CASES: DemoCase[] = [
   // header
   { name: 'cart link', path: '/products', code: "page.getByRole('link', { name: /^Cart/ })", v1: (p) => p.getByRole('link', { name: /^Cart/ }), target: (p) => p.locator('a.bag-link'), version: 'v2' },
   { name: 'cart badge', path: '/products', state: { cart }, code: "page.locator('#cart-count')", v1: (p) => p.locator('#cart-count'), target: (p) => p.getByTestId('bag-count'), version: 'v2' },
+  // The count is state: captured with one item in the cart, looked for with none.
+  { name: 'cart badge (count changed)', path: '/products', state: { cart }, targetState: {}, code: "page.locator('#cart-count')", v1: (p) => p.locator('#cart-count'), target: (p) => p.getByTestId('bag-count'), version: 'v2' },
   { name: 'sign-in link', path: '/products', code: "page.getByRole('link', { name: 'Sign in' })", v1: (p) => p.getByRole('link', { name: 'Sign in' }), target: (p) => p.locator('#log-in-link'), version: 'v2' },
   { name: 'user menu', path: '/products', state: { signedIn: true }, code: "page.getByTestId('user-menu')", v1: (p) => p.getByTestId('user-menu'), target: (p) => p.getByTestId('account-menu'), version: 'v2' },
   { name: 'sign-out', path: '/products', state: { signedIn: true }, code: "page.locator('header nav').getByRole('button', { name: 'Sign out' })", v1: (p) => p.locator('header nav').getByRole('button', { name: 'Sign out' }), target: (p) => p.locator('#log-out'), version: 'v2' },
