@@ -17,9 +17,14 @@ import { similoRank } from '../src/healing/similo.js';
 import { DEMO_CASES, type DemoCase, type DemoState } from './demo-cases.js';
 import { pct } from './args.js';
 import { percentile } from './evaluate.js';
+import { freePort } from '../test/helpers/freePort.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const PORTS = { v1: 4311, v2: 4312, v3: 4313 } as const;
+// Free ports, so the bench runs beside anything else on the machine.
+const free = new Set<number>();
+while (free.size < 3) free.add(await freePort());
+const [v1Port, v2Port, v3Port] = [...free] as [number, number, number];
+const PORTS = { v1: v1Port, v2: v2Port, v3: v3Port } as const;
 /** Extra elements appended to the target page for the large-page timing (1,250 cards × 4 elements). */
 const PADDING_CARDS = 1250;
 
