@@ -135,6 +135,17 @@ describe('the demo suite written for v1, healed by playwright-medic', { timeout:
     }
   });
 
+  it('says where a position now holds another element (the reordered shipping radios), on every v2 run and never on v1', () => {
+    const drifts = (run: SuiteRun) =>
+      [...run.specs].flatMap(([name, s]) => s.tests.flatMap((t) => (t.results.at(-1)?.annotations ?? []).filter((a) => a.type === 'medic-drift').map((a) => `${name}: ${a.description}`)));
+    expect(drifts(v1)).toEqual([]);
+    for (const run of [v2, again]) {
+      expect(drifts(run)).toEqual([
+        expect.stringMatching(/^checkout\.spec\.ts › places an order with express shipping: locator\('input\[name="shipping"\]'\)\.nth\(1\) picks by position, .*"Standard delivery .* where it found "Express \(2 days\) · \$15\.00" before, which is now at nth\(0\)/),
+      ]);
+    }
+  });
+
   it('on a second v2 run heals from known fixes, without relocating, and passes what the first run passed', () => {
     const known = again.heals.filter((h) => h.strategy === 'known_fix' && h.outcome === 'healed');
     expect(known.length).toBeGreaterThan(0);

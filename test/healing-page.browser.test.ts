@@ -148,6 +148,51 @@ describe('self-healing steps', () => {
     });
   });
 
+  describe('a locator that picks by position', () => {
+    const radios = (order: string[]) =>
+      `<fieldset><legend>Delivery</legend>${order
+        .map((v) => `<label><input type="radio" name="ship" value="${v}"> ${v === 'express' ? 'Express (2 days) · $15.00' : 'Standard (5–7 days) · Free'}</label>`)
+        .join('')}</fieldset>`;
+    const second = () => page.locator('input[name="ship"]').nth(1);
+    /** The catalog a worker of the next run starts from. */
+    const nextRun = (catalog: WorkerCatalog) => new WorkerCatalog('test', [catalog.record('about:', 'input[name="ship"] >> nth=1')!]);
+
+    async function learnV1(): Promise<Setup & { notices: string[] }> {
+      const notices: string[] = [];
+      const setup = heal({ onNotice: (n) => notices.push(n) });
+      await page.setContent(radios(['standard', 'express']));
+      await second().check();
+      await setup.flush();
+      return { ...setup, notices };
+    }
+
+    it('says once when its position now holds another element, and still picks what the test wrote', async () => {
+      const { notices, observations, catalog, flush } = await learnV1();
+      const fresh = heal({ catalog: nextRun(catalog), onNotice: (n) => notices.push(n) });
+      await page.setContent(radios(['express', 'standard']));
+      await second().check();
+      await second().check();
+      await fresh.flush();
+      expect(await page.locator('input[value="standard"]').isChecked()).toBe(true); // never changed
+      expect(notices).toEqual([
+        `locator('input[name="ship"]').nth(1) picks by position, and that position now holds another element: "Standard (5–7 days) · Free" where it found ` +
+          `"Express (2 days) · $15.00" before, which is now at nth(0). playwright-medic does not change what a position picks; if the test means that element, write a locator for it (its label, its text).`,
+      ]);
+      await flush();
+      // The fingerprint the test was written against is kept, so the next run says it again.
+      expect(fresh.observations.filter((o) => o.selector === 'input[name="ship"] >> nth=1' && o.fingerprint)).toEqual([]);
+      expect(observations.find((o) => o.fingerprint)?.fingerprint?.value).toBe('express');
+    });
+
+    it('says nothing while the position still holds its element', async () => {
+      const { notices, catalog } = await learnV1();
+      heal({ catalog: nextRun(catalog), onNotice: (n) => notices.push(n) });
+      await page.setContent(`<p>Choose</p>${radios(['standard', 'express'])}`);
+      await second().check();
+      expect(notices).toEqual([]);
+    });
+  });
+
   it('heals web-first assertions and reads', async () => {
     const { heals } = heal();
     await page.setContent(V1);

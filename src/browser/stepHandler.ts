@@ -13,7 +13,8 @@ import { chooseLocator } from './chooseLocator.js';
 import { confirmByKin } from './kinHeal.js';
 import { createKnownFixes } from './knownFix.js';
 import { healFromSet, isListStep, setPlan, type SetPlan } from './listSteps.js';
-import { selectorOf, unhooked, type LocatorStep, type StepHandler, type WaitingStep } from './locatorHooks.js';
+import { selectorOf, unhooked, unreported, type LocatorStep, type StepHandler, type WaitingStep } from './locatorHooks.js';
+import { driftNotice, positionDrift, positionOf } from './positionDrift.js';
 import { relocate as relocateInPage } from './relocate.js';
 import { createSlowSteps } from './slowStep.js';
 import {
@@ -178,6 +179,15 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     }
   };
 
+  /** A locator that picks by position and now finds another element is said once (positionDrift.ts); never changed. */
+  const noteDrift = async (locator: Locator, key: string, from: LocatorRef): Promise<boolean> => {
+    const stored = healing.mode === 'off' || !positionOf(from.selector) ? undefined : catalog.fingerprint(key, from.selector);
+    if (!stored || !options.onNotice) return false;
+    const drift = await unreported(locator, () => positionDrift(locator, stored, rankOptions)).catch(() => undefined);
+    if (drift) options.onNotice(driftNotice(from.code, drift));
+    return drift !== undefined;
+  };
+
   const handler = async (locator: Locator, step: LocatorStep): Promise<unknown> => {
     if (step.kind === 'read') return read(locator, step);
     if (isNegativeStep(step)) return settle(await runStep(step, locator));
@@ -190,7 +200,10 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     // Captured once per selector and page in a worker, unless the catalog got it here within the
     // last CAPTURE_FRESH_MS: then only the step's success is counted (no page call).
     const first = catalog.firstUse(key, from.selector);
-    const known = first && isFresh(key, from.selector);
+    // A drifted position keeps the fingerprint the test was written against (no capture), so the
+    // next run says it again while it lasts.
+    const drifted = first && (await noteDrift(locator, key, from));
+    const known = first && (drifted || isFresh(key, from.selector));
     const captured = first && !known ? capture(locator, key, from) : undefined;
     // A chain's parts get fingerprints of their own, so a broken link can be healed by itself.
     const knownParts: LocatorRef[] = [];

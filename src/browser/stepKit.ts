@@ -46,6 +46,8 @@ export type StepHandlerOptions = {
   testIdAttribute: string;
   /** Where heals go (the fixture turns them into attachments and annotations). */
   onHeal: (report: HealReport, screenshot: Buffer | undefined) => void;
+  /** Where notices for the test's reader go (a position that now holds another element); the fixture annotates the test. */
+  onNotice?: (notice: string) => void;
   /** Where observations go (the fixture sends them to the reporter). */
   onObserve: (observation: SelectorObservation) => void;
   /** Unique heal ids within the test. */
