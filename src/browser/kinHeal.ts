@@ -20,15 +20,22 @@ export const KIN_FLOOR = 0.5;
 export async function confirmByKin(page: Page, rank: RankResult, kin: readonly Kin[]): Promise<{ element: ElementHandle<Element>; kin: Kin } | undefined> {
   if (!rank.best || rank.confidence < KIN_FLOOR || rank.margin <= 0 || kin.length === 0) return undefined;
   const best = await candidateElement(page, rank.best.index);
-  for (const k of kin) {
-    const fixed = page.locator(k.fix.selector);
-    if ((await fixed.count()) !== 1) continue;
-    const related = await fixed.evaluate(
-      (el, [other, relation]) => (relation === 'child' ? el.parentElement === other : other.parentElement === el),
-      [best, k.relation] as const,
-    );
-    if (related) return { element: best, kin: k };
+  let confirmed: Kin | undefined;
+  try {
+    for (const k of kin) {
+      const fixed = page.locator(k.fix.selector);
+      if ((await fixed.count()) !== 1) continue;
+      const related = await fixed.evaluate(
+        (el, [other, relation]) => (relation === 'child' ? el.parentElement === other : other.parentElement === el),
+        [best, k.relation] as const,
+      );
+      if (related) {
+        confirmed = k;
+        return { element: best, kin: k };
+      }
+    }
+    return undefined;
+  } finally {
+    if (!confirmed) await best.dispose().catch(() => undefined);
   }
-  await best.dispose();
-  return undefined;
 }
