@@ -3,10 +3,12 @@ import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
 import { rankCandidates, type RankOptions } from '../healing/rank.js';
 import { SET_SAMPLE_SIZE } from '../healing/setFingerprint.js';
 import { captureResolved } from './capture.js';
-import { selectorOf } from './locatorHooks.js';
+
+/** Where a locator that picks by position looks: its list's selector and the position (negative: from the end). */
+export type Position = { list: string; nth: number };
 
 /** A selector that picks by position (`.nth(i)`, `.first()`, `.last()`): the list and the position. */
-export function positionOf(selector: string): { list: string; nth: number } | undefined {
+export function positionOf(selector: string): Position | undefined {
   const match = /^(.+) >> nth=(-?\d+)$/.exec(selector);
   return match ? { list: match[1]!, nth: Number(match[2]) } : undefined;
 }
@@ -14,15 +16,13 @@ export function positionOf(selector: string): { list: string; nth: number } | un
 export type Drift = { was: number; now: number; text: string | undefined; found: string | undefined };
 
 /**
- * Whether a locator that picks by position now finds another element than the one the catalog
+ * Whether a locator that picks by position (`positionOf` its selector) now finds another element than the one the catalog
  * knows: the stored fingerprint is ranked among the list's members, and drift is when it heals
  * to a member at another position. A position is what the test wrote, so nothing is changed; the
  * caller says so, which turns a silent wrong element into a lead when the test fails later.
  * @returns undefined when the position still holds the element, or nothing can be said
  */
-export async function positionDrift(locator: Locator, stored: Fingerprint, rankOptions: RankOptions): Promise<Drift | undefined> {
-  const position = positionOf(selectorOf(locator));
-  if (!position) return undefined;
+export async function positionDrift(locator: Locator, position: Position, stored: Fingerprint, rankOptions: RankOptions): Promise<Drift | undefined> {
   // One page call: a list of up to SET_SAMPLE_SIZE members comes back whole (a longer one is
   // sampled, and a sample may miss the position: not checked).
   const { count, set } = await captureResolved(locator.page().locator(position.list));

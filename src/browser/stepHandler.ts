@@ -134,8 +134,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       const { chained } = found;
       return apply(step, failure, base, chained.locator, { selector: selectorOf(chained.locator), code: chained.code }, started, chained.rank, chained.reason);
     }
-    const { rank, element, candidate } = found;
-    const { kin } = found;
+    const { rank, element, candidate, kin } = found;
     if (!element || (rank.decision !== 'heal' && !kin)) {
       report(base, { outcome: 'abstained', rank }, started);
       return undefined;
@@ -181,9 +180,10 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
 
   /** A locator that picks by position and now finds another element is said once (positionDrift.ts); never changed. */
   const noteDrift = async (locator: Locator, key: string, from: LocatorRef): Promise<boolean> => {
-    const stored = healing.mode === 'off' || !positionOf(from.selector) ? undefined : catalog.fingerprint(key, from.selector);
-    if (!stored || !options.onNotice) return false;
-    const drift = await unreported(locator, () => positionDrift(locator, stored, rankOptions)).catch(() => undefined);
+    const position = healing.mode === 'off' || !options.onNotice ? undefined : positionOf(from.selector);
+    const stored = position ? catalog.fingerprint(key, from.selector) : undefined;
+    if (!position || !stored || !options.onNotice) return false;
+    const drift = await unreported(locator, () => positionDrift(locator, position, stored, rankOptions)).catch(() => undefined);
     if (drift) options.onNotice(driftNotice(from.code, drift));
     return drift !== undefined;
   };

@@ -39,8 +39,7 @@ export class WorkerCatalog {
   /** The locator this selector was healed to most often on this page, if it ever was. */
   knownFix(pageKey: string, selector: string): LocatorRef | undefined {
     const record = this.record(pageKey, selector);
-    const best = record?.alternatives[0];
-    return best ? { selector: best.selector, code: best.code } : undefined;
+    return record ? fixOf(record) : undefined;
   }
 
   /**
@@ -51,11 +50,10 @@ export class WorkerCatalog {
   kinWithFixes(pageKey: string, fingerprint: Fingerprint): Kin[] {
     const kin: Kin[] = [];
     for (const record of this.records.values()) {
-      if (record.pageKey !== pageKey || !record.fingerprint || !record.alternatives[0]) continue;
-      const relation = kinship(fingerprint, record.fingerprint);
-      if (!relation) continue;
-      const fix = record.alternatives[0];
-      kin.push({ from: { selector: record.selector, code: record.code }, fix: { selector: fix.selector, code: fix.code }, relation });
+      if (record.pageKey !== pageKey || !record.fingerprint) continue;
+      const fix = fixOf(record);
+      const relation = fix && kinship(fingerprint, record.fingerprint);
+      if (fix && relation) kin.push({ from: { selector: record.selector, code: record.code }, fix, relation });
     }
     return kin;
   }
@@ -88,6 +86,12 @@ export class WorkerCatalog {
     const key = selectorKey(this.project, observation.pageKey, observation.selector);
     this.records.set(key, mergeValidSelector(this.records.get(key), this.project, observation));
   }
+}
+
+/** The locator a record was healed to most often, if it ever was. */
+function fixOf(record: SelectorRecord): LocatorRef | undefined {
+  const best = record.alternatives[0];
+  return best ? { selector: best.selector, code: best.code } : undefined;
 }
 
 /** A related selector of the same page with a known fix (`WorkerCatalog.kinWithFixes`). */
