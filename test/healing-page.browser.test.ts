@@ -4,7 +4,7 @@
 import { expect as pwExpect, type Locator, type Page } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
 import { useBrowserPage } from '../src/browser/browser.testkit.js';
-import { argsWithTimeout, handleContext, installLocatorHooks, READING_METHODS, selectorOf, WAITING_METHODS } from '../src/browser/locatorHooks.js';
+import { argsWithTimeout, frameOf, handleContext, installLocatorHooks, READING_METHODS, selectorOf, WAITING_METHODS } from '../src/browser/locatorHooks.js';
 import { createStepHandler, type StepHandlerOptions } from '../src/browser/stepHandler.js';
 import type { SelectorObservation } from '../src/learning/catalog.js';
 import type { HealReport } from '../src/learning/heals.js';
@@ -55,6 +55,8 @@ describe('Playwright internals the hooks rely on', () => {
     expect(typeof locator._expect).toBe('function');
     expect(typeof (locator as Locator & { _wrapApiCall?: unknown })._wrapApiCall).toBe('function');
     expect(selectorOf(page.getByRole('button', { name: 'Save' }))).toBe('internal:role=button[name="Save"i]');
+    // the frame the selector is relative to
+    expect(frameOf(locator)).toBe(page.mainFrame());
     // the selector string round-trips through page.locator()
     expect(page.locator(selectorOf(page.getByLabel('Email'))).toString()).toBe("getByLabel('Email')");
     // the runner's list of packages whose stack frames it hides (ours joins it)

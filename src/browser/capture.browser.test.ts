@@ -10,7 +10,7 @@ import {
   decodeCandidates,
 } from '../healing/capture.js';
 import { FINGERPRINT_VERSION, type Candidate } from '../healing/fingerprint.js';
-import { candidateElement, captureCandidates, captureFingerprint, captureShortlist } from './capture.js';
+import { candidateElement, captureCandidates, captureFingerprint, captureResolved, captureShortlist, installCapture } from './capture.js';
 import { testdata, useBrowserPage } from './browser.testkit.js';
 
 let page: Page;
@@ -388,4 +388,69 @@ describe('captureShortlist', () => {
       expect(same.map(({ full }) => full?.index)).toEqual(all.map((c) => c.index));
     });
   }
+});
+
+describe('captureResolved', () => {
+  const LIST = `<main><ul id="list"><li class="item" data-testid="row">Lamp</li><li class="item" data-testid="row">Mug</li>
+    <li class="item" data-testid="row">Sleeve</li></ul><p id="note" data-testid="note">Three items</p>
+    <button id="save">Save</button></main>`;
+  const installed = async (html: string) => {
+    await installCapture(page.context());
+    await page.goto('about:blank');
+    await page.setContent(html);
+  };
+
+  it('lets the page resolve CSS, XPath, test ids and positions, with the fingerprint Playwright would give', async () => {
+    await installed(LIST);
+    for (const locator of [
+      page.locator('#note'),
+      page.locator('xpath=//p[@id="note"]'),
+      page.locator('//button'),
+      page.getByTestId('note'),
+      page.locator('li.item').nth(1),
+      page.getByTestId('row').last(),
+      page.locator('li').first(),
+    ]) {
+      const resolved = await captureResolved(locator);
+      expect(resolved.resolvedBy, String(locator)).toBe('page');
+      expect(resolved.count, String(locator)).toBe(1);
+      expect(resolved.fingerprint, String(locator)).toEqual(await captureFingerprint(locator));
+    }
+    const list = await captureResolved(page.getByTestId('row'));
+    expect(list).toMatchObject({ resolvedBy: 'page', count: 3 });
+    expect(list.set?.members.map((m) => m.text)).toEqual(['Lamp', 'Mug', 'Sleeve']);
+    expect(await captureResolved(page.locator('#gone'))).toEqual({ count: 0, resolvedBy: 'page' });
+    expect(await captureResolved(page.locator('li').nth(5))).toEqual({ count: 0, resolvedBy: 'page' });
+  });
+
+  it("leaves to Playwright what the page cannot find as Playwright does: shadow roots, its own CSS, other engines", async () => {
+    await installed(`${LIST}<div id="host"></div>`);
+    await page.evaluate(() => {
+      const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+      root.innerHTML = '<li class="item">Shadow row</li>';
+    });
+    // Playwright's CSS pierces the open shadow root: the page's own query would miss one row.
+    const pierced = await captureResolved(page.locator('li.item'));
+    expect(pierced).toMatchObject({ resolvedBy: 'playwright', count: 4 });
+    expect(pierced.set?.members.map((m) => m.text)).toContain('Shadow row');
+    const nth = await captureResolved(page.locator('li.item').nth(3));
+    expect(nth).toMatchObject({ resolvedBy: 'playwright', count: 1, fingerprint: { text: 'Shadow row' } });
+    expect(await captureResolved(page.locator('li:has-text("Mug")'))).toMatchObject({ resolvedBy: 'playwright', count: 1, fingerprint: { text: 'Mug' } });
+    expect(await captureResolved(page.getByRole('button', { name: 'Save' }))).toMatchObject({ resolvedBy: 'playwright', count: 1 });
+  });
+
+  it('resolves in the frame a locator belongs to', async () => {
+    await installCapture(page.context());
+    await page.goto('about:blank');
+    await page.setContent(`<h1>Top</h1><iframe srcdoc="<p id='inner'>Inside</p>"></iframe>`);
+    const frame = page.frames()[1]!;
+    await frame.waitForSelector('#inner');
+    expect(await captureResolved(frame.locator('#inner'))).toMatchObject({ resolvedBy: 'page', count: 1, fingerprint: { text: 'Inside' } });
+    expect(await captureResolved(page.frameLocator('iframe').locator('#inner'))).toMatchObject({ resolvedBy: 'playwright', count: 1 });
+  });
+
+  it('asks Playwright on pages without the installed function', async () => {
+    await page.setContent(LIST);
+    expect(await captureResolved(page.locator('#note'))).toMatchObject({ resolvedBy: 'playwright', count: 1, fingerprint: { id: 'note' } });
+  });
 });

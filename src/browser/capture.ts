@@ -12,6 +12,8 @@ import {
 } from '../healing/capture.js';
 import { fingerprintSchema, type Candidate, type Fingerprint } from '../healing/fingerprint.js';
 import { SET_SAMPLE_SIZE, sampleIndices, setSampleSchema, shapeOf, type SetSample } from '../healing/setFingerprint.js';
+import { frameOf, selectorOf } from './locatorHooks.js';
+import { nativeQuery, type NativeQuery } from './nativeSelector.js';
 
 export type { CaptureOptions } from '../healing/capture.js';
 
@@ -171,7 +173,13 @@ export async function candidateElement(page: Page, index: number): Promise<Eleme
  * What `captureResolved` saw: how many elements the locator matched, the fingerprint when it
  * was one, and a sample of the members when it was many (a list).
  */
-export type Resolved = { count: number; fingerprint?: Fingerprint; set?: SetSample };
+export type Resolved = {
+  count: number;
+  fingerprint?: Fingerprint;
+  set?: SetSample;
+  /** Who found the elements: the page itself (a native query) or Playwright's selector engines. */
+  resolvedBy: 'page' | 'playwright';
+};
 
 type ResolvedRequest = { options: CaptureOptions; size: number };
 type ResolvedInPage = { count: number; fingerprint?: Fingerprint; members?: Fingerprint[] };
@@ -209,6 +217,49 @@ Object.defineProperty(installedInPage, 'toString', {
   value: () => "function (elements, request) { var f = globalThis[request.key]; return typeof f === 'function' ? f(elements, request) : null; }",
 });
 
+type NativeRequest = Omit<NativeQuery, 'base'> & ResolvedRequest & { key: string };
+
+// The same call for a selector the page resolves natively (nativeSelector.ts): no injected script
+// in the main world. `matched`: the native count before `nth`, which the caller checks against
+// Playwright's. null: not installed, or a query the browser does not accept (Playwright's CSS
+// extensions), so Playwright resolves it.
+const nativeInPage = (request: NativeRequest): { matched: number; resolved: ResolvedInPage } | null => {
+  const installed = (globalThis as unknown as Record<string, unknown>)[request.key];
+  if (typeof installed !== 'function') return null;
+  let elements: Element[] = [];
+  try {
+    if (request.kind === 'xpath') {
+      const found = document.evaluate(request.query, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+      for (let i = 0; i < found.snapshotLength; i++) {
+        const node = found.snapshotItem(i);
+        if (node && node.nodeType === 1) elements.push(node as Element);
+      }
+    } else elements = Array.from(document.querySelectorAll(request.query));
+  } catch {
+    return null;
+  }
+  const matched = elements.length;
+  if (request.nth !== undefined) {
+    const picked = request.nth < 0 ? elements[matched + request.nth] : elements[request.nth];
+    elements = picked ? [picked] : [];
+  }
+  return { matched, resolved: (installed as typeof resolvedInPage)(elements, { options: request.options, size: request.size }) };
+};
+
+/**
+ * The capture of a locator whose selector the page resolves by itself, when the native query
+ * finds exactly as many elements as Playwright does (its engines also pierce shadow roots);
+ * null when it cannot tell, so the caller asks Playwright.
+ */
+async function resolvedNatively(locator: Locator, request: ResolvedRequest & { key: string }): Promise<ResolvedInPage | null> {
+  const native = nativeQuery(selectorOf(locator));
+  const frame = native && frameOf(locator);
+  if (!native || !frame) return null;
+  const { base, ...query } = native;
+  const [count, found] = await Promise.all([frame.locator(base).count(), frame.evaluate(nativeInPage, { ...query, ...request })]);
+  return found && found.matched === count ? found.resolved : null;
+}
+
 /** Contexts with the in-page function installed: elsewhere a capture sends the whole function at once. */
 const installed = new WeakSet<BrowserContext>();
 
@@ -230,22 +281,28 @@ export async function installCapture(context: BrowserContext): Promise<void> {
  * fingerprint, or when it matches many, a sample of their fingerprints (first, last and some
  * between, `SET_SAMPLE_SIZE` at most; `sample: 0` for none), in one round trip that does not
  * wait for the element: cheap enough to send just before a test's own step, which it never delays.
+ * With the function installed (`installCapture`), a CSS, XPath or test id selector is resolved
+ * by the page itself, checked against Playwright's `count()` sent beside it, so the capture
+ * builds no injected script in the page's main world.
  * @example const { count, fingerprint, set } = await captureResolved(page.locator('#save'));
  */
 export async function captureResolved(locator: Locator, options: CaptureOptions & { sample?: number } = {}): Promise<Resolved> {
   const { sample = SET_SAMPLE_SIZE, ...captureOptions } = options;
   const request = { options: captureOptions, size: sample, key: RESOLVE_KEY };
   const short = installed.has(locator.page().context());
-  const raw = (short ? await locator.evaluateAll(installedInPage, request) : null) ?? (await locator.evaluateAll(resolvedInPage, request));
+  const native = short ? await resolvedNatively(locator, request) : null;
+  const resolvedBy = native ? 'page' : 'playwright';
+  const raw =
+    native ?? (short ? await locator.evaluateAll(installedInPage, request) : null) ?? (await locator.evaluateAll(resolvedInPage, request));
   if (raw.fingerprint !== undefined) {
     const parsed = fingerprintSchema.safeParse(raw.fingerprint);
     if (!parsed.success) throw invalidCapture('fingerprint', parsed.error);
-    return { count: raw.count, fingerprint: parsed.data };
+    return { count: raw.count, fingerprint: parsed.data, resolvedBy };
   }
-  if (raw.members === undefined || raw.count < 2) return { count: raw.count };
+  if (raw.members === undefined || raw.count < 2) return { count: raw.count, resolvedBy };
   const parsed = setSampleSchema.safeParse({ count: raw.count, members: raw.members, shared: shapeOf(raw.members) });
   if (!parsed.success) throw invalidCapture('set sample', parsed.error);
-  return { count: raw.count, set: parsed.data };
+  return { count: raw.count, set: parsed.data, resolvedBy };
 }
 
 /** The frames `candidateElement` already knows its handles live in (saves `chooseLocator` a round trip). */

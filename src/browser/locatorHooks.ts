@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Locator, Page } from '@playwright/test';
+import type { Frame, Locator, Page } from '@playwright/test';
 import { MedicError } from '../errors.js';
 
 /**
@@ -13,7 +13,8 @@ import { MedicError } from '../errors.js';
  * - `expect(locator).toX()` checks `receiver._apiName === 'Locator'` and calls
  *   `receiver._expect(expression, { isNot, expectedNumber, timeout, … })`, which resolves to
  *   `{ matches, received, log, timedOut }` instead of throwing;
- * - `locator._selector` is the selector string `page.locator()` accepts back;
+ * - `locator._selector` is the selector string `page.locator()` accepts back, relative to
+ *   `locator._frame`, the Frame it resolves in;
  * - `locator._wrapApiCall(run, { internal: true })` runs calls without reporting them as steps;
  * - the runner hides stack frames of the files under `utils.setBoxedStackPrefixes(...)` of
  *   `playwright-core/lib/coreBundle` (it lists Playwright's own package there).
@@ -107,7 +108,7 @@ const INSTALLED = Symbol.for('playwright-medic.locatorHooks');
 const inside = new AsyncLocalStorage<true>();
 const handlers = new WeakMap<object, StepHandler>();
 
-type LocatorInternals = Locator & { _selector?: unknown; _expect?: unknown; _apiName?: unknown; _wrapApiCall?: unknown };
+type LocatorInternals = Locator & { _selector?: unknown; _frame?: unknown; _expect?: unknown; _apiName?: unknown; _wrapApiCall?: unknown };
 
 /**
  * Runs medic's own locator calls without hooks, so capturing and healing never recurse.
@@ -133,6 +134,16 @@ export function selectorOf(locator: Locator): string {
   const selector = (locator as LocatorInternals)._selector;
   if (typeof selector !== 'string') throw internalsChanged('locator._selector is not a string');
   return selector;
+}
+
+/**
+ * The frame a locator's selector resolves in (`selectorOf` is relative to it): the page's main
+ * frame, or the frame of `frame.locator()`. undefined when this Playwright keeps it elsewhere.
+ */
+export function frameOf(locator: Locator): Frame | undefined {
+  const frame = (locator as LocatorInternals)._frame;
+  if (typeof frame !== 'object' || frame === null || typeof (frame as Frame).evaluate !== 'function') return undefined;
+  return frame as Frame;
 }
 
 /** Steps of locators in this context's pages go to `handler` (until the context closes). */

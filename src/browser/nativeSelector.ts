@@ -1,0 +1,47 @@
+/**
+ * A Playwright selector the page can resolve by itself, without Playwright's injected script:
+ * plain CSS, XPath, a test id, each optionally followed by `>> nth=N`. A capture through
+ * `locator.evaluateAll` makes Playwright build its injected script in the page's main world,
+ * 20–40 ms on each new document (the test's own steps use another world); the same capture
+ * as `frame.evaluate` of a native query costs a few. Pure.
+ *
+ * Native queries do not pierce shadow roots as Playwright's CSS and test id engines do, so the
+ * caller checks the native count against the locator's own (`base`) before trusting it.
+ */
+export type NativeQuery = {
+  kind: 'css' | 'xpath';
+  /** What the page runs: `document.querySelectorAll(query)` or `document.evaluate(query, …)`. */
+  query: string;
+  /** `>> nth=N`, when the selector picks one match by position (−1: the last). */
+  nth?: number;
+  /** The Playwright selector of the whole list (without `>> nth=`), whose `count()` must agree. */
+  base: string;
+};
+
+const NTH = /^(.*?) >> nth=(-?\d+)$/;
+const ENGINE = /^[a-zA-Z_0-9+:*-]+=/;
+// Exactly what `getByTestId(value)` writes: `internal:testid=[attr="escaped"s]`.
+const TEST_ID = /^internal:testid=\[([a-zA-Z_][\w-]*)=("(?:[^"\\\n]|\\.)*")s\]$/;
+
+/**
+ * @returns the native query of a selector, or undefined when only Playwright can resolve it
+ * (role, text, label engines, frames, filters, chains).
+ * @example nativeQuery('internal:testid=[data-testid="save"s] >> nth=0') // { kind: 'css', query: '[data-testid="save"]', nth: 0, base: 'internal:testid=[data-testid="save"s]' }
+ */
+export function nativeQuery(selector: string): NativeQuery | undefined {
+  const picked = NTH.exec(selector);
+  const base = (picked ? picked[1]! : selector).trim();
+  const nth = picked ? Number(picked[2]) : undefined;
+  if (!base || base.includes('>>')) return undefined;
+  const of = (kind: NativeQuery['kind'], query: string): NativeQuery | undefined =>
+    query.trim() ? { kind, query, base, ...(nth === undefined ? {} : { nth }) } : undefined;
+  const testId = TEST_ID.exec(base);
+  if (testId) return of('css', `[${testId[1]}=${testId[2]}]`);
+  if (base.startsWith('xpath=')) return of('xpath', base.slice('xpath='.length));
+  if (base.startsWith('css=')) return of('css', base.slice('css='.length));
+  // Playwright's own rule: `//…`, `(//…)` and `..…` are XPath.
+  if (/^\(*\/\//.test(base) || base.startsWith('..')) return of('xpath', base);
+  // Another engine (`internal:role=…`, `text=…`, `id=…`) or a quoted text selector.
+  if (ENGINE.test(base) || base.startsWith('"') || base.startsWith("'")) return undefined;
+  return of('css', base);
+}
