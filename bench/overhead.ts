@@ -119,6 +119,7 @@ function ageCatalog(path: string): void {
 }
 
 const ratios: number[] = [];
+const totals = { medic: 0, plain: 0 };
 for (let i = 0; i < pairs; i++) {
   const medicFirst = i % 2 === 0;
   ageCatalog(store);
@@ -128,6 +129,8 @@ for (let i = 0; i < pairs; i++) {
   mustPass('medic', medic);
   mustPass('plain', plain);
   ratios.push(medic.ms / plain.ms);
+  totals.medic += medic.ms;
+  totals.plain += plain.ms;
   console.log(`  pair ${i + 1}: medic ${s(medic.ms)}  plain ${s(plain.ms)}  ratio ${(medic.ms / plain.ms).toFixed(3)}`);
 }
 
@@ -156,6 +159,7 @@ console.log(`  v2 second run (known fixes): ${s(knowing.ms)}; heals: ${await hea
 await db.close();
 
 console.log(
-  `overhead: median ratio=${median(ratios).toFixed(3)} (medic/plain wall time on v1, ${pairs} pairs; target ≤ 1.05) | ` +
+  `overhead: median ratio=${median(ratios).toFixed(3)} (medic/plain wall time on v1, ${pairs} pairs; target ≤ 1.05; ` +
+    `pairs ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}, all medic runs / all plain runs ${(totals.medic / totals.plain).toFixed(3)}) | ` +
     `v2 known fixes saved ${s(relocating.ms - knowing.ms)} (${s(relocating.ms)} → ${s(knowing.ms)})`,
 );

@@ -439,6 +439,21 @@ describe('captureResolved', () => {
     expect(await captureResolved(page.getByRole('button', { name: 'Save' }))).toMatchObject({ resolvedBy: 'playwright', count: 1 });
   });
 
+  it('compares test ids exactly as Playwright does, and leaves negations to it', async () => {
+    await installed(`<div data-testid="a41" id="t41">x</div><div data-testid="aA" id="tA">y</div><input id="light" type="submit">
+      <ul><li id="l1">first <x-card></x-card></li><li id="l2">second</li></ul>`);
+    await page.evaluate(() => {
+      const root = document.querySelector('x-card')!.attachShadow({ mode: 'open' });
+      root.innerHTML = '<li id="s1">shadow <a href="#">link</a></li>';
+    });
+    // Playwright reads `\41` as "41"; CSS would read "A" and pick the other element.
+    expect(await captureResolved(page.locator('internal:testid=[data-testid="a\\41"s]'))).toMatchObject({ resolvedBy: 'page', count: 1, fingerprint: { id: 't41' } });
+    // HTML matches `type` case-insensitively in CSS; Playwright's test id does not.
+    expect(await captureResolved(page.locator('internal:testid=[type="Submit"s]'))).toEqual({ count: 0, resolvedBy: 'page' });
+    // Playwright's :has looks into the shadow root: its first match is l2, where the page's own query would say l1.
+    expect(await captureResolved(page.locator('li:not(:has(a))').first())).toMatchObject({ resolvedBy: 'playwright', fingerprint: { id: 'l2' } });
+  });
+
   it('resolves in the frame a locator belongs to', async () => {
     await installCapture(page.context());
     await page.goto('about:blank');

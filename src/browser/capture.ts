@@ -234,6 +234,9 @@ const nativeInPage = (request: NativeRequest): { matched: number; resolved: Reso
         const node = found.snapshotItem(i);
         if (node && node.nodeType === 1) elements.push(node as Element);
       }
+    } else if (request.kind === 'testid') {
+      // Exactly Playwright's comparison: the attribute's value as it is (no CSS escapes or case folding).
+      for (const el of Array.from(document.querySelectorAll(`[${request.query}]`))) if (el.getAttribute(request.query) === request.value) elements.push(el);
     } else elements = Array.from(document.querySelectorAll(request.query));
   } catch {
     return null;

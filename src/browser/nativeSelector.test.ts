@@ -13,21 +13,26 @@ describe('nativeQuery', () => {
     expect(nativeQuery('(//li)[2]')).toMatchObject({ kind: 'xpath', query: '(//li)[2]' });
     expect(nativeQuery('xpath=/html/body')).toMatchObject({ kind: 'xpath', query: '/html/body' });
     expect(nativeQuery('../p')).toMatchObject({ kind: 'xpath' });
+    expect(nativeQuery('//li[not(a)]')).toMatchObject({ kind: 'xpath', query: '//li[not(a)]' });
   });
 
-  it('turns a test id into its attribute selector, escapes kept', () => {
+  it('reads a test id as Playwright does: the attribute, and its value with escapes undone', () => {
     expect(nativeQuery('internal:testid=[data-testid="user-menu"s]')).toEqual({
-      kind: 'css',
-      query: '[data-testid="user-menu"]',
+      kind: 'testid',
+      query: 'data-testid',
+      value: 'user-menu',
       base: 'internal:testid=[data-testid="user-menu"s]',
     });
-    expect(nativeQuery('internal:testid=[data-qa="a \\"b\\" \\\\ c"s]')?.query).toBe('[data-qa="a \\"b\\" \\\\ c"]');
+    expect(nativeQuery('internal:testid=[data-qa="a \\"b\\" \\\\ c"s]')?.value).toBe('a "b" \\ c');
+    // `\41` is "41" to Playwright, where CSS would read "A"
+    expect(nativeQuery('internal:testid=[data-testid="a\\41"s]')?.value).toBe('a41');
+    expect(nativeQuery('internal:testid=[data-testid="two\nlines"s]')?.value).toBe('two\nlines');
   });
 
   it('keeps a trailing nth, first and last of one list', () => {
     expect(nativeQuery('input[name="shipping"] >> nth=1')).toEqual({ kind: 'css', query: 'input[name="shipping"]', nth: 1, base: 'input[name="shipping"]' });
     expect(nativeQuery('li >> nth=-1')).toMatchObject({ nth: -1, base: 'li' });
-    expect(nativeQuery('internal:testid=[data-testid="card"s] >> nth=0')).toMatchObject({ query: '[data-testid="card"]', nth: 0 });
+    expect(nativeQuery('internal:testid=[data-testid="card"s] >> nth=0')).toMatchObject({ kind: 'testid', value: 'card', nth: 0 });
   });
 
   it('leaves to Playwright what only its engines resolve', () => {
@@ -44,6 +49,14 @@ describe('nativeQuery', () => {
       'li >> nth=0 >> span',
       'iframe >> internal:control=enter-frame >> #x',
       'internal:testid=[data-testid=/card/]',
+      // a negation: Playwright's engines look into shadow roots, so equal counts may be other elements
+      'li:not(:has(a))',
+      'li:NOT(.x)',
+      'css=li:not(.x)',
+      'li:where(:not(.x))',
+      // escapes and comments could spell one
+      'li:h\\61s(a)',
+      'li:/**/not(.x)',
       '',
       ' >> nth=0',
     ]) {
