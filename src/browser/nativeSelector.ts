@@ -1,9 +1,10 @@
 /**
  * A Playwright selector the page can resolve by itself, without Playwright's injected script:
  * plain CSS (no negation), XPath, a test id, each optionally followed by `>> nth=N`. A capture through
- * `locator.evaluateAll` makes Playwright build its injected script in the page's main world,
- * 20–40 ms on each new document (the test's own steps use another world); the same capture
- * as `frame.evaluate` of a native query costs a few. Pure.
+ * `locator.evaluateAll` makes Playwright build its injected script in the page's main world on
+ * each new document (the test's own steps use another world); as `frame.evaluate` of a native
+ * query it only needs Playwright's small evaluation helper there (measured on the demo shop: a
+ * step with its first capture 66.6 ms this way, 88.0 ms through Playwright, 67.8 ms with none). Pure.
  *
  * Native queries do not pierce shadow roots as Playwright's CSS and test id engines do, so the
  * caller checks the native count against the locator's own (`base`) before trusting it.
