@@ -30,6 +30,24 @@ describe('extractFeatures', () => {
     expect(value(matrix, 0, 'missing:id')).toBe(0);
   });
 
+  it("compares a target named by its content with the text of a candidate whose role takes no name", () => {
+    const name = 'Lumen Desk Lamp $45.00 Remove';
+    const candidates: Candidate[] = [
+      { index: 0, tag: 'div', role: 'listitem', visibleText: 'Lumen Desk Lamp $45.00 Remove' },
+      { index: 1, tag: 'span', visibleText: 'Lumen Desk Lamp $45.00 Remove' },
+      { index: 2, tag: 'div', role: 'listitem', visibleText: 'Canvas Laptop Sleeve $35.00 Remove' },
+    ];
+    const row = extractFeatures({ tag: 'tr', role: 'row', accessibleName: name }, candidates).matrix;
+    expect(value(row, 0, 'accessibleName')).toBe(1);
+    expect(value(row, 0, 'missing:accessibleName')).toBe(0);
+    expect(value(row, 2, 'accessibleName')).toBeLessThan(0);
+    // No role: nothing says why it has no name.
+    expect(value(row, 1, 'missing:accessibleName')).toBe(1);
+    // A textbox is named by its label, not its content: a nameless candidate lacks the name.
+    const field = extractFeatures({ tag: 'input', role: 'textbox', accessibleName: name }, candidates).matrix;
+    expect(value(field, 0, 'missing:accessibleName')).toBe(1);
+  });
+
   it('marks the best and the only exact match among candidates, shared 1/k on ties', () => {
     const candidates: Candidate[] = [
       { index: 0, text: 'Save' },

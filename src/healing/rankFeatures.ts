@@ -111,6 +111,8 @@ type Comparison = {
   /** The fingerprint attribute it explains. */
   attribute: string;
   has: (p: Prepared) => boolean;
+  /** Whether a candidate has it for this target, when not as `has` says. */
+  candidateHas?: (c: Prepared, t: Prepared) => boolean;
   /** Similarity in [0, 1]. */
   compare: (t: Prepared, c: Prepared) => number;
   /** `exact`: adds `exact:<name>` (1/k for each of k exact matches); `best` adds `best:<name>` too (1/k for each of k best). */
@@ -128,6 +130,22 @@ function str(
   extra: Partial<Comparison> = {},
 ): Comparison {
   return { name, attribute: name, has: (p) => nonEmpty(get(p.fp)), compare: (t, c) => sim(get(t.fp)!, get(c.fp)!), ...extra };
+}
+
+/**
+ * Roles whose accessible name is the element's content (WAI-ARIA "name from content"; inputs
+ * left out, their name is their label). Such a target's name stands for its content.
+ */
+const NAMED_BY_CONTENT = new Set('button cell columnheader gridcell heading link menuitem option row rowheader tab tooltip treeitem'.split(' '));
+
+/**
+ * A candidate with no accessible name only because its role takes none from content (a table
+ * row rebuilt as a `listitem`): the name it would carry is its visible text.
+ */
+function contentName(c: Prepared, t: Prepared): string | undefined {
+  if (nonEmpty(c.fp.accessibleName)) return c.fp.accessibleName;
+  const byContent = t.fp.role !== undefined && NAMED_BY_CONTENT.has(t.fp.role);
+  return byContent && c.fp.role && !NAMED_BY_CONTENT.has(c.fp.role) ? c.visibleText : undefined;
 }
 
 const contains = (a: string, b: string) => (a.includes(b) || b.includes(a) ? 1 : 0);
@@ -232,7 +250,18 @@ const COMPARISONS: readonly Comparison[] = [
     has: (p) => (p.visibleTokens?.length ?? 0) > 0,
     compare: (t, c) => jaccard(t.visibleTokens!, c.visibleTokens!),
   },
-  str((f) => f.accessibleName, lev, 'accessibleName', { cross: 'best', missing: true, analog: ['text', 0.5] }),
+  {
+    name: 'accessibleName',
+    attribute: 'accessibleName',
+    has: (p) => nonEmpty(p.fp.accessibleName),
+    // A target named by its content compares its name with a role-less-named candidate's text.
+    candidateHas: (c, t) => contentName(c, t) !== undefined,
+    compare: (t, c) =>
+      nonEmpty(c.fp.accessibleName) ? lev(t.fp.accessibleName!, c.fp.accessibleName) : lev(clip(t.fp.accessibleName)!, contentName(c, t)!),
+    cross: 'best',
+    missing: true,
+    analog: ['text', 0.5],
+  },
   str((f) => f.label, lev, 'label', { cross: 'best', missing: true, analog: ['text', 1] }),
   str((f) => f.placeholder, lev, 'placeholder', { missing: true, analog: ['text', 1] }),
   str((f) => f.title, lev, 'title', { analog: ['text', 0.5] }),
@@ -367,7 +396,7 @@ export function extractFeatures(target: Fingerprint, candidates: readonly Candid
     if (!comparison.has(t)) return;
     for (let i = 0; i < n; i++) {
       const c = prepared[i]!;
-      if (!comparison.has(c)) {
+      if (!(comparison.candidateHas ? comparison.candidateHas(c, t) : comparison.has(c))) {
         if (col >= 0) matrix[i * width + col] = 1;
         continue;
       }
