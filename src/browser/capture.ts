@@ -129,6 +129,19 @@ function validCandidates(raw: unknown): Candidate[] {
 }
 
 /**
+ * The candidates (of the last capture) that a locator's elements are, in the locator's order;
+ * undefined for an element that is not one.
+ * @example const matched = await matchedCandidates(page.locator('li'), new Map(candidates.map((c) => [c.index, c])));
+ */
+export async function matchedCandidates(locator: Locator, byIndex: ReadonlyMap<number, Candidate>): Promise<(Candidate | undefined)[]> {
+  const indices = await locator.evaluateAll((elements, key) => {
+    const list = (window.top as unknown as Record<string, Element[] | undefined>)[key];
+    return elements.map((e) => (list ? list.indexOf(e) : -1));
+  }, CANDIDATES_KEY);
+  return indices.map((i) => byIndex.get(i));
+}
+
+/**
  * The element of a candidate from the last `captureCandidates(page)`, as a handle that lives
  * in the element's own frame (so it can be passed to that frame's locators).
  * @example const handle = await candidateElement(page, best.index);

@@ -21,6 +21,8 @@ export interface ChooseLocatorOptions {
    * proposal may match many elements, as long as it and the links find exactly this one.
    */
   rest?: string;
+  /** A further check of a proposal (before `rest`) that finds the element, e.g. which list it finds; rejected ones are passed over. */
+  accept?: (proposal: Locator) => Promise<boolean>;
 }
 
 /** One proposal that was tried, and why it was not kept. */
@@ -30,6 +32,8 @@ export interface TriedProposal {
   count: number;
   /** When it matched exactly one: whether that one is the element. */
   sameElement?: boolean;
+  /** It found the element but `accept` turned it down. */
+  rejected?: boolean;
 }
 
 export type LocatorChoice =
@@ -125,6 +129,7 @@ async function firstUnique(
   element: ElementHandle<Node>,
   tried: TriedProposal[],
   rest?: string,
+  accept?: (proposal: Locator) => Promise<boolean>,
 ): Promise<{ locator: Locator; proposal: LocatorProposal; code: string } | undefined> {
   const marked = { on: false };
   try {
@@ -143,8 +148,9 @@ async function firstUnique(
         tried.push({ code, count: result.count });
         continue;
       }
-      tried.push({ code, count: 1, sameElement: result.same });
-      if (result.same) return { locator, proposal, code };
+      const kept = result.same && (!accept || (await accept(own).catch(() => false)));
+      tried.push({ code, count: 1, sameElement: result.same, ...(result.same && !kept ? { rejected: true } : {}) });
+      if (kept) return { locator, proposal, code };
     }
     return undefined;
   } finally {
@@ -194,7 +200,7 @@ export async function chooseLocator(
     options.fingerprint ??
     (await element.evaluate(captureElement as (node: Node, options?: CaptureOptions) => Fingerprint, { neighbors: false }));
   const proposals = locatorProposals(fingerprint, proposalOptions);
-  const found = await firstUnique(root, receiver, proposals, element, tried, options.rest);
+  const found = await firstUnique(root, receiver, proposals, element, tried, options.rest, options.accept);
   if (!found) {
     return {
       ok: false,

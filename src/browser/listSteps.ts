@@ -57,7 +57,8 @@ function asRank(relocation: SetRelocation | undefined, reason: string): RankResu
   };
 }
 
-export type SetHeal = { ok: true; target: Locator; to: LocatorRef; rank: RankResult } | { ok: false; rank: RankResult };
+/** `known`: healed through the fix the catalog knows for the set, without relocating it. */
+export type SetHeal = { ok: true; target: Locator; to: LocatorRef; rank: RankResult; known?: boolean } | { ok: false; rank: RankResult };
 
 const fmt = (v: number) => v.toFixed(2);
 
@@ -104,13 +105,29 @@ async function healChild(page: Page, setBase: string, rest: string[], fingerprin
 }
 
 /**
- * Heals a step from its set plan: relocates the set (`healSet`), then applies the rest of the
+ * The set broke here before and the catalog knows its fix (`rows` → `page.locator('div.line')`):
+ * the rest of the chain (`.first()`, `.filter({ hasText })`) applied to the fixed set, when it
+ * finds what the step needs (one element, or some for a list step); undefined otherwise.
+ */
+async function throughFix(page: Page, base: LocatorRef, rest: string, step: LocatorStep, fix: LocatorRef): Promise<SetHeal | undefined> {
+  const target = page.locator(`${fix.selector} >> ${rest}`);
+  const count = await target.count();
+  if (isListStep(step) ? count === 0 : count !== 1) return undefined;
+  const reason = `healed through the fix the catalog knows for ${base.code} on this page, ${fix.code}`;
+  return { ok: true, target, to: { selector: selectorOf(target), code: `page.${target.toString()}` }, rank: { decision: 'heal', confidence: 1, margin: 1, reason, ranked: [] }, known: true };
+}
+
+/**
+ * Heals a step from its set plan: a known fix of the set is used first (`throughFix`); else it
+ * relocates the set (`healSet`), then applies the rest of the
  * chain to the healed set (so `nth(i)` means the i-th of the healed set). A single-element step
  * must find exactly one element on it; when the rest of the chain broke too, its element is
  * relocated inside the part of the chain that still finds one (`healChild`).
  * @example const healed = await healFromSet(page, plan, step); if (healed.ok) await step.run(healed.target);
  */
-export async function healFromSet(page: Page, plan: SetPlan, step: LocatorStep, options: SetRelocationOptions = {}): Promise<SetHeal> {
+export async function healFromSet(page: Page, plan: SetPlan, step: LocatorStep, options: SetRelocationOptions = {}, fix?: LocatorRef): Promise<SetHeal> {
+  const known = fix && plan.rest ? await throughFix(page, plan.base, plan.rest, step, fix) : undefined;
+  if (known) return known;
   const choice = await healSet(page, plan.members, options);
   if (!choice.ok) return { ok: false, rank: asRank(choice.relocation, choice.reason) };
   const setReason = `healed as a set: ${choice.relocation.reason}; ${choice.proposal.basis}`;

@@ -25,6 +25,6 @@ export async function relocate(page: Page, fingerprint: Fingerprint, rankOptions
   }
   const rank = rankCandidates(fingerprint, candidates, rankOptions);
   const element = rank.decision === 'heal' ? await candidateElement(page, rank.best!.index) : undefined;
-  return { rank, element, candidate: rank.best ? candidates.find((c) => c.index === rank.best!.index) : undefined };
+  return { rank, element, candidate: rank.best ? candidates.find((c) => c.index === rank.best!.index) : undefined, candidates };
 }
 

@@ -1,5 +1,4 @@
 import type { Locator, Page } from '@playwright/test';
-import { CANDIDATES_KEY } from '../healing/capture.js';
 import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
 import {
   checkSetMatch,
@@ -9,7 +8,7 @@ import {
   type SetRelocation,
   type SetRelocationOptions,
 } from '../healing/setRelocation.js';
-import { captureCandidates, SHORTLIST_SIZE } from './capture.js';
+import { captureCandidates, matchedCandidates, SHORTLIST_SIZE } from './capture.js';
 
 /** One set proposal that was tried and why it was not kept. */
 export type TriedSetProposal = { code: string; count: number; problem: string };
@@ -28,15 +27,6 @@ export type SetChoice =
   | { ok: false; reason: string; relocation?: SetRelocation; tried: TriedSetProposal[] };
 
 const toLocator = (page: Page, p: SetProposal) => (p.method === 'getByTestId' ? page.getByTestId(p.value) : page.locator(p.value));
-
-/** The candidates (of the last capture) that the locator's elements are; undefined for an element that is not one. */
-async function matchedCandidates(locator: Locator, byIndex: ReadonlyMap<number, Candidate>): Promise<(Candidate | undefined)[]> {
-  const indices = await locator.evaluateAll((elements, key) => {
-    const list = (window.top as unknown as Record<string, Element[] | undefined>)[key];
-    return elements.map((e) => (list ? list.indexOf(e) : -1));
-  }, CANDIDATES_KEY);
-  return indices.map((i) => byIndex.get(i));
-}
 
 /**
  * Heals a set: finds its sampled members again on the page (`relocateSet`), then keeps the

@@ -15,6 +15,7 @@ import { createKnownFixes } from './knownFix.js';
 import { healFromSet, isListStep, setPlan, type SetPlan } from './listSteps.js';
 import { selectorOf, unhooked, unreported, type LocatorStep, type StepHandler, type WaitingStep } from './locatorHooks.js';
 import { driftNotice, positionDrift, positionOf } from './positionDrift.js';
+import { healByPosition, type PositionHeal } from './positionHeal.js';
 import { relocate as relocateInPage } from './relocate.js';
 import { createSlowSteps } from './slowStep.js';
 import {
@@ -38,7 +39,20 @@ export { isNegativeStep, PROBE_MS, type StepHandlerOptions } from './stepKit.js'
 const CLICKS = new Set<string>(['click', 'dblclick', 'tap']);
 
 /** A relocation's ranking, the element it heals to, and the related element that confirmed it when the ranker alone abstained. */
-type Relocated = { rank: RankResult; element: ElementHandle<Element> | null | undefined; candidate: Candidate | undefined; kin?: Kin };
+type Relocated = {
+  rank: RankResult;
+  element: ElementHandle<Element> | null | undefined;
+  candidate: Candidate | undefined;
+  /** The candidates it ranked, when it looked in the whole page. */
+  candidates?: Candidate[];
+  kin?: Kin;
+};
+
+/** What a relocation found: a healed chain, a position in a healed list, or the ranking's own pick. */
+type Found =
+  | { chained: NonNullable<Awaited<ReturnType<typeof healChain>>> }
+  | { positioned: Extract<PositionHeal, { ok: true }>; rank: RankResult }
+  | Relocated;
 
 /** Whether a failed action had completed its pointer action before it failed (Playwright's call log says so). */
 function actedBeforeTimeout(step: WaitingStep, failure: Failure): step is Extract<WaitingStep, { kind: 'action' }> {
@@ -114,7 +128,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
   ): Promise<Outcome | undefined> => {
     const page = locator.page();
     const category = strategy === 'relocate' ? 'selector_missing' : 'strict_mode';
-    const found = await guarded(page, failure, async () => {
+    const found = await guarded(page, failure, async (): Promise<Found | undefined> => {
       if (strategy === 'relocate' && chainPrefixes(from.selector).length > 0) {
         const deps = { fingerprint: (selector: string) => catalog.fingerprint(key, selector), rankOptions, testIdAttribute: options.testIdAttribute };
         const chained = await unhooked(() => healChain(page, from.selector, deps));
@@ -126,13 +140,25 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       if (relocated.element || strategy !== 'relocate') return relocated;
       // The ranker abstained: a related element with a known fix here may confirm its best candidate.
       const confirmed = await unhooked(() => confirmByKin(page, relocated.rank, catalog.kinWithFixes(key, fingerprint)));
-      return confirmed ? { ...relocated, ...confirmed } : relocated;
+      if (confirmed) return { ...relocated, ...confirmed };
+      // A locator that picks by position may be torn only between its list's alike siblings.
+      const position = positionOf(from.selector);
+      if (!position || !relocated.candidates) return relocated;
+      const positioned = await unhooked(() =>
+        healByPosition(page, fingerprint, relocated.candidates!, position, { ...rankOptions, testIdAttribute: options.testIdAttribute }),
+      );
+      return positioned.ok ? { positioned, rank: relocated.rank } : relocated;
     });
     if (!found) return undefined;
     const base: HealBase = { pageKey: key, step: stepName(step), from, strategy, category };
     if ('chained' in found) {
       const { chained } = found;
       return apply(step, failure, base, chained.locator, { selector: selectorOf(chained.locator), code: chained.code }, started, chained.rank, chained.reason);
+    }
+    if ('positioned' in found) {
+      const { positioned, rank } = found;
+      const listRank: RankResult = { ...rank, decision: 'heal', confidence: positioned.pick.confidence, margin: positioned.pick.margin, reason: positioned.pick.reason };
+      return apply(step, failure, base, positioned.locator, { selector: selectorOf(positioned.locator), code: positioned.code }, started, listRank);
     }
     const { rank, element, candidate, kin } = found;
     if (!element || (rank.decision !== 'heal' && !kin)) {
@@ -158,10 +184,10 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
   const healAsSet = async (locator: Locator, step: WaitingStep, failure: Failure, key: string, from: LocatorRef, plan: SetPlan, started: number) => {
     const page = locator.page();
     const found = await guarded(page, failure, () =>
-      unhooked(() => healFromSet(page, plan, step, { ...rankOptions, testIdAttribute: options.testIdAttribute })),
+      unhooked(() => healFromSet(page, plan, step, { ...rankOptions, testIdAttribute: options.testIdAttribute }, catalog.knownFix(key, plan.base.selector))),
     );
     const base: HealBase = { pageKey: key, step: stepName(step), from, strategy: 'relocate_set', category: 'selector_missing' };
-    if (found?.ok) return apply(step, failure, base, found.target, found.to, started, found.rank);
+    if (found?.ok) return apply(step, failure, found.known ? { ...base, strategy: 'known_fix' } : base, found.target, found.to, started, found.rank);
     if (found && isListStep(step)) report(base, { outcome: 'abstained', rank: found.rank }, started);
     return undefined;
   };

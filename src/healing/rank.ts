@@ -92,6 +92,12 @@ function checkOption(name: 'threshold' | 'minMargin', value: number): number {
   return value;
 }
 
+/** The thresholds a heal must pass: the options' or the model's, checked. */
+export function rankThresholds(options: RankOptions = {}): { threshold: number; minMargin: number } {
+  const model = options.model ?? DEFAULT_MODEL;
+  return { threshold: checkOption('threshold', options.threshold ?? model.threshold), minMargin: checkOption('minMargin', options.minMargin ?? model.minMargin) };
+}
+
 const SPOKEN: Readonly<Record<string, string>> = {
   box: 'position',
   idXpath: 'id-relative XPath',
@@ -163,13 +169,7 @@ export function withoutValueText(target: Fingerprint): Fingerprint | undefined {
   return stripped;
 }
 
-function rankOnce(target: Fingerprint, candidates: readonly Candidate[], options: RankOptions): RankResult {
-  const { model, weights } = compileModel(options.model ?? DEFAULT_MODEL);
-  const threshold = checkOption('threshold', options.threshold ?? model.threshold);
-  const minMargin = checkOption('minMargin', options.minMargin ?? model.minMargin);
-  if (candidates.length === 0) {
-    return { decision: 'abstain', confidence: 0, margin: 0, reason: 'abstained: there are no candidates to choose from', ranked: [] };
-  }
+function scoreAll(target: Fingerprint, candidates: readonly Candidate[], weights: ArrayLike<number>) {
   const { matrix, width } = extractFeatures(target, candidates);
   const scores = new Float64Array(candidates.length);
   for (let i = 0; i < candidates.length; i++) {
@@ -177,6 +177,27 @@ function rankOnce(target: Fingerprint, candidates: readonly Candidate[], options
     for (let f = 0; f < width; f++) s += matrix[i * width + f]! * weights[f]!;
     scores[i] = s;
   }
+  return { matrix, width, scores };
+}
+
+/**
+ * Each candidate's calibrated probability of being the element (the plain softmax of
+ * `choose`, with the model's "absent" candidate taking the rest), in the candidates' order.
+ * @example candidateProbabilities(stored, candidates)[0] // 0.93
+ */
+export function candidateProbabilities(target: Fingerprint, candidates: readonly Candidate[], model: RankerModel = DEFAULT_MODEL): Float64Array {
+  const compiled = compileModel(model);
+  return choose(scoreAll(target, candidates, compiled.weights).scores, compiled.model.absentScore).probabilities;
+}
+
+function rankOnce(target: Fingerprint, candidates: readonly Candidate[], options: RankOptions): RankResult {
+  const { model, weights } = compileModel(options.model ?? DEFAULT_MODEL);
+  const threshold = checkOption('threshold', options.threshold ?? model.threshold);
+  const minMargin = checkOption('minMargin', options.minMargin ?? model.minMargin);
+  if (candidates.length === 0) {
+    return { decision: 'abstain', confidence: 0, margin: 0, reason: 'abstained: there are no candidates to choose from', ranked: [] };
+  }
+  const { matrix, width, scores } = scoreAll(target, candidates, weights);
   const choice = choose(scores, model.absentScore, { parents: parentRows(candidates), credit: model.familyCredit ?? 0 });
   const order = Array.from(scores.keys())
     .sort((a, b) => scores[b]! - scores[a]! || a - b)
