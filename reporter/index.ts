@@ -13,6 +13,9 @@ import { failureSignature } from '../src/learning/signature.js';
 import { toAttempt } from './attempt.js';
 import { learningOf, toHealEvent } from './learning.js';
 import { formatRunSummary } from './summary.js';
+import { learnFailures } from '../src/learning/patternLearner.js';
+import { hashingEmbedder } from '../src/vector/embedder.js';
+import { localIndex } from '../src/vector/localIndex.js';
 
 /**
  * Records every attempt of every test into the knowledge store. Never throws out of a hook:
@@ -38,6 +41,8 @@ export default class MedicReporter implements Reporter {
   private failedWrites = 0;
   private firstWriteError: unknown;
   private readonly runErrors: RunRecord['errors'] = [];
+  /** Failure patterns this run joined, and how many of them it started. */
+  private patterns: { touched: number; created: number } | undefined;
 
   constructor(options?: unknown) {
     // Invalid options stop the run before it starts, with the message naming the fix.
@@ -97,6 +102,17 @@ export default class MedicReporter implements Reporter {
           await this.startRun(store);
           await store.finishRun(this.runId, { endedAt: new Date().toISOString(), status: result.status, errors: this.runErrors });
         });
+        // What the run teaches (failure patterns, known fixes): not a record of the run, and a
+        // problem here loses none of them.
+        this.queue = this.queue.then(async () => {
+          try {
+            const embedder = hashingEmbedder();
+            const learned = await learnFailures({ store, embedder, index: localIndex(store, 'failures', embedder) }, this.runId);
+            this.patterns = { touched: learned.touched.length, created: learned.created.length };
+          } catch (error) {
+            if (this.failedWrites === 0) console.warn(`medic: could not learn failure patterns from this run (its records are kept): ${describeError(error)}`);
+          }
+        });
       }
       await this.queue;
       await store?.close().catch(() => {});
@@ -106,7 +122,7 @@ export default class MedicReporter implements Reporter {
             describeError(this.firstWriteError),
         );
       } else if (store && this.config.report.summary && !this.config.quiet) {
-        console.log(formatRunSummary(this.attempts, store.location, this.runErrors.length, this.heals));
+        console.log(formatRunSummary(this.attempts, store.location, this.runErrors.length, this.heals, this.patterns));
       }
     } catch (error) {
       console.warn(`medic: could not finish recording this run: ${describeError(error)}`);

@@ -3,7 +3,13 @@ import type { AttemptRecord } from '../src/store/records.js';
 import type { HealEvent } from '../src/learning/heals.js';
 
 /** The end-of-run lines: what was recorded, how tests ended, what failed and how. Pure. */
-export function formatRunSummary(attempts: readonly AttemptRecord[], location: string, errorsOutsideTests = 0, heals: readonly HealEvent[] = []): string {
+export function formatRunSummary(
+  attempts: readonly AttemptRecord[],
+  location: string,
+  errorsOutsideTests = 0,
+  heals: readonly HealEvent[] = [],
+  patterns?: { touched: number; created: number },
+): string {
   const tests = lastAttempts(attempts).length;
   const outcomes = countOutcomes(attempts);
   const categories = new Map<string, number>();
@@ -21,6 +27,10 @@ export function formatRunSummary(attempts: readonly AttemptRecord[], location: s
     const byCount = [...categories].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     lines.push(`  failed attempts by category: ${byCount.map(([name, n]) => `${name} ${n}`).join(', ')}`);
     lines.push(`  ${signatures.size} distinct failure signature${signatures.size === 1 ? '' : 's'} (the same signature in two runs is the same failure)`);
+  }
+  if (patterns && patterns.touched) {
+    const recurring = patterns.touched - patterns.created;
+    lines.push(`  failure patterns: ${patterns.created} new · ${recurring} recurring (see: medic failures)`);
   }
   lines.push(...formatHeals(heals));
   if (errorsOutsideTests) lines.push(`  ${errorsOutsideTests} error${errorsOutsideTests === 1 ? '' : 's'} outside tests (see: medic attempts)`);

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAttempt, makeRun } from '../src/store/contract.testkit.js';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
+import { learnFailures } from '../src/learning/patternLearner.js';
+import { hashingEmbedder } from '../src/vector/embedder.js';
+import { localIndex } from '../src/vector/localIndex.js';
 import { repoRoot } from './helpers/inlineProject.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'medic-cli-'));
@@ -26,6 +29,8 @@ beforeAll(async () => {
     }),
   );
   await store.recordAttempt(makeAttempt({ runId: 'bbbb2222-new', testId: 'id-2', testKey: 'chromium › b.spec.ts › ok' }));
+  const embedder = hashingEmbedder();
+  await learnFailures({ store, embedder, index: localIndex(store, 'failures', embedder) }, 'bbbb2222-new');
   await store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,6 +54,16 @@ describe('medic CLI', () => {
     expect(result.stdout).toMatch(/Run bbbb2222-new \(failed\), 1 attempt/);
     expect(result.stdout).toMatch(/selector_missing 0123456789 {2}Error: locator\.click: Timeout 500ms exceeded\./);
     expect(medic('attempts', '--run', 'aaaa', '--json').stdout).toMatch(/"runId": "aaaa1111-old"/);
+  });
+
+  it('lists failure patterns with their counts and known fixes', () => {
+    const result = medic('failures');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/1 failure pattern\(s\) in .*medic\.db/);
+    expect(result.stdout).toMatch(/ {3}1× {2}selector_missing +fp-\w+ {2}1 test\(s\), 1 run\(s\)/);
+    expect(result.stdout).toMatch(/Error: locator\.click: Timeout 500ms exceeded\.\n.*signature 0123456789abcdef; features: a\.spec\.ts › suite\n +no known fix yet/);
+    expect(JSON.parse(medic('failures', '--json', '--category', 'selector_missing').stdout)[0]).toMatchObject({ count: 1, tests: ['chromium › a.spec.ts › suite › works'] });
+    expect(medic('failures', '--category', 'timeout').stdout).toMatch(/No failure patterns/);
   });
 
   it('says what is wrong with bad arguments and a bad store', () => {

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
+import type { FailurePattern } from '../src/learning/failurePatterns.js';
 import type { AttemptRecord } from '../src/store/records.js';
 import { repoRoot, writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
 
@@ -69,12 +70,14 @@ describe('reporter against a real Playwright run', () => {
   let project: InlineProject;
   let result: Awaited<ReturnType<InlineProject['run']>>;
   let attempts: AttemptRecord[];
+  let patterns: FailurePattern[];
 
   beforeAll(async () => {
     project = writeInlineProject(files);
     result = await project.run();
     const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db') });
     attempts = await store.listAttempts();
+    patterns = await store.listFailurePatterns();
     await store.close();
   }, 240_000);
   afterAll(() => project?.remove());
@@ -114,6 +117,20 @@ describe('reporter against a real Playwright run', () => {
     expect(signatures('timeout.spec.ts').size).toBe(1);
     const failing = signatures('fail.spec.ts');
     expect([...failing].some((s) => signatures('flaky.spec.ts').has(s))).toBe(false);
+  });
+
+  it('learns failure patterns: each cause one pattern of one file, and a retry that passed as a known fix', () => {
+    const failing = attempts.filter((a) => a.error && a.status !== a.expectedStatus); // test.fail() failing is as expected
+    expect(patterns.reduce((n, p) => n + p.count, 0)).toBe(failing.length);
+    for (const p of patterns) {
+      // The tests of one spec file share one cause here; no pattern mixes two.
+      expect({ id: p.id, files: new Set(p.tests.map((t) => t.split(' › ')[1])).size }).toEqual({ id: p.id, files: 1 });
+    }
+    const files = new Set(failing.map((a) => a.file));
+    expect(new Set(patterns.map((p) => p.tests[0]!.split(' › ')[1])).size).toBe(files.size);
+    const flaky = patterns.find((p) => p.tests[0]!.includes('flaky.spec.ts'))!;
+    expect(flaky.knownFixes).toEqual([expect.objectContaining({ strategy: 'retry', successes: 20, tries: 20 })]);
+    expect(result.stdout).toMatch(new RegExp(`failure patterns: ${patterns.length} new · 0 recurring`));
   });
 
   it('keeps the details: location, worker, annotations, run metadata', async () => {

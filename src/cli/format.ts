@@ -1,5 +1,6 @@
 import { countOutcomes, lastAttempts, type OutcomeCounts } from '../run/outcomes.js';
 import type { HealEvent } from '../learning/heals.js';
+import { bestKnownFix, fixRate, type FailurePattern } from '../learning/failurePatterns.js';
 import type { AttemptRecord, RunRecord } from '../store/records.js';
 
 export type RunSummary = RunRecord & {
@@ -51,6 +52,25 @@ export function formatHeals(run: RunRecord, heals: readonly HealEvent[]): string
       .join(', ');
     lines.push(`      ${h.strategy.replace('_', ' ')}, confidence ${h.confidence.toFixed(2)}, margin ${h.margin.toFixed(2)}${strongest ? `; ${strongest}` : ''}; review: ${h.review}`);
     if (h.outcome === 'abstained') lines.push(`      ${h.reason}`);
+  }
+  return lines.join('\n');
+}
+
+/** The top failure patterns: count, category, tests, when, an example, and the best known fix. */
+export function formatFailures(patterns: readonly FailurePattern[], location: string): string {
+  if (patterns.length === 0) return `No failure patterns in ${location} yet: they are learnt from failing tests at the end of each run.`;
+  const lines = [`${patterns.length} failure pattern(s) in ${location}, most frequent first:`];
+  for (const p of patterns) {
+    const example = (p.examples[0] ?? '').split('\n')[0]!.slice(0, 160);
+    lines.push(`  ${String(p.count).padStart(4)}×  ${p.category.padEnd(16)} ${p.id}  ${p.tests.length} test(s), ${p.runs.length} run(s), last ${p.lastSeen}`);
+    lines.push(`        ${example}`);
+    lines.push(`        signature ${p.signatures[0]}${p.signatures.length > 1 ? ` (+${p.signatures.length - 1} alike)` : ''}; features: ${p.features.slice(0, 3).join(', ')}`);
+    const fix = bestKnownFix(p);
+    lines.push(
+      fix
+        ? `        known fix: ${fix.strategy}${fix.to ? ` → ${fix.to}` : ''} (${fix.successes} of ${fix.tries}, rate ${fixRate(fix).toFixed(2)})`
+        : '        no known fix yet',
+    );
   }
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import { describeError, isMedicError, MedicConfigError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import type { RunRecord } from '../store/records.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
-import { formatAttempts, formatHeals, formatRuns, summarizeRun } from './format.js';
+import { formatAttempts, formatFailures, formatHeals, formatRuns, summarizeRun } from './format.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -87,6 +87,20 @@ export function buildCli(): Command {
         let heals = (await store.listHeals({ runId: run.id })).reverse();
         if (!options.all) heals = heals.filter((h) => h.outcome !== 'abstained');
         console.log(options.json ? JSON.stringify(heals, null, 2) : formatHeals(run, heals));
+      });
+    });
+
+  program
+    .command('failures')
+    .description('list the failure patterns learnt from failing tests, most frequent first, with their known fixes')
+    .option('-n, --limit <n>', 'how many patterns', positiveInt, 20)
+    .option('--category <name>', 'only this failure category (selector_missing, timeout, assertion, network, …)')
+    .option('--json', 'print JSON')
+    .action(async (options: { limit: number; category?: string; json?: boolean }) => {
+      await withStore(program.opts<StoreFlags>(), async (store) => {
+        const all = await store.listFailurePatterns(options.category ? { category: options.category } : {});
+        const top = all.sort((a, b) => b.count - a.count || (b.lastSeen > a.lastSeen ? 1 : -1)).slice(0, options.limit);
+        console.log(options.json ? JSON.stringify(top, null, 2) : formatFailures(top, store.location));
       });
     });
 

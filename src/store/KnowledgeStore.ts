@@ -1,11 +1,13 @@
 import type { SelectorObservation, SelectorRecord } from '../learning/catalog.js';
 import type { HealEvent } from '../learning/heals.js';
 import type { HealEventInput } from './learning.js';
-import type { HealQuery, SelectorQuery } from './queries.js';
+import type { HealQuery, PatternQuery, SelectorQuery } from './queries.js';
 import type { AttemptRecord, RunRecord } from './records.js';
+import type { FailurePattern } from '../learning/failurePatterns.js';
+import type { VectorQuery, VectorRecord, VectorRecordInput } from '../vector/records.js';
 
 export type { HealEventInput } from './learning.js';
-export type { HealQuery, SelectorQuery } from './queries.js';
+export type { HealQuery, PatternQuery, SelectorQuery } from './queries.js';
 
 export type RunEnd = Pick<RunRecord, 'endedAt' | 'status'> & Partial<Pick<RunRecord, 'errors'>>;
 
@@ -50,5 +52,17 @@ export interface KnowledgeStore {
   recordHeals(events: HealEventInput[]): Promise<void>;
   /** Newest first (by `at`). @example await store.listHeals({ review: 'pending', limit: 20 }) */
   listHeals(query?: HealQuery): Promise<HealEvent[]>;
+  /** Adds or replaces failure patterns by (project, id); all or nothing. */
+  putFailurePatterns(patterns: FailurePattern[]): Promise<void>;
+  /** Most recently seen first. @example await store.listFailurePatterns({ project: 'shop', category: 'timeout' }) */
+  listFailurePatterns(query?: PatternQuery): Promise<FailurePattern[]>;
+  /**
+   * Adds or replaces vectors by (collection, id). All or nothing: an invalid record refuses the
+   * whole batch. The local vector index (src/vector/localIndex.ts) is built on these.
+   */
+  putVectors(records: VectorRecordInput[]): Promise<void>;
+  /** A collection's vectors (of one embedder, passing a metadata filter when given), in insertion order. */
+  listVectors(query: VectorQuery): Promise<VectorRecord[]>;
+  deleteVectors(collection: string, ids: string[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isMedicStoreError } from '../errors.js';
 import type { KnowledgeStore } from './KnowledgeStore.js';
 import { learningContract } from './contract.learning.testkit.js';
+import { vectorContract } from './contract.vector.testkit.js';
 import type { AttemptRecord, RunRecord } from './records.js';
 
 export function makeRun(overrides: Partial<RunRecord> = {}): RunRecord {
@@ -53,6 +54,7 @@ export function makeAttempt(overrides: Partial<AttemptRecord> = {}): AttemptReco
 /** Every adapter's test calls this once: runs, attempts, the selector catalog and heals. */
 export function storeContract(name: string, open: () => Promise<KnowledgeStore>): void {
   learningContract(name, open);
+  vectorContract(name, open);
   describe(`KnowledgeStore contract: ${name}`, () => {
     let store: KnowledgeStore;
     beforeEach(async () => {

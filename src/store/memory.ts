@@ -1,10 +1,13 @@
 import { MedicStoreError } from '../errors.js';
 import { selectorKey, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
 import type { HealEvent } from '../learning/heals.js';
-import type { AttemptQuery, HealQuery, KnowledgeStore, RunEnd, SelectorQuery } from './KnowledgeStore.js';
+import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
 import { compareText, healKey, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
-import { attemptQuerySchema, healQuerySchema, runQuerySchema, selectorQuerySchema } from './queries.js';
+import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema } from './queries.js';
 import { attemptKey, attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
+import { matchesWhere, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
+import { z } from 'zod';
+import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 
 /** The reference adapter: everything in memory, gone with the process. */
 export class MemoryStore implements KnowledgeStore {
@@ -14,6 +17,8 @@ export class MemoryStore implements KnowledgeStore {
   private readonly attempts = new Map<string, AttemptRecord>();
   private readonly selectors = new Map<string, SelectorRecord>();
   private readonly heals = new Map<string, HealEvent>();
+  private readonly vectors = new Map<string, VectorRecord>();
+  private readonly patterns = new Map<string, FailurePattern>();
 
   async startRun(run: RunRecord): Promise<void> {
     const parsed = runRecordSchema.parse(run);
@@ -105,6 +110,42 @@ export class MemoryStore implements KnowledgeStore {
       .reverse()
       .sort((a, b) => compareText(b.at, a.at));
     return structuredClone(query.limit === undefined ? heals : heals.slice(0, query.limit));
+  }
+
+  async putFailurePatterns(patterns: FailurePattern[]): Promise<void> {
+    for (const p of z.array(failurePatternSchema).parse(patterns)) {
+      const key = `${p.project}\u0000${p.id}`;
+      this.patterns.delete(key);
+      this.patterns.set(key, structuredClone(p));
+    }
+  }
+
+  async listFailurePatterns(options: PatternQuery = {}): Promise<FailurePattern[]> {
+    const query = patternQuerySchema.parse(options);
+    const out = [...this.patterns.values()]
+      .filter((p) => (query.project === undefined || p.project === query.project) && (query.category === undefined || p.category === query.category))
+      .reverse()
+      .sort((a, b) => compareText(b.lastSeen, a.lastSeen));
+    return structuredClone(query.limit === undefined ? out : out.slice(0, query.limit));
+  }
+
+  async putVectors(records: VectorRecordInput[]): Promise<void> {
+    for (const record of z.array(vectorRecordSchema).parse(records)) {
+      // A replaced vector keeps its place (Map.set on a key it has), like an updated row.
+      this.vectors.set(`${record.collection}\u0000${record.id}`, structuredClone(record));
+    }
+  }
+
+  async listVectors(options: VectorQuery): Promise<VectorRecord[]> {
+    const query = vectorQuerySchema.parse(options);
+    const out = [...this.vectors.values()].filter(
+      (v) => v.collection === query.collection && (query.embedder === undefined || v.embedder === query.embedder) && matchesWhere(v.metadata, query.where),
+    );
+    return structuredClone(out);
+  }
+
+  async deleteVectors(collection: string, ids: string[]): Promise<void> {
+    for (const id of z.array(z.string()).parse(ids)) this.vectors.delete(`${collection}\u0000${id}`);
   }
 
   async close(): Promise<void> {}

@@ -56,6 +56,26 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX heals_by_test ON heals (test_key, at);
   CREATE INDEX heals_by_review ON heals (review, at);
   `,
+  // 3: failure patterns, and vectors of the local vector index (src/vector), float32 little-endian
+  `
+  CREATE TABLE failure_patterns (
+    project TEXT NOT NULL,
+    id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (project, id)
+  );
+  CREATE INDEX failure_patterns_by_seen ON failure_patterns (project, last_seen);
+  CREATE TABLE vectors (
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    embedder TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (collection, id)
+  );
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -24,3 +24,7 @@ export const healQuerySchema = z
   })
   .strict();
 export type HealQuery = z.input<typeof healQuerySchema>;
+
+/** Which failure patterns `listFailurePatterns` returns: every field narrows; most recently seen first. */
+export const patternQuerySchema = z.object({ project: z.string().optional(), category: z.string().optional(), limit }).strict();
+export type PatternQuery = z.input<typeof patternQuerySchema>;

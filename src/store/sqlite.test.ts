@@ -201,7 +201,7 @@ describe('sqlite store', () => {
     expect((await store.listSelectors())[0]).toMatchObject({ project: 'shop', timesUsed: 1 });
     await store.close();
     const db = new Database(path, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     db.close();
     const backup = new Database(`${path}.v1.bak`, { readonly: true });
     expect(backup.pragma('user_version', { simple: true })).toBe(1);

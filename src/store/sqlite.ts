@@ -2,12 +2,15 @@ import type Database from 'better-sqlite3';
 import { MedicStoreError } from '../errors.js';
 import { selectorRecordSchema, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
 import { healEventSchema, type HealEvent } from '../learning/heals.js';
-import type { AttemptQuery, HealQuery, KnowledgeStore, RunEnd, SelectorQuery } from './KnowledgeStore.js';
+import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
 import { mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
 import { duplicateRun, unknownRun } from './memory.js';
 import { translateSqliteError } from './sqliteErrors.js';
-import { attemptQuerySchema, healQuerySchema, runQuerySchema, selectorQuerySchema } from './queries.js';
+import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema } from './queries.js';
 import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
+import { matchesWhere, metadataSchema, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
+import { z } from 'zod';
+import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 
 export class SqliteStore implements KnowledgeStore {
   readonly kind = 'sqlite';
@@ -156,6 +159,79 @@ export class SqliteStore implements KnowledgeStore {
         this.db.prepare(`SELECT data FROM heals ${where} ORDER BY at DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
     );
     return rows.map((row) => parseRow(healEventSchema, row.data, 'heals', this.location));
+  }
+
+  async putFailurePatterns(patterns: FailurePattern[]): Promise<void> {
+    const parsed = z.array(failurePatternSchema).parse(patterns);
+    if (parsed.length === 0) return;
+    this.write(() => {
+      const put = this.statement(
+        'INSERT OR REPLACE INTO failure_patterns (project, id, category, last_seen, data) VALUES (@project, @id, @category, @lastSeen, @data)',
+      );
+      this.db.transaction(() => parsed.forEach((p) => put.run({ ...p, data: JSON.stringify(p) }))).immediate();
+    });
+  }
+
+  async listFailurePatterns(options: PatternQuery = {}): Promise<FailurePattern[]> {
+    const query = patternQuerySchema.parse(options);
+    const { where, params } = conditions({ project: query.project, category: query.category });
+    const limit = query.limit === undefined ? '' : 'LIMIT @limit';
+    const rows = this.read(
+      () =>
+        this.db.prepare(`SELECT data FROM failure_patterns ${where} ORDER BY last_seen DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
+    );
+    return rows.map((row) => parseRow(failurePatternSchema, row.data, 'failure_patterns', this.location));
+  }
+
+  async putVectors(records: VectorRecordInput[]): Promise<void> {
+    const parsed = z.array(vectorRecordSchema).parse(records);
+    if (parsed.length === 0) return;
+    this.write(() => {
+      // An upsert keeps the row (and its place in insertion order) of a replaced vector.
+      const put = this.statement(
+        `INSERT INTO vectors (collection, id, embedder, metadata, vector) VALUES (@collection, @id, @embedder, @metadata, @vector)
+         ON CONFLICT (collection, id) DO UPDATE SET embedder = excluded.embedder, metadata = excluded.metadata, vector = excluded.vector`,
+      );
+      this.db
+        .transaction(() => {
+          for (const r of parsed) {
+            put.run({ ...r, metadata: JSON.stringify(r.metadata), vector: Buffer.from(new Float32Array(r.vector).buffer) });
+          }
+        })
+        .immediate();
+    });
+  }
+
+  async listVectors(options: VectorQuery): Promise<VectorRecord[]> {
+    const query = vectorQuerySchema.parse(options);
+    const { where, params } = conditions({ collection: query.collection, embedder: query.embedder });
+    const rows = this.read(
+      () =>
+        this.statement(`SELECT collection, id, embedder, metadata, vector FROM vectors ${where} ORDER BY rowid`).all(params) as {
+          collection: string;
+          id: string;
+          embedder: string;
+          metadata: string;
+          vector: Buffer;
+        }[],
+    );
+    const out: VectorRecord[] = [];
+    for (const row of rows) {
+      const metadata = parseRow(metadataSchema, row.metadata, 'vectors', this.location);
+      if (!matchesWhere(metadata, query.where)) continue;
+      const floats = new Float32Array(new Uint8Array(row.vector).buffer); // a copy: the blob's offset may not be 4-aligned
+      out.push({ collection: row.collection, id: row.id, embedder: row.embedder, metadata, vector: Array.from(floats) });
+    }
+    return out;
+  }
+
+  async deleteVectors(collection: string, ids: string[]): Promise<void> {
+    const list = z.array(z.string()).parse(ids);
+    if (list.length === 0) return;
+    this.write(() => {
+      const del = this.statement('DELETE FROM vectors WHERE collection = ? AND id = ?');
+      this.db.transaction(() => list.forEach((id) => del.run(collection, id))).immediate();
+    });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,70 @@
+// The adapter contract for failure patterns and stored vectors (run by storeContract).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { VectorRecordInput } from '../vector/records.js';
+import { mergeOccurrence, recordFix, type FailureOccurrence } from '../learning/failurePatterns.js';
+import type { KnowledgeStore } from './KnowledgeStore.js';
+
+const vec = (id: string, vector: number[], metadata: Record<string, string | number | boolean> = {}, collection = 'failures'): VectorRecordInput => ({
+  collection,
+  id,
+  embedder: 'hashing:4',
+  vector,
+  metadata,
+});
+
+export function vectorContract(name: string, open: () => Promise<KnowledgeStore>): void {
+  describe(`KnowledgeStore contract (vectors): ${name}`, () => {
+    let store: KnowledgeStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('keeps vectors per collection, replaces by id in place, and filters by embedder and metadata', async () => {
+      await store.putVectors([
+        vec('a', [1, 0, 0, 0], { category: 'timeout', count: 2 }),
+        vec('b', [0, 0.5, 0, 0.25], { category: 'assertion', fresh: true }),
+        vec('a', [0, 1, 0, 0], { category: 'timeout' }, 'successes'),
+      ]);
+      await store.putVectors([vec('a', [0.5, 0.5, 0, 0], { category: 'selector_missing' })]);
+      const failures = await store.listVectors({ collection: 'failures' });
+      expect(failures.map((v) => [v.id, v.vector, v.metadata])).toEqual([
+        ['a', [0.5, 0.5, 0, 0], { category: 'selector_missing' }],
+        ['b', [0, 0.5, 0, 0.25], { category: 'assertion', fresh: true }],
+      ]);
+      expect((await store.listVectors({ collection: 'failures', where: { category: ['assertion', 'timeout'] } })).map((v) => v.id)).toEqual(['b']);
+      expect(await store.listVectors({ collection: 'failures', where: { fresh: true, category: 'assertion' } })).toHaveLength(1);
+      expect(await store.listVectors({ collection: 'failures', embedder: 'openai:3' })).toEqual([]);
+      expect((await store.listVectors({ collection: 'successes' }))[0]!.vector).toEqual([0, 1, 0, 0]);
+      await store.deleteVectors('failures', ['a', 'missing']);
+      expect((await store.listVectors({ collection: 'failures' })).map((v) => v.id)).toEqual(['b']);
+      expect(await store.listVectors({ collection: 'successes' })).toHaveLength(1);
+    });
+
+    it('keeps failure patterns by project and id, most recently seen first, filtered by category', async () => {
+      const o = (id: string, at: string, category = 'timeout', project = 'shop'): FailureOccurrence => ({
+        project, runId: 'run-1', testKey: `t-${id}`, feature: 'cart.spec.ts › cart', category, signature: `sig-${id}`, message: `m ${id}`, at,
+      });
+      const a = recordFix(mergeOccurrence(undefined, o('a', '2026-12-01T10:00:00.000Z'), 'fp-a'), { strategy: 'relocate', to: "page.getByTestId('x')" }, true, '2026-12-01T10:00:00.000Z');
+      const b = mergeOccurrence(undefined, o('b', '2026-12-02T10:00:00.000Z', 'assertion'), 'fp-b');
+      const c = mergeOccurrence(undefined, o('c', '2026-12-03T10:00:00.000Z', 'timeout', 'other'), 'fp-a');
+      await store.putFailurePatterns([a, b, c]);
+      expect((await store.listFailurePatterns({ project: 'shop' })).map((p) => p.id)).toEqual(['fp-b', 'fp-a']);
+      expect(await store.listFailurePatterns({ project: 'shop', category: 'timeout' })).toEqual([a]);
+      const a2 = mergeOccurrence(a, o('a', '2026-12-04T10:00:00.000Z'), 'fp-a');
+      await store.putFailurePatterns([a2]);
+      expect(await store.listFailurePatterns({ project: 'shop', limit: 1 })).toEqual([a2]);
+      expect(await store.listFailurePatterns()).toHaveLength(3);
+      await expect(store.putFailurePatterns([{ ...b, id: 'fp-ok' }, { ...b, count: 0 }])).rejects.toThrow();
+      expect(await store.listFailurePatterns({ project: 'shop' })).toHaveLength(2);
+    });
+
+    it('refuses a whole batch with an invalid record', async () => {
+      await expect(store.putVectors([vec('ok', [1, 0]), { ...vec('bad', []), vector: [] }])).rejects.toThrow(/vector/);
+      await expect(store.putVectors([vec('nan', [Number.NaN])])).rejects.toThrow();
+      expect(await store.listVectors({ collection: 'failures' })).toEqual([]);
+    });
+  });
+}
