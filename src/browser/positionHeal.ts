@@ -7,7 +7,7 @@ import { chooseLocator } from './chooseLocator.js';
 import type { Position } from './positionDrift.js';
 
 export type PositionHeal =
-  | { ok: true; locator: Locator; code: string; pick: ListPick; candidate: Candidate }
+  | { ok: true; locator: Locator; code: string; pick: ListPick }
   | { ok: false; reason: string; pick: ListPick };
 
 /**
@@ -45,7 +45,7 @@ export async function healByPosition(
     });
     if (!choice.ok) return { ok: false, reason: `abstained: no locator finds exactly the ${members.size} alike candidates with this one at position ${position.nth}`, pick };
     if (choice.frames.length > 0) return { ok: false, reason: 'abstained: a list in an iframe is not healed by position', pick };
-    return { ok: true, locator: choice.locator, code: choice.code, pick, candidate: pick.best };
+    return { ok: true, locator: choice.locator, code: choice.code, pick };
   } finally {
     await element.dispose().catch(() => undefined);
   }

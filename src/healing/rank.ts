@@ -192,8 +192,7 @@ export function candidateProbabilities(target: Fingerprint, candidates: readonly
 
 function rankOnce(target: Fingerprint, candidates: readonly Candidate[], options: RankOptions): RankResult {
   const { model, weights } = compileModel(options.model ?? DEFAULT_MODEL);
-  const threshold = checkOption('threshold', options.threshold ?? model.threshold);
-  const minMargin = checkOption('minMargin', options.minMargin ?? model.minMargin);
+  const { threshold, minMargin } = rankThresholds(options);
   if (candidates.length === 0) {
     return { decision: 'abstain', confidence: 0, margin: 0, reason: 'abstained: there are no candidates to choose from', ranked: [] };
   }

@@ -94,15 +94,18 @@ export async function learnFailures(deps: PatternDeps, runId: string): Promise<{
     if (!a.error || a.status === a.expectedStatus) continue; // test.fail() that failed: as expected
     const signature = outage.has(a.error.category) ? `environment:${a.error.category}` : a.error.signature;
     const o: FailureOccurrence = { project, runId, testKey: a.testKey, feature: featureOf(a), category: a.error.category, signature, message: a.error.message, at: a.startedAt };
-    const [vector] = await embedder.embed([embeddingText(a.error.category as FailureCategory, o.message)]);
     const known = [...patterns.values()];
-    const bySignature = choosePattern(o, known, [], threshold);
-    const alike = !bySignature && namesItsSubject(o.message);
-    const nearest = alike ? await index.query(vector!, { k: 3, where: { project, category: o.category, specific: true } }) : [];
-    const id = bySignature ?? choosePattern(o, known, nearest, threshold) ?? patternId(project, signature);
-    if (!patterns.has(id)) {
-      created.push(id);
-      await index.upsert([{ id, vector: vector!, metadata: { project, category: o.category, specific: namesItsSubject(o.message) } }]);
+    // Embedded only when the signature does not decide (most failures recur with their signature).
+    let id = choosePattern(o, known, [], threshold);
+    if (!id) {
+      const [vector] = await embedder.embed([embeddingText(a.error.category as FailureCategory, o.message)]);
+      const specific = namesItsSubject(o.message);
+      const nearest = specific ? await index.query(vector!, { k: 3, where: { project, category: o.category, specific: true } }) : [];
+      id = choosePattern(o, known, nearest, threshold) ?? patternId(project, signature);
+      if (!patterns.has(id)) {
+        created.push(id);
+        await index.upsert([{ id, vector: vector!, metadata: { project, category: o.category, specific } }]);
+      }
     }
     patterns.set(id, mergeOccurrence(patterns.get(id), o, id));
     touched.add(id);
