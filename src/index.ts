@@ -6,6 +6,9 @@ export { MedicError, MedicConfigError, MedicStoreError, MedicBrowserError, isMed
 export { learnFailures, suggestFixStrategy } from './learning/patternLearner.js';
 export type { FixSuggestion, PatternDeps } from './learning/patternLearner.js';
 export type { FailurePattern, KnownFix } from './learning/failurePatterns.js';
+export { assessFlakiness } from './learning/flakiness.js';
+export type { FlakinessOptions, FlakyState, TestFlakiness } from './learning/flakiness.js';
+export { loadHistory } from './learning/history.js';
 export { hashingEmbedder } from './vector/embedder.js';
 export type { Embedder } from './vector/embedder.js';
 export { localIndex } from './vector/localIndex.js';

@@ -66,6 +66,33 @@ describe('medic CLI', () => {
     expect(medic('failures', '--category', 'timeout').stdout).toMatch(/No failure patterns/);
   });
 
+  it('lists flaky and broken tests with history strips and quarantine suggestions', async () => {
+    const store = openSqliteStore({ path: join(dir, 'flaky', 'medic.db') });
+    const boom = { message: 'Error: boom', stack: null, category: 'assertion', signature: 's', count: 1 };
+    for (let i = 0; i < 6; i++) {
+      const runId = `run-${i}`;
+      await store.startRun(makeRun({ id: runId, startedAt: `2026-11-2${i}T10:00:00.000Z`, status: 'passed' }));
+      const t = (name: string) => ({ runId, testKey: `chromium › a.spec.ts › ${name}`, testId: `id-${name}`, title: name });
+      await store.recordAttempt(makeAttempt(t('steady')));
+      if (i % 2 === 1) {
+        await store.recordAttempt(makeAttempt({ ...t('wobbly'), status: 'failed', outcome: 'unexpected', error: boom }));
+        await store.recordAttempt(makeAttempt({ ...t('wobbly'), retry: 1, outcome: 'flaky' }));
+      } else await store.recordAttempt(makeAttempt(t('wobbly')));
+      await store.recordAttempt(makeAttempt({ ...t('dead'), status: i < 2 ? 'passed' : 'failed', outcome: i < 2 ? 'expected' : 'unexpected', error: i < 2 ? null : boom }));
+    }
+    await store.close();
+    const result = medic('--store', 'flaky/medic.db', 'flaky');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Flakiness over the last 20 run\(s\)/);
+    expect(result.stdout).toMatch(/broken +0\.20 +✓✓✗✗✗✗ +chromium › a\.spec\.ts › dead\n +failed the last 4 of 6 runs/);
+    expect(result.stdout).toMatch(/flaky +0\.50 +✓↻✓↻✓↻ +chromium › a\.spec\.ts › wobbly\n +passed on retry in 3 of 6 runs/);
+    expect(result.stdout).not.toMatch(/steady/);
+    expect(result.stdout).toMatch(/Suggested for quarantine \(1, .*\n +chromium › a\.spec\.ts › wobbly/);
+    const json = JSON.parse(medic('--store', 'flaky/medic.db', 'flaky', '--all', '--json', '-n', '2').stdout);
+    expect(json.map((t: { title: string; state: string }) => `${t.title}:${t.state}`)).toEqual(['wobbly:flaky', 'dead:unknown', 'steady:unknown']);
+    expect(medic('--store', 'flaky/medic.db', 'flaky', '--project', 'other').stdout).toMatch(/No test results/);
+  });
+
   it('says what is wrong with bad arguments and a bad store', () => {
     const badLimit = medic('runs', '--limit', '0');
     expect(badLimit.status).not.toBe(0);

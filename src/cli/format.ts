@@ -2,6 +2,7 @@ import { countOutcomes, lastAttempts, type OutcomeCounts } from '../run/outcomes
 import type { HealEvent } from '../learning/heals.js';
 import { bestKnownFix, fixRate, type FailurePattern } from '../learning/failurePatterns.js';
 import type { AttemptRecord, RunRecord } from '../store/records.js';
+import type { TestFlakiness } from '../learning/flakiness.js';
 
 export type RunSummary = RunRecord & {
   tests: number;
@@ -71,6 +72,26 @@ export function formatFailures(patterns: readonly FailurePattern[], location: st
         ? `        known fix: ${fix.strategy}${fix.to ? ` → ${fix.to}` : ''} (${fix.successes} of ${fix.tries}, rate ${fixRate(fix).toFixed(2)})`
         : '        no known fix yet',
     );
+  }
+  return lines.join('\n');
+}
+
+const STRIP = { pass: '✓', retry: '↻', fail: '✗' } as const;
+
+/** Broken and flaky tests first, with their score, a history strip (oldest first) and why; quarantine suggestions last. */
+export function formatFlaky(tests: readonly TestFlakiness[], location: string, runs: number, judged: number): string {
+  if (judged === 0) return `No test results in ${location} yet: the reporter records them on every run.`;
+  if (tests.length === 0) return `No flaky or broken test among ${judged} in the last ${runs} run(s) in ${location} (--all lists them all).`;
+  const lines = [`Flakiness over the last ${runs} run(s) in ${location} (✓ passed · ↻ passed on retry · ✗ failed, oldest first):`];
+  for (const t of tests) {
+    lines.push(`  ${t.state.padEnd(7)} ${t.score.toFixed(2)}  ${t.history.map((r) => STRIP[r]).join('').padEnd(runs)}  ${t.testKey}`);
+    lines.push(`          ${t.reason}`);
+  }
+  const quarantine = tests.filter((t) => t.quarantine);
+  if (quarantine.length) {
+    lines.push('', `Suggested for quarantine (${quarantine.length}, chronic flakes; nothing is skipped for you):`);
+    for (const t of quarantine) lines.push(`  ${t.testKey}  (${t.reason})`);
+    lines.push("  Tag them { tag: '@quarantine' } and run them in a non-blocking project (grep: /@quarantine/; grepInvert it in the others) until fixed.");
   }
   return lines.join('\n');
 }

@@ -6,7 +6,9 @@ import { describeError, isMedicError, MedicConfigError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import type { RunRecord } from '../store/records.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
-import { formatAttempts, formatFailures, formatHeals, formatRuns, summarizeRun } from './format.js';
+import { assessFlakiness } from '../learning/flakiness.js';
+import { loadHistory } from '../learning/history.js';
+import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, summarizeRun } from './format.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -101,6 +103,23 @@ export function buildCli(): Command {
         const all = await store.listFailurePatterns(options.category ? { category: options.category } : {});
         const top = all.sort((a, b) => b.count - a.count || (b.lastSeen > a.lastSeen ? 1 : -1)).slice(0, options.limit);
         console.log(options.json ? JSON.stringify(top, null, 2) : formatFailures(top, store.location));
+      });
+    });
+
+  program
+    .command('flaky')
+    .description('flaky and broken tests over the last runs: pass-on-retry, flips, a 0–1 score, quarantine suggestions')
+    .option('-n, --runs <n>', 'how many of the newest runs count', positiveInt, 20)
+    .option('--project <name>', 'whose runs (default: MEDIC_PROJECT, else "default")')
+    .option('--all', 'also the stable tests and those with too few runs to judge')
+    .option('--json', 'print JSON')
+    .action(async (options: { runs: number; project?: string; all?: boolean; json?: boolean }) => {
+      await withStore(program.opts<StoreFlags>(), async (store) => {
+        const project = options.project ?? defineMedicConfig({}).project;
+        const { runs, attempts } = await loadHistory(store, { project, runs: options.runs });
+        const all = assessFlakiness(runs, attempts, { window: options.runs });
+        const tests = options.all ? all : all.filter((t) => t.state === 'flaky' || t.state === 'broken');
+        console.log(options.json ? JSON.stringify(tests, null, 2) : formatFlaky(tests, store.location, options.runs, all.length));
       });
     });
 
