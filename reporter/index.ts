@@ -14,6 +14,7 @@ import { toAttempt } from './attempt.js';
 import { learningOf, toHealEvent } from './learning.js';
 import { formatRunSummary } from './summary.js';
 import { learnFailures } from '../src/learning/patternLearner.js';
+import { learnStrategies } from '../src/learning/strategyLearner.js';
 import { hashingEmbedder } from '../src/vector/embedder.js';
 import { localIndex } from '../src/vector/localIndex.js';
 
@@ -111,6 +112,11 @@ export default class MedicReporter implements Reporter {
             this.patterns = { touched: learned.touched.length, created: learned.created.length };
           } catch (error) {
             if (this.failedWrites === 0) console.warn(`medic: could not learn failure patterns from this run (its records are kept): ${describeError(error)}`);
+          }
+          try {
+            await learnStrategies(store, this.runId);
+          } catch (error) {
+            if (this.failedWrites === 0) console.warn(`medic: could not record how the healing strategies did in this run (its records are kept): ${describeError(error)}`);
           }
         });
       }

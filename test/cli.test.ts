@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAttempt, makeRun } from '../src/store/contract.testkit.js';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import { learnFailures } from '../src/learning/patternLearner.js';
+import { learnStrategies } from '../src/learning/strategyLearner.js';
 import { hashingEmbedder } from '../src/vector/embedder.js';
 import { localIndex } from '../src/vector/localIndex.js';
 import { repoRoot } from './helpers/inlineProject.js';
@@ -79,6 +80,8 @@ describe('medic CLI', () => {
         await store.recordAttempt(makeAttempt({ ...t('wobbly'), retry: 1, outcome: 'flaky' }));
       } else await store.recordAttempt(makeAttempt(t('wobbly')));
       await store.recordAttempt(makeAttempt({ ...t('dead'), status: i < 2 ? 'passed' : 'failed', outcome: i < 2 ? 'expected' : 'unexpected', error: i < 2 ? null : boom }));
+      if (i >= 2) await store.recordAttempt(makeAttempt({ ...t('dead'), retry: 1, status: 'failed', outcome: 'unexpected', error: boom, durationMs: 30 }));
+      await learnStrategies(store, runId);
     }
     await store.close();
     const result = medic('--store', 'flaky/medic.db', 'flaky');
@@ -91,6 +94,13 @@ describe('medic CLI', () => {
     const json = JSON.parse(medic('--store', 'flaky/medic.db', 'flaky', '--all', '--json', '-n', '2').stdout);
     expect(json.map((t: { title: string; state: string }) => `${t.title}:${t.state}`)).toEqual(['wobbly:flaky', 'dead:unknown', 'steady:unknown']);
     expect(medic('--store', 'flaky/medic.db', 'flaky', '--project', 'other').stdout).toMatch(/No test results/);
+    // The retries are in the strategy tracker: 3 that passed (wobbly), 4 that did not (dead).
+    const strategies = medic('--store', 'flaky/medic.db', 'strategies');
+    expect(strategies.status).toBe(0);
+    expect(strategies.stdout).toMatch(/ {2}assertion:\n {4}retry +score \d\.\d\d {2}3\/7 succeeded \(rate 0\.44\) {2}\d+ ms {2}\$0\.0000\n/);
+    const byTask = JSON.parse(medic('--store', 'flaky/medic.db', 'strategies', '--json', '--task', 'assertion').stdout);
+    expect(byTask.assertion[0]).toMatchObject({ strategy: 'retry', tries: 7, successes: 3 });
+    expect(medic('--store', 'flaky/medic.db', 'strategies', '--task', 'timeout').stdout).toMatch(/No strategy executions/);
   });
 
   it('says what is wrong with bad arguments and a bad store', () => {

@@ -8,6 +8,7 @@ import { argsWithTimeout, frameOf, handleContext, installLocatorHooks, READING_M
 import { createStepHandler, type StepHandlerOptions } from '../src/browser/stepHandler.js';
 import type { SelectorObservation } from '../src/learning/catalog.js';
 import type { HealReport } from '../src/learning/heals.js';
+import type { StrategyExecution } from '../src/learning/strategies.js';
 import { WorkerCatalog } from '../src/learning/workerCatalog.js';
 import { CascadeGuard } from '../src/resilience/cascadeGuard.js';
 
@@ -476,6 +477,31 @@ describe('lists and timeouts', () => {
     expect(heals.map((h) => [h.strategy, h.outcome, h.to?.code])).toEqual([
       ['relocate_set', 'healed', "page.locator('article.tile').nth(1).getByRole('button', { name: 'Add to bag' })"],
     ]);
+  });
+
+  it('tries a chain on a known list as a set first when the strategy tracker says the set heal does better at chains', async () => {
+    const shop = (v2: boolean) =>
+      `<h1>Shop</h1><div id="list">${['Desk Lamp', 'Water Bottle', 'Smart Ring']
+        .map((n) => (v2 ? `<article class="tile"><h2>${n}</h2><a href="#" role="button" class="buy" onclick="document.title='${n}'">Add to bag</a></article>` : `<div class="card"><h3>${n}</h3><button class="add" onclick="document.title='${n}'">Add to cart</button></div>`))
+        .join('')}</div>`;
+    const run = async (executions: StrategyExecution[]) => {
+      const { heals, flush } = heal({ executions });
+      await page.setContent(shop(false));
+      await pwExpect(page.locator('.card')).toHaveCount(3);
+      await page.locator('.card').filter({ hasText: 'Water Bottle' }).locator('button.add').click();
+      await flush();
+      await page.setContent(shop(true));
+      await page.locator('.card').filter({ hasText: 'Water Bottle' }).locator('button.add').click();
+      expect(await page.title()).toBe('Water Bottle');
+      return heals.map((h) => [h.strategy, h.outcome]);
+    };
+    const tries = (strategy: string, success: boolean): StrategyExecution[] =>
+      Array.from({ length: 6 }, (_, i) => ({ project: 'test', runId: `r${i}`, strategy, taskType: 'selector_missing', complexity: 'chain', success, durationMs: 100, costUsd: 0, at: '2026-12-01T10:00:00.000Z' }));
+    // The default order relocates the chain's element first, which abstains here, then heals the set.
+    expect(await run([])).toEqual([['relocate', 'abstained'], ['relocate_set', 'healed']]);
+    expect(await run([...tries('relocate', false), ...tries('relocate_set', true)])).toEqual([['relocate_set', 'healed']]);
+    // Too few tries to rank: the default order stands.
+    expect(await run([...tries('relocate', false), ...tries('relocate_set', true)].slice(2, 10))).toEqual([['relocate', 'abstained'], ['relocate_set', 'healed']]);
   });
 
   it('never heals a list onto elements unlike it, nor a list that is gone', async () => {

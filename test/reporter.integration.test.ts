@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
+import type { StrategyExecution } from '../src/learning/strategies.js';
 import type { FailurePattern } from '../src/learning/failurePatterns.js';
 import type { AttemptRecord } from '../src/store/records.js';
 import { repoRoot, writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
@@ -71,6 +72,7 @@ describe('reporter against a real Playwright run', () => {
   let result: Awaited<ReturnType<InlineProject['run']>>;
   let attempts: AttemptRecord[];
   let patterns: FailurePattern[];
+  let executions: StrategyExecution[];
 
   beforeAll(async () => {
     project = writeInlineProject(files);
@@ -78,6 +80,7 @@ describe('reporter against a real Playwright run', () => {
     const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db') });
     attempts = await store.listAttempts();
     patterns = await store.listFailurePatterns();
+    executions = await store.listStrategyExecutions();
     await store.close();
   }, 240_000);
   afterAll(() => project?.remove());
@@ -131,6 +134,15 @@ describe('reporter against a real Playwright run', () => {
     const flaky = patterns.find((p) => p.tests[0]!.includes('flaky.spec.ts'))!;
     expect(flaky.knownFixes).toEqual([expect.objectContaining({ strategy: 'retry', successes: 20, tries: 20 })]);
     expect(result.stdout).toMatch(new RegExp(`failure patterns: ${patterns.length} new · 0 recurring`));
+  });
+
+  it('records every retry of a failed attempt in the strategy tracker, a success when it passed', () => {
+    const retried = attempts.filter((a) => a.retry > 0 && attempts.find((b) => b.testId === a.testId && b.retry === a.retry - 1)?.error);
+    expect(retried.length).toBeGreaterThan(20);
+    expect(executions.filter((e) => e.strategy === 'retry')).toHaveLength(retried.length);
+    expect(executions.filter((e) => e.success)).toHaveLength(retried.filter((a) => a.status === a.expectedStatus).length);
+    const flakyRetries = executions.filter((e) => e.success && e.taskType === patterns.find((p) => p.tests[0]!.includes('flaky.spec.ts'))!.category);
+    expect(flakyRetries.length).toBeGreaterThanOrEqual(20);
   });
 
   it('keeps the details: location, worker, annotations, run metadata', async () => {

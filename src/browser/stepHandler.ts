@@ -6,6 +6,7 @@ import { chainPrefixes } from '../healing/selectorChain.js';
 import type { LocatorRef } from '../learning/catalog.js';
 import type { Kin } from '../learning/workerCatalog.js';
 import type { HealStrategy } from '../learning/heals.js';
+import { orderStrategies, rankStrategies } from '../learning/strategies.js';
 import { AppDownError, appDownEvidence } from '../resilience/cascadeGuard.js';
 import { captureFingerprint } from './capture.js';
 import { healChain } from './chainHeal.js';
@@ -112,10 +113,18 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       const set = await healAsSet(locator, step, failure, key, from, plan, started);
       if (set || isListStep(step)) return set ?? null; // else the chain relocates its own element
     }
-    const relocated = await relocateAndApply(locator, step, failure, key, from, strategy, started);
-    if (relocated || !plan || setFirst) return relocated ?? null;
-    return (await healAsSet(locator, step, failure, key, from, plan, started)) ?? null;
+    if (!plan || setFirst) return (await relocateAndApply(locator, step, failure, key, from, strategy, started)) ?? null;
+    // A chain on a known list: its own element, else the list's set heal; the other way round
+    // when the set heal has done better at chains in earlier runs (the strategy tracker).
+    for (const next of chainOrder()) {
+      const outcome = next === 'relocate' ? await relocateAndApply(locator, step, failure, key, from, strategy, started) : await healAsSet(locator, step, failure, key, from, plan, started);
+      if (outcome) return outcome;
+    }
+    return null;
   };
+
+  let chainOrdered: ('relocate' | 'relocate_set')[] | undefined;
+  const chainOrder = () => (chainOrdered ??= orderStrategies(['relocate', 'relocate_set'], rankStrategies(options.executions ?? [], 'selector_missing', { complexity: 'chain' })));
 
   const relocateAndApply = async (
     locator: Locator,

@@ -4,6 +4,7 @@ import type { RankResult } from '../healing/rank.js';
 import { pageKey, type LocatorRef, type SelectorObservation } from '../learning/catalog.js';
 import type { HealReport } from '../learning/heals.js';
 import type { WorkerCatalog } from '../learning/workerCatalog.js';
+import type { StrategyExecution } from '../learning/strategies.js';
 import type { CascadeGuard } from '../resilience/cascadeGuard.js';
 import { captureResolved } from './capture.js';
 import { argsWithTimeout, selectorOf, unhooked, unreported, type ExpectOptions, type ExpectResult, type WaitingStep } from './locatorHooks.js';
@@ -43,6 +44,8 @@ export type StepHandlerOptions = {
   healing: Pick<MedicConfig['healing'], 'mode' | 'threshold' | 'minMargin'>;
   catalog: WorkerCatalog;
   guard: CascadeGuard;
+  /** What the strategies did in earlier runs: where two could heal a step, the better one goes first once each has enough tries. */
+  executions?: readonly StrategyExecution[];
   testIdAttribute: string;
   /** Where heals go (the fixture turns them into attachments and annotations). */
   onHeal: (report: HealReport, screenshot: Buffer | undefined) => void;

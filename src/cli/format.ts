@@ -3,6 +3,7 @@ import type { HealEvent } from '../learning/heals.js';
 import { bestKnownFix, fixRate, type FailurePattern } from '../learning/failurePatterns.js';
 import type { AttemptRecord, RunRecord } from '../store/records.js';
 import type { TestFlakiness } from '../learning/flakiness.js';
+import type { StrategyScore } from '../learning/strategies.js';
 
 export type RunSummary = RunRecord & {
   tests: number;
@@ -92,6 +93,23 @@ export function formatFlaky(tests: readonly TestFlakiness[], location: string, r
     lines.push('', `Suggested for quarantine (${quarantine.length}, chronic flakes; nothing is skipped for you):`);
     for (const t of quarantine) lines.push(`  ${t.testKey}  (${t.reason})`);
     lines.push("  Tag them { tag: '@quarantine' } and run them in a non-blocking project (grep: /@quarantine/; grepInvert it in the others) until fixed.");
+  }
+  return lines.join('\n');
+}
+
+/** Per task type, its strategies best first: tries, success rate, mean time and cost, score. */
+export function formatStrategies(rankings: ReadonlyMap<string, readonly StrategyScore[]>, location: string, minSamples: number): string {
+  if (rankings.size === 0) return `No strategy executions in ${location} yet: every heal and retry of a run is recorded at its end.`;
+  const lines = [`Strategies in ${location}, best first per task (score: success rate, speed and cost, weighted):`];
+  for (const [task, ranking] of rankings) {
+    lines.push(`  ${task}:`);
+    for (const s of ranking) {
+      const cost = s.meanCostUsd === null ? 'cost unknown' : `$${s.meanCostUsd.toFixed(4)}`;
+      lines.push(
+        `    ${s.strategy.padEnd(14)} score ${s.score.toFixed(2)}  ${s.successes}/${s.tries} succeeded (rate ${s.successRate.toFixed(2)})  ${Math.round(s.meanMs)} ms  ${cost}` +
+          (s.tries < minSamples ? `  (fewer than ${minSamples} tries: not used to order)` : ''),
+      );
+    }
   }
   return lines.join('\n');
 }

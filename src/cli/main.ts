@@ -8,7 +8,8 @@ import type { RunRecord } from '../store/records.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
 import { assessFlakiness } from '../learning/flakiness.js';
 import { loadHistory } from '../learning/history.js';
-import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, summarizeRun } from './format.js';
+import { rankOptionsSchema, rankStrategies, type StrategyScore } from '../learning/strategies.js';
+import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, formatStrategies, summarizeRun } from './format.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -120,6 +121,23 @@ export function buildCli(): Command {
         const all = assessFlakiness(runs, attempts, { window: options.runs });
         const tests = options.all ? all : all.filter((t) => t.state === 'flaky' || t.state === 'broken');
         console.log(options.json ? JSON.stringify(tests, null, 2) : formatFlaky(tests, store.location, options.runs, all.length));
+      });
+    });
+
+  program
+    .command('strategies')
+    .description('how each healing strategy and retry did per task (failure category): success rate, time, cost, score')
+    .option('--task <type>', 'only this task type (selector_missing, strict_mode, timeout, …)')
+    .option('--project <name>', 'whose executions (default: MEDIC_PROJECT, else "default")')
+    .option('--json', 'print JSON')
+    .action(async (options: { task?: string; project?: string; json?: boolean }) => {
+      await withStore(program.opts<StoreFlags>(), async (store) => {
+        const project = options.project ?? defineMedicConfig({}).project;
+        const executions = await store.listStrategyExecutions({ project, ...(options.task ? { taskType: options.task } : {}) });
+        const rankings = new Map<string, StrategyScore[]>();
+        for (const task of [...new Set(executions.map((e) => e.taskType))].sort()) rankings.set(task, rankStrategies(executions, task, { minSamples: 1 }));
+        const minSamples = rankOptionsSchema.parse({}).minSamples;
+        console.log(options.json ? JSON.stringify(Object.fromEntries(rankings), null, 2) : formatStrategies(rankings, store.location, minSamples));
       });
     });
 

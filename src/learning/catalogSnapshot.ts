@@ -4,8 +4,13 @@ import { describeError } from '../errors.js';
 import { storePath } from '../store/open.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
 import type { SelectorRecord } from './catalog.js';
+import type { StrategyExecution } from './strategies.js';
 
-export type CatalogSnapshot = { records: SelectorRecord[]; warning?: string };
+/** The selector catalog, and the newest strategy executions (what the adaptive order ranks). */
+export type CatalogSnapshot = { records: SelectorRecord[]; executions: StrategyExecution[]; warning?: string };
+
+/** Executions a worker reads: enough for a ranking, little to read. */
+const EXECUTIONS_READ = 2000;
 
 /**
  * The selector catalog as a worker sees it when it starts: read-only, never creating or
@@ -14,20 +19,23 @@ export type CatalogSnapshot = { records: SelectorRecord[]; warning?: string };
  * @example const { records } = await loadCatalogSnapshot(config, process.cwd());
  */
 export async function loadCatalogSnapshot(config: MedicConfig, baseDir: string): Promise<CatalogSnapshot> {
-  if (config.store.kind !== 'sqlite') return { records: [] };
+  if (config.store.kind !== 'sqlite') return { records: [], executions: [] };
   const path = storePath(config, baseDir);
-  if (!existsSync(path)) return { records: [] };
+  if (!existsSync(path)) return { records: [], executions: [] };
   try {
     const store = openSqliteStore({ path, readonly: true, busyTimeoutMs: config.store.busyTimeoutMs });
     try {
-      return { records: await store.listSelectors({ project: config.project }) };
+      return {
+        records: await store.listSelectors({ project: config.project }),
+        executions: await store.listStrategyExecutions({ project: config.project, limit: EXECUTIONS_READ }),
+      };
     } finally {
       await store.close();
     }
   } catch (error) {
     const message = describeError(error);
     // The first run after an upgrade: the reporter migrates the store at its first write.
-    if (/older schema version/.test(message)) return { records: [] };
-    return { records: [], warning: `healing starts without the selector catalog: ${message}` };
+    if (/older schema version/.test(message)) return { records: [], executions: [] };
+    return { records: [], executions: [], warning: `healing starts without the selector catalog: ${message}` };
   }
 }

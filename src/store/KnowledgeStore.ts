@@ -4,6 +4,7 @@ import type { HealEventInput } from './learning.js';
 import type { HealQuery, PatternQuery, SelectorQuery } from './queries.js';
 import type { AttemptRecord, RunRecord } from './records.js';
 import type { FailurePattern } from '../learning/failurePatterns.js';
+import type { StrategyExecution, StrategyQuery } from '../learning/strategies.js';
 import type { VectorQuery, VectorRecord, VectorRecordInput } from '../vector/records.js';
 
 export type { HealEventInput } from './learning.js';
@@ -56,6 +57,14 @@ export interface KnowledgeStore {
   putFailurePatterns(patterns: FailurePattern[]): Promise<void>;
   /** Most recently seen first. @example await store.listFailurePatterns({ project: 'shop', category: 'timeout' }) */
   listFailurePatterns(query?: PatternQuery): Promise<FailurePattern[]>;
+  /**
+   * Records what the strategies of one run did, replacing what was recorded for that run
+   * before (recording a run twice counts it once); keeps the newest `EXECUTIONS_KEPT` per
+   * (project, strategy, task type). All or nothing.
+   */
+  recordStrategyExecutions(runId: string, executions: StrategyExecution[]): Promise<void>;
+  /** Newest first (by `at`). @example await store.listStrategyExecutions({ project: 'shop', taskType: 'selector_missing' }) */
+  listStrategyExecutions(query?: StrategyQuery): Promise<StrategyExecution[]>;
   /**
    * Adds or replaces vectors by (collection, id). All or nothing: an invalid record refuses the
    * whole batch. The local vector index (src/vector/localIndex.ts) is built on these.

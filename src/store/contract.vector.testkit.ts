@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VectorRecordInput } from '../vector/records.js';
 import { mergeOccurrence, recordFix, type FailureOccurrence } from '../learning/failurePatterns.js';
 import type { KnowledgeStore } from './KnowledgeStore.js';
+import { EXECUTIONS_KEPT, type StrategyExecution } from '../learning/strategies.js';
 
 const vec = (id: string, vector: number[], metadata: Record<string, string | number | boolean> = {}, collection = 'failures'): VectorRecordInput => ({
   collection,
@@ -59,6 +60,30 @@ export function vectorContract(name: string, open: () => Promise<KnowledgeStore>
       expect(await store.listFailurePatterns()).toHaveLength(3);
       await expect(store.putFailurePatterns([{ ...b, id: 'fp-ok' }, { ...b, count: 0 }])).rejects.toThrow();
       expect(await store.listFailurePatterns({ project: 'shop' })).toHaveLength(2);
+    });
+
+    it('keeps strategy executions per run (a run recorded twice counts once), newest first, the newest EXECUTIONS_KEPT per key', async () => {
+      const e = (runId: string, minute: number, over: Partial<StrategyExecution> = {}): StrategyExecution => ({
+        project: 'shop', runId, strategy: 'relocate', taskType: 'selector_missing', complexity: 'simple', success: true, durationMs: 40, costUsd: 0,
+        at: new Date(Date.UTC(2026, 11, 1, 0, minute)).toISOString(), ...over,
+      });
+      await store.recordStrategyExecutions('run-1', [e('run-1', 1), e('run-1', 2, { strategy: 'retry', taskType: 'timeout', success: false, costUsd: null })]);
+      await store.recordStrategyExecutions('run-2', [e('run-2', 3, { project: 'other' })]);
+      await store.recordStrategyExecutions('run-1', [e('run-1', 1), e('run-1', 2, { strategy: 'retry', taskType: 'timeout', success: false, costUsd: null })]);
+      expect((await store.listStrategyExecutions()).map((x) => `${x.project}:${x.strategy}:${x.at.slice(14, 16)}`)).toEqual(['other:relocate:03', 'shop:retry:02', 'shop:relocate:01']);
+      expect(await store.listStrategyExecutions({ project: 'shop', taskType: 'timeout' })).toEqual([e('run-1', 2, { strategy: 'retry', taskType: 'timeout', success: false, costUsd: null })]);
+      expect(await store.listStrategyExecutions({ strategy: 'relocate', limit: 1 })).toHaveLength(1);
+      await expect(store.recordStrategyExecutions('run-3', [e('run-3', 5), e('run-4', 6)])).rejects.toThrow(/every execution must be of run run-3/);
+      await expect(store.recordStrategyExecutions('run-3', [e('run-3', 5, { durationMs: -1 })])).rejects.toThrow();
+      expect(await store.listStrategyExecutions({ project: 'shop' })).toHaveLength(2);
+      // Bounded: a long history keeps the newest of each (project, strategy, task type) only.
+      const many = Array.from({ length: EXECUTIONS_KEPT + 3 }, (_, i) => e('run-5', 10 + i));
+      await store.recordStrategyExecutions('run-5', many);
+      const kept = await store.listStrategyExecutions({ project: 'shop', strategy: 'relocate' });
+      expect(kept).toHaveLength(EXECUTIONS_KEPT);
+      expect(kept[0]!.at).toBe(many.at(-1)!.at);
+      expect(await store.listStrategyExecutions({ project: 'shop', strategy: 'retry' })).toHaveLength(1);
+      expect(await store.listStrategyExecutions({ project: 'other' })).toHaveLength(1);
     });
 
     it('refuses a whole batch with an invalid record', async () => {

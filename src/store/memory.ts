@@ -8,6 +8,7 @@ import { attemptKey, attemptRecordSchema, runRecordSchema, type AttemptRecord, t
 import { matchesWhere, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
 import { z } from 'zod';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
+import { EXECUTIONS_KEPT, strategyExecutionSchema, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
 
 /** The reference adapter: everything in memory, gone with the process. */
 export class MemoryStore implements KnowledgeStore {
@@ -19,6 +20,8 @@ export class MemoryStore implements KnowledgeStore {
   private readonly heals = new Map<string, HealEvent>();
   private readonly vectors = new Map<string, VectorRecord>();
   private readonly patterns = new Map<string, FailurePattern>();
+  /** In recording order. */
+  private executions: StrategyExecution[] = [];
 
   async startRun(run: RunRecord): Promise<void> {
     const parsed = runRecordSchema.parse(run);
@@ -129,6 +132,30 @@ export class MemoryStore implements KnowledgeStore {
     return structuredClone(query.limit === undefined ? out : out.slice(0, query.limit));
   }
 
+  async recordStrategyExecutions(runId: string, executions: StrategyExecution[]): Promise<void> {
+    const run = z.string().min(1).parse(runId);
+    const parsed = z.array(strategyExecutionSchema.refine((e) => e.runId === run, { message: `every execution must be of run ${run}` })).parse(executions);
+    const all = [...this.executions.filter((e) => e.runId !== run), ...structuredClone(parsed)];
+    // Keep the newest EXECUTIONS_KEPT of each key: newest by `at`, then by recording order.
+    const kept = new Map<string, number>();
+    const keep = new Set<StrategyExecution>();
+    for (const e of newestFirst(all)) {
+      const key = `${e.project}\u0000${e.strategy}\u0000${e.taskType}`;
+      const n = kept.get(key) ?? 0;
+      if (n < EXECUTIONS_KEPT) keep.add(e);
+      kept.set(key, n + 1);
+    }
+    this.executions = all.filter((e) => keep.has(e));
+  }
+
+  async listStrategyExecutions(options: StrategyQuery = {}): Promise<StrategyExecution[]> {
+    const query = strategyQuerySchema.parse(options);
+    const out = newestFirst(this.executions).filter(
+      (e) => (query.project === undefined || e.project === query.project) && (query.strategy === undefined || e.strategy === query.strategy) && (query.taskType === undefined || e.taskType === query.taskType),
+    );
+    return structuredClone(query.limit === undefined ? out : out.slice(0, query.limit));
+  }
+
   async putVectors(records: VectorRecordInput[]): Promise<void> {
     for (const record of z.array(vectorRecordSchema).parse(records)) {
       // A replaced vector keeps its place (Map.set on a key it has), like an updated row.
@@ -149,6 +176,11 @@ export class MemoryStore implements KnowledgeStore {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Newest `at` first; of equal `at`, the last recorded first (as SQLite's `ORDER BY at DESC, rowid DESC`). */
+function newestFirst(executions: readonly StrategyExecution[]): StrategyExecution[] {
+  return [...executions].reverse().sort((a, b) => compareText(b.at, a.at));
 }
 
 export function unknownRun(runId: string): MedicStoreError {

@@ -76,6 +76,19 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (collection, id)
   );
   `,
+  // 4: strategy executions (the strategy performance tracker), newest EXECUTIONS_KEPT per (project, strategy, task_type)
+  `
+  CREATE TABLE strategy_executions (
+    project TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    strategy TEXT NOT NULL,
+    task_type TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX strategy_executions_by_key ON strategy_executions (project, strategy, task_type, at);
+  CREATE INDEX strategy_executions_by_run ON strategy_executions (run_id);
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

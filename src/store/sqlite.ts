@@ -11,6 +11,7 @@ import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecor
 import { matchesWhere, metadataSchema, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
 import { z } from 'zod';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
+import { EXECUTIONS_KEPT, strategyExecutionSchema, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
 
 export class SqliteStore implements KnowledgeStore {
   readonly kind = 'sqlite';
@@ -181,6 +182,38 @@ export class SqliteStore implements KnowledgeStore {
         this.db.prepare(`SELECT data FROM failure_patterns ${where} ORDER BY last_seen DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
     );
     return rows.map((row) => parseRow(failurePatternSchema, row.data, 'failure_patterns', this.location));
+  }
+
+  async recordStrategyExecutions(runId: string, executions: StrategyExecution[]): Promise<void> {
+    const run = z.string().min(1).parse(runId);
+    const parsed = z.array(strategyExecutionSchema.refine((e) => e.runId === run, { message: `every execution must be of run ${run}` })).parse(executions);
+    this.write(() => {
+      const del = this.statement('DELETE FROM strategy_executions WHERE run_id = ?');
+      const put = this.statement('INSERT INTO strategy_executions (project, run_id, strategy, task_type, at, data) VALUES (@project, @runId, @strategy, @taskType, @at, @data)');
+      const trim = this.statement(
+        `DELETE FROM strategy_executions WHERE rowid IN (
+           SELECT rowid FROM strategy_executions WHERE project = ? AND strategy = ? AND task_type = ? ORDER BY at DESC, rowid DESC LIMIT -1 OFFSET ${EXECUTIONS_KEPT})`,
+      );
+      this.db
+        .transaction(() => {
+          del.run(run);
+          parsed.forEach((e) => put.run({ ...e, data: JSON.stringify(e) }));
+          const keys = new Set(parsed.map((e) => JSON.stringify([e.project, e.strategy, e.taskType])));
+          for (const key of keys) trim.run(...(JSON.parse(key) as string[]));
+        })
+        .immediate();
+    });
+  }
+
+  async listStrategyExecutions(options: StrategyQuery = {}): Promise<StrategyExecution[]> {
+    const query = strategyQuerySchema.parse(options);
+    const { where, params } = conditions({ project: query.project, strategy: query.strategy, task_type: query.taskType });
+    const limit = query.limit === undefined ? '' : 'LIMIT @limit';
+    const rows = this.read(
+      () =>
+        this.db.prepare(`SELECT data FROM strategy_executions ${where} ORDER BY at DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
+    );
+    return rows.map((row) => parseRow(strategyExecutionSchema, row.data, 'strategy_executions', this.location));
   }
 
   async putVectors(records: VectorRecordInput[]): Promise<void> {
