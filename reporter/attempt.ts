@@ -1,6 +1,6 @@
 import { relative, sep } from 'node:path';
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
-import type { TestCase, TestResult } from '@playwright/test/reporter';
+import type { TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { categorizeError } from '../src/learning/categorize.js';
 import { failureSignature } from '../src/learning/signature.js';
 import type { AttemptRecord } from '../src/store/records.js';
@@ -43,7 +43,31 @@ export function toAttempt(test: TestCase, result: TestResult, runId: string, roo
     error,
     annotations: annotations.map((a) => (a.description === undefined ? { type: a.type } : { type: a.type, description: a.description })),
     tags: [...test.tags],
+    steps: stepNames(result.steps),
+    locators: [],
   };
+}
+
+/** Playwright's API calls and assertions of the test body, in order, inside `test.step`s too, never hooks or fixtures. */
+function stepNames(steps: readonly TestStep[]): string[] {
+  const out: string[] = [];
+  const walk = (list: readonly TestStep[]) => {
+    for (const step of list) {
+      if (out.length >= MAX_STEPS) return;
+      if (step.category === 'test.step') walk(step.steps);
+      else if (step.category === 'pw:api') out.push(apiName(step.title));
+      else if (step.category === 'expect') out.push(`expect ${/"(\w+)"/.exec(step.title)?.[1] ?? step.title.replace(/^expect\.?\s*/i, '')}`);
+    }
+  };
+  walk(steps);
+  return out;
+}
+
+const MAX_STEPS = 200;
+
+/** `Fill "Ada"` → `fill`; `Navigate to "/cart"` → `navigate to`: the call without what it typed or where it went. */
+function apiName(title: string): string {
+  return title.replace(/"(?:[^"\\]|\\.)*"/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 function projectNameOf(test: TestCase): string {

@@ -15,6 +15,7 @@ import { learningOf, toHealEvent } from './learning.js';
 import { formatRunSummary } from './summary.js';
 import { learnFailures } from '../src/learning/patternLearner.js';
 import { learnStrategies } from '../src/learning/strategyLearner.js';
+import { learnSuccesses } from '../src/learning/successLearner.js';
 import { hashingEmbedder } from '../src/vector/embedder.js';
 import { localIndex } from '../src/vector/localIndex.js';
 
@@ -64,13 +65,13 @@ export default class MedicReporter implements Reporter {
     this.guard(() => {
       const store = this.openRun(); // the run is created with its first attempt: `--list` records nothing
       if (!store) return;
-      const attempt = toAttempt(test, result, this.runId, this.fullConfig!.rootDir);
+      const { messages, invalid } = learningOf(result);
+      const attempt = { ...toAttempt(test, result, this.runId, this.fullConfig!.rootDir), locators: [...new Set(messages.flatMap((m) => m.locators))] };
       this.attempts.push(attempt);
       this.enqueue(async () => {
         await this.startRun(store);
         await store.recordAttempt(attempt);
       });
-      const { messages, invalid } = learningOf(result);
       for (const error of invalid) this.enqueue(() => Promise.reject(error));
       const where = { project: this.config.project, runId: this.runId, testKey: attempt.testKey, testId: attempt.testId, retry: attempt.retry };
       for (const message of messages) {
@@ -112,6 +113,12 @@ export default class MedicReporter implements Reporter {
             this.patterns = { touched: learned.touched.length, created: learned.created.length };
           } catch (error) {
             if (this.failedWrites === 0) console.warn(`medic: could not learn failure patterns from this run (its records are kept): ${describeError(error)}`);
+          }
+          try {
+            const embedder = hashingEmbedder();
+            await learnSuccesses({ store, embedder, index: localIndex(store, 'successes', embedder) }, this.runId);
+          } catch (error) {
+            if (this.failedWrites === 0) console.warn(`medic: could not learn success patterns from this run (its records are kept): ${describeError(error)}`);
           }
           try {
             await learnStrategies(store, this.runId);

@@ -7,6 +7,7 @@ import { makeAttempt, makeRun } from '../src/store/contract.testkit.js';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import { learnFailures } from '../src/learning/patternLearner.js';
 import { learnStrategies } from '../src/learning/strategyLearner.js';
+import { learnSuccesses } from '../src/learning/successLearner.js';
 import { hashingEmbedder } from '../src/vector/embedder.js';
 import { localIndex } from '../src/vector/localIndex.js';
 import { repoRoot } from './helpers/inlineProject.js';
@@ -32,6 +33,7 @@ beforeAll(async () => {
   await store.recordAttempt(makeAttempt({ runId: 'bbbb2222-new', testId: 'id-2', testKey: 'chromium › b.spec.ts › ok' }));
   const embedder = hashingEmbedder();
   await learnFailures({ store, embedder, index: localIndex(store, 'failures', embedder) }, 'bbbb2222-new');
+  for (const runId of ['aaaa1111-old', 'bbbb2222-new']) await learnSuccesses({ store, embedder, index: localIndex(store, 'successes', embedder) }, runId);
   await store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,6 +67,17 @@ describe('medic CLI', () => {
     expect(result.stdout).toMatch(/Error: locator\.click: Timeout 500ms exceeded\.\n.*signature 0123456789abcdef; features: a\.spec\.ts › suite\n +no known fix yet/);
     expect(JSON.parse(medic('failures', '--json', '--category', 'selector_missing').stdout)[0]).toMatchObject({ count: 1, tests: ['chromium › a.spec.ts › suite › works'] });
     expect(medic('failures', '--category', 'timeout').stdout).toMatch(/No failure patterns/);
+  });
+
+  it('finds the success patterns like a query, with what worked', () => {
+    const result = medic('patterns', 'suite', 'works');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Success patterns like "suite works" in .*medic\.db, best first:\n {2}a\.spec\.ts › suite {2}success 0\.60 \(2 passed, 1 failed\) {2}\d+ ms {2}similarity 0\.\d\d\n {6}tests: chromium › a\.spec\.ts › suite › works; chromium › b\.spec\.ts › ok\n/);
+    const json = JSON.parse(medic('patterns', 'suite', '--json', '-n', '1').stdout);
+    expect(json).toHaveLength(1);
+    expect(json[0].pattern).toMatchObject({ feature: 'a.spec.ts › suite', passes: 2, failures: 1 });
+    expect(medic('patterns', 'anything', '--project', 'other').stdout).toMatch(/No success pattern in .* is like "anything"/);
+    expect(medic('patterns').stderr).toMatch(/missing required argument 'query'/);
   });
 
   it('lists flaky and broken tests with history strips and quarantine suggestions', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import type { StrategyExecution } from '../src/learning/strategies.js';
+import type { SuccessPattern } from '../src/learning/successPatterns.js';
 import type { FailurePattern } from '../src/learning/failurePatterns.js';
 import type { AttemptRecord } from '../src/store/records.js';
 import { repoRoot, writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
@@ -73,6 +74,7 @@ describe('reporter against a real Playwright run', () => {
   let attempts: AttemptRecord[];
   let patterns: FailurePattern[];
   let executions: StrategyExecution[];
+  let successes: SuccessPattern[];
 
   beforeAll(async () => {
     project = writeInlineProject(files);
@@ -81,6 +83,7 @@ describe('reporter against a real Playwright run', () => {
     attempts = await store.listAttempts();
     patterns = await store.listFailurePatterns();
     executions = await store.listStrategyExecutions();
+    successes = await store.listSuccessPatterns();
     await store.close();
   }, 240_000);
   afterAll(() => project?.remove());
@@ -134,6 +137,18 @@ describe('reporter against a real Playwright run', () => {
     const flaky = patterns.find((p) => p.tests[0]!.includes('flaky.spec.ts'))!;
     expect(flaky.knownFixes).toEqual([expect.objectContaining({ strategy: 'retry', successes: 20, tries: 20 })]);
     expect(result.stdout).toMatch(new RegExp(`failure patterns: ${patterns.length} new · 0 recurring`));
+  });
+
+  it("records each test's steps and the locators it used, and learns a success pattern per feature", () => {
+    const pass = attempts.find((a) => a.testKey.endsWith('pass #3'))!;
+    expect(pass).toMatchObject({ steps: ['expect toBe'], locators: [] });
+    const browser = attempts.find((a) => a.testKey.endsWith('browser #1'))!;
+    expect(browser).toMatchObject({ steps: ['set content', 'click'], locators: ["page.getByRole('button', { name: 'Save' })"] });
+    const byFeature = new Map(successes.map((p) => [p.feature, p]));
+    expect([...byFeature.keys()].sort()).toEqual(['browser.spec.ts › browser', 'expected-fail.spec.ts › expected-fail', 'fail.spec.ts › fail', 'flaky.spec.ts › flaky', 'pass.spec.ts › pass', 'timeout.spec.ts › timeout']);
+    expect(byFeature.get('pass.spec.ts › pass')).toMatchObject({ passes: 100, failures: 0, sequences: [{ steps: ['expect toBe'], count: 100 }], assertions: [{ value: 'toBe', count: 100 }] });
+    expect(byFeature.get('browser.spec.ts › browser')).toMatchObject({ passes: 5, failures: 5, locators: [{ value: "page.getByRole('button', { name: 'Save' })", count: 5 }] });
+    expect(byFeature.get('flaky.spec.ts › flaky')).toMatchObject({ passes: 20, failures: 0 });
   });
 
   it('records every retry of a failed attempt in the strategy tracker, a success when it passed', () => {

@@ -229,6 +229,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const where = whereOf(locator);
     if (!where) return settle(await runStep(step, locator));
     const { key, from } = where;
+    options.onLocator?.(`page.${from.code}`);
     const fixed = await knownFix(locator, step, key, from);
     if (fixed) return settle(fixed);
 

@@ -51,6 +51,8 @@ export type StepHandlerOptions = {
   onHeal: (report: HealReport, screenshot: Buffer | undefined) => void;
   /** Where notices for the test's reader go (a position that now holds another element); the fixture annotates the test. */
   onNotice?: (notice: string) => void;
+  /** Called with the locator (as a user writes it) of every action and assertion the handler runs. */
+  onLocator?: (code: string) => void;
   /** Where observations go (the fixture sends them to the reporter). */
   onObserve: (observation: SelectorObservation) => void;
   /** Unique heal ids within the test. */

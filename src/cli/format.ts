@@ -4,6 +4,7 @@ import { bestKnownFix, fixRate, type FailurePattern } from '../learning/failureP
 import type { AttemptRecord, RunRecord } from '../store/records.js';
 import type { TestFlakiness } from '../learning/flakiness.js';
 import type { StrategyScore } from '../learning/strategies.js';
+import type { SimilarSuccess } from '../learning/successLearner.js';
 
 export type RunSummary = RunRecord & {
   tests: number;
@@ -110,6 +111,20 @@ export function formatStrategies(rankings: ReadonlyMap<string, readonly Strategy
           (s.tries < minSamples ? `  (fewer than ${minSamples} tries: not used to order)` : ''),
       );
     }
+  }
+  return lines.join('\n');
+}
+
+/** The success patterns like a query, best first: feature, success rate, how often it worked, what it does. */
+export function formatSuccesses(found: readonly SimilarSuccess[], query: string, location: string): string {
+  if (found.length === 0) return `No success pattern in ${location} is like "${query}": they are learnt from passing tests at the end of each run.`;
+  const lines = [`Success patterns like "${query}" in ${location}, best first:`];
+  for (const { pattern: p, similarity, successRate } of found) {
+    lines.push(`  ${p.feature}  success ${successRate.toFixed(2)} (${p.passes} passed, ${p.failures} failed)  ${Math.round(p.meanMs)} ms  similarity ${similarity.toFixed(2)}`);
+    if (p.sequences[0]) lines.push(`      steps: ${p.sequences[0].steps.join(' → ')}${p.sequences.length > 1 ? `  (+${p.sequences.length - 1} other sequence(s))` : ''}`);
+    if (p.locators.length) lines.push(`      locators: ${p.locators.slice(0, 5).map((l) => l.value).join(', ')}`);
+    if (p.assertions.length) lines.push(`      assertions: ${p.assertions.slice(0, 5).map((a) => `${a.value} ×${a.count}`).join(', ')}`);
+    lines.push(`      tests: ${p.tests.slice(0, 3).join('; ')}${p.tests.length > 3 ? ` (+${p.tests.length - 3})` : ''}`);
   }
   return lines.join('\n');
 }

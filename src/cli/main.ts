@@ -9,7 +9,10 @@ import { openSqliteStore } from '../store/sqliteOpen.js';
 import { assessFlakiness } from '../learning/flakiness.js';
 import { loadHistory } from '../learning/history.js';
 import { rankOptionsSchema, rankStrategies, type StrategyScore } from '../learning/strategies.js';
-import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, formatStrategies, summarizeRun } from './format.js';
+import { findSimilarSuccess } from '../learning/successLearner.js';
+import { hashingEmbedder } from '../vector/embedder.js';
+import { localIndex } from '../vector/localIndex.js';
+import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, formatStrategies, formatSuccesses, summarizeRun } from './format.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -121,6 +124,23 @@ export function buildCli(): Command {
         const all = assessFlakiness(runs, attempts, { window: options.runs });
         const tests = options.all ? all : all.filter((t) => t.state === 'flaky' || t.state === 'broken');
         console.log(options.json ? JSON.stringify(tests, null, 2) : formatFlaky(tests, store.location, options.runs, all.length));
+      });
+    });
+
+  program
+    .command('patterns')
+    .description('the success patterns most like a query ("test checkout", a title, a locator): what worked, the most successful first')
+    .argument('<query...>', 'what to look for')
+    .option('-n, --limit <n>', 'how many nearest patterns to consider', positiveInt, 5)
+    .option('--project <name>', 'whose patterns (default: MEDIC_PROJECT, else "default")')
+    .option('--json', 'print JSON')
+    .action(async (words: string[], options: { limit: number; project?: string; json?: boolean }) => {
+      await withStore(program.opts<StoreFlags>(), async (store) => {
+        const query = words.join(' ');
+        const project = options.project ?? defineMedicConfig({}).project;
+        const embedder = hashingEmbedder();
+        const found = await findSimilarSuccess({ store, embedder, index: localIndex(store, 'successes', embedder) }, project, query, { k: options.limit });
+        console.log(options.json ? JSON.stringify(found, null, 2) : formatSuccesses(found, query, store.location));
       });
     });
 

@@ -13,6 +13,8 @@ export const learningMessageSchema = z.object({
   version: z.literal(1),
   selectors: z.array(selectorObservationSchema),
   heals: z.array(healReportSchema),
+  /** The locators the test's steps used (what a user writes), in order of first use. */
+  locators: z.array(z.string()).default([]),
 });
 export type LearningMessage = z.infer<typeof learningMessageSchema>;
 

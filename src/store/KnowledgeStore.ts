@@ -1,14 +1,15 @@
 import type { SelectorObservation, SelectorRecord } from '../learning/catalog.js';
 import type { HealEvent } from '../learning/heals.js';
 import type { HealEventInput } from './learning.js';
-import type { HealQuery, PatternQuery, SelectorQuery } from './queries.js';
+import type { HealQuery, PatternQuery, SelectorQuery, SuccessQuery } from './queries.js';
+import type { SuccessPattern } from '../learning/successPatterns.js';
 import type { AttemptRecord, RunRecord } from './records.js';
 import type { FailurePattern } from '../learning/failurePatterns.js';
 import type { StrategyExecution, StrategyQuery } from '../learning/strategies.js';
 import type { VectorQuery, VectorRecord, VectorRecordInput } from '../vector/records.js';
 
 export type { HealEventInput } from './learning.js';
-export type { HealQuery, PatternQuery, SelectorQuery } from './queries.js';
+export type { HealQuery, PatternQuery, SelectorQuery, SuccessQuery } from './queries.js';
 
 export type RunEnd = Pick<RunRecord, 'endedAt' | 'status'> & Partial<Pick<RunRecord, 'errors'>>;
 
@@ -57,6 +58,10 @@ export interface KnowledgeStore {
   putFailurePatterns(patterns: FailurePattern[]): Promise<void>;
   /** Most recently seen first. @example await store.listFailurePatterns({ project: 'shop', category: 'timeout' }) */
   listFailurePatterns(query?: PatternQuery): Promise<FailurePattern[]>;
+  /** Adds or replaces success patterns by (project, id); all or nothing. */
+  putSuccessPatterns(patterns: SuccessPattern[]): Promise<void>;
+  /** Most recently seen first. @example await store.listSuccessPatterns({ project: 'shop', feature: 'cart.spec.ts › cart' }) */
+  listSuccessPatterns(query?: SuccessQuery): Promise<SuccessPattern[]>;
   /**
    * Records what the strategies of one run did, replacing what was recorded for that run
    * before (recording a run twice counts it once); keeps the newest `EXECUTIONS_KEPT` per

@@ -47,6 +47,8 @@ export function makeAttempt(overrides: Partial<AttemptRecord> = {}): AttemptReco
     error: null,
     annotations: [],
     tags: [],
+    steps: [],
+    locators: [],
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import type { VectorRecordInput } from '../vector/records.js';
 import { mergeOccurrence, recordFix, type FailureOccurrence } from '../learning/failurePatterns.js';
 import type { KnowledgeStore } from './KnowledgeStore.js';
 import { EXECUTIONS_KEPT, type StrategyExecution } from '../learning/strategies.js';
+import { mergeSuccess } from '../learning/successPatterns.js';
 
 const vec = (id: string, vector: number[], metadata: Record<string, string | number | boolean> = {}, collection = 'failures'): VectorRecordInput => ({
   collection,
@@ -60,6 +61,21 @@ export function vectorContract(name: string, open: () => Promise<KnowledgeStore>
       expect(await store.listFailurePatterns()).toHaveLength(3);
       await expect(store.putFailurePatterns([{ ...b, id: 'fp-ok' }, { ...b, count: 0 }])).rejects.toThrow();
       expect(await store.listFailurePatterns({ project: 'shop' })).toHaveLength(2);
+    });
+
+    it('keeps success patterns by project and id, most recently seen first, filtered by feature; all or nothing', async () => {
+      const o = (feature: string, at: string, project = 'shop') => ({ project, feature, testKey: `chromium › ${feature} › t`, passed: true, steps: ['click', 'expect toBeVisible'], locators: ["page.getByRole('button')"], durationMs: 100, at });
+      const a = mergeSuccess(undefined, o('cart.spec.ts › cart', '2026-12-01T10:00:00.000Z'), 'sp-a');
+      const b = mergeSuccess(undefined, o('login.spec.ts', '2026-12-02T10:00:00.000Z'), 'sp-b');
+      const c = mergeSuccess(undefined, o('cart.spec.ts › cart', '2026-12-03T10:00:00.000Z', 'other'), 'sp-a');
+      await store.putSuccessPatterns([a, b, c]);
+      expect((await store.listSuccessPatterns({ project: 'shop' })).map((p) => p.id)).toEqual(['sp-b', 'sp-a']);
+      expect(await store.listSuccessPatterns({ project: 'shop', feature: 'cart.spec.ts › cart' })).toEqual([a]);
+      const a2 = mergeSuccess(a, o('cart.spec.ts › cart', '2026-12-04T10:00:00.000Z'), 'sp-a');
+      await store.putSuccessPatterns([a2]);
+      expect(await store.listSuccessPatterns({ project: 'shop', limit: 1 })).toEqual([a2]);
+      await expect(store.putSuccessPatterns([{ ...b, id: 'sp-ok' }, { ...b, passes: -1 }])).rejects.toThrow();
+      expect(await store.listSuccessPatterns()).toHaveLength(3);
     });
 
     it('keeps strategy executions per run (a run recorded twice counts once), newest first, the newest EXECUTIONS_KEPT per key', async () => {

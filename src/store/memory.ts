@@ -3,11 +3,12 @@ import { selectorKey, type SelectorObservation, type SelectorRecord } from '../l
 import type { HealEvent } from '../learning/heals.js';
 import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
 import { compareText, healKey, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
-import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema } from './queries.js';
+import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema, successQuerySchema, type SuccessQuery } from './queries.js';
 import { attemptKey, attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 import { matchesWhere, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
 import { z } from 'zod';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
+import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
 import { EXECUTIONS_KEPT, strategyExecutionSchema, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
 
 /** The reference adapter: everything in memory, gone with the process. */
@@ -20,6 +21,7 @@ export class MemoryStore implements KnowledgeStore {
   private readonly heals = new Map<string, HealEvent>();
   private readonly vectors = new Map<string, VectorRecord>();
   private readonly patterns = new Map<string, FailurePattern>();
+  private readonly successes = new Map<string, SuccessPattern>();
   /** In recording order. */
   private executions: StrategyExecution[] = [];
 
@@ -127,6 +129,23 @@ export class MemoryStore implements KnowledgeStore {
     const query = patternQuerySchema.parse(options);
     const out = [...this.patterns.values()]
       .filter((p) => (query.project === undefined || p.project === query.project) && (query.category === undefined || p.category === query.category))
+      .reverse()
+      .sort((a, b) => compareText(b.lastSeen, a.lastSeen));
+    return structuredClone(query.limit === undefined ? out : out.slice(0, query.limit));
+  }
+
+  async putSuccessPatterns(patterns: SuccessPattern[]): Promise<void> {
+    for (const p of z.array(successPatternSchema).parse(patterns)) {
+      const key = `${p.project}\u0000${p.id}`;
+      this.successes.delete(key); // a replaced row moves to the end (INSERT OR REPLACE)
+      this.successes.set(key, structuredClone(p));
+    }
+  }
+
+  async listSuccessPatterns(options: SuccessQuery = {}): Promise<SuccessPattern[]> {
+    const query = successQuerySchema.parse(options);
+    const out = [...this.successes.values()]
+      .filter((p) => (query.project === undefined || p.project === query.project) && (query.feature === undefined || p.feature === query.feature))
       .reverse()
       .sort((a, b) => compareText(b.lastSeen, a.lastSeen));
     return structuredClone(query.limit === undefined ? out : out.slice(0, query.limit));

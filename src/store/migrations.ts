@@ -76,8 +76,16 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (collection, id)
   );
   `,
-  // 4: strategy executions (the strategy performance tracker), newest EXECUTIONS_KEPT per (project, strategy, task_type)
+  // 4: strategy executions (the strategy performance tracker), newest EXECUTIONS_KEPT per (project, strategy, task_type); success patterns
   `
+  CREATE TABLE success_patterns (
+    project TEXT NOT NULL,
+    id TEXT NOT NULL,
+    feature TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (project, id)
+  );
   CREATE TABLE strategy_executions (
     project TEXT NOT NULL,
     run_id TEXT NOT NULL,

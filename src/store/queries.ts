@@ -28,3 +28,7 @@ export type HealQuery = z.input<typeof healQuerySchema>;
 /** Which failure patterns `listFailurePatterns` returns: every field narrows; most recently seen first. */
 export const patternQuerySchema = z.object({ project: z.string().optional(), category: z.string().optional(), limit }).strict();
 export type PatternQuery = z.input<typeof patternQuerySchema>;
+
+/** Which success patterns `listSuccessPatterns` returns: every field narrows; most recently seen first. */
+export const successQuerySchema = z.object({ project: z.string().optional(), feature: z.string().optional(), limit }).strict();
+export type SuccessQuery = z.input<typeof successQuerySchema>;

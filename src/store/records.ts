@@ -62,6 +62,10 @@ export const attemptRecordSchema = z.object({
     .nullable(),
   annotations: z.array(z.object({ type: z.string(), description: z.string().optional() })),
   tags: z.array(z.string()),
+  /** The test's actions and assertions in order, as Playwright names them (`fill`, `click`, `expect toHaveText`), without their arguments. */
+  steps: z.array(z.string()).default([]),
+  /** The locators the test used (what a user writes), in order of first use; from the medic fixture only. */
+  locators: z.array(z.string()).default([]),
 });
 export type AttemptRecord = z.infer<typeof attemptRecordSchema>;
 

@@ -6,11 +6,12 @@ import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, Sel
 import { mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
 import { duplicateRun, unknownRun } from './memory.js';
 import { translateSqliteError } from './sqliteErrors.js';
-import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema } from './queries.js';
+import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema, successQuerySchema, type SuccessQuery } from './queries.js';
 import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 import { matchesWhere, metadataSchema, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
 import { z } from 'zod';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
+import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
 import { EXECUTIONS_KEPT, strategyExecutionSchema, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
 
 export class SqliteStore implements KnowledgeStore {
@@ -182,6 +183,26 @@ export class SqliteStore implements KnowledgeStore {
         this.db.prepare(`SELECT data FROM failure_patterns ${where} ORDER BY last_seen DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
     );
     return rows.map((row) => parseRow(failurePatternSchema, row.data, 'failure_patterns', this.location));
+  }
+
+  async putSuccessPatterns(patterns: SuccessPattern[]): Promise<void> {
+    const parsed = z.array(successPatternSchema).parse(patterns);
+    if (parsed.length === 0) return;
+    this.write(() => {
+      const put = this.statement('INSERT OR REPLACE INTO success_patterns (project, id, feature, last_seen, data) VALUES (@project, @id, @feature, @lastSeen, @data)');
+      this.db.transaction(() => parsed.forEach((p) => put.run({ ...p, data: JSON.stringify(p) }))).immediate();
+    });
+  }
+
+  async listSuccessPatterns(options: SuccessQuery = {}): Promise<SuccessPattern[]> {
+    const query = successQuerySchema.parse(options);
+    const { where, params } = conditions({ project: query.project, feature: query.feature });
+    const limit = query.limit === undefined ? '' : 'LIMIT @limit';
+    const rows = this.read(
+      () =>
+        this.db.prepare(`SELECT data FROM success_patterns ${where} ORDER BY last_seen DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
+    );
+    return rows.map((row) => parseRow(successPatternSchema, row.data, 'success_patterns', this.location));
   }
 
   async recordStrategyExecutions(runId: string, executions: StrategyExecution[]): Promise<void> {
