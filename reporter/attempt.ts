@@ -55,8 +55,11 @@ function stepNames(steps: readonly TestStep[]): string[] {
     for (const step of list) {
       if (out.length >= MAX_STEPS) return;
       if (step.category === 'test.step') walk(step.steps);
-      else if (step.category === 'pw:api') out.push(apiName(step.title));
-      else if (step.category === 'expect') out.push(`expect ${/"(\w+)"/.exec(step.title)?.[1] ?? step.title.replace(/^expect\.?\s*/i, '')}`);
+      else if (step.category === 'pw:api' && !step.error) out.push(apiName(step.title)); // a failed call (a probe that a heal replaced) is not what worked
+      else if (step.category === 'expect') {
+        const matcher = EXPECT_TITLE.exec(step.title)?.[1];
+        if (matcher) out.push(`expect ${matcher}`);
+      }
     }
   };
   walk(steps);
@@ -64,6 +67,8 @@ function stepNames(steps: readonly TestStep[]): string[] {
 }
 
 const MAX_STEPS = 200;
+/** `Expect "toHaveText"`, `Expect "not toBeVisible"`, `Expect "soft toBe"`, `Expect "poll toBe"`; older Playwright: `expect.toHaveText`, `expect.not.toBeVisible`. */
+const EXPECT_TITLE = /^expect(?: "|\.)(?:(?:poll|soft|not)[ .])*(\w+)/i;
 
 /** `Fill "Ada"` → `fill`; `Navigate to "/cart"` → `navigate to`: the call without what it typed or where it went. */
 function apiName(title: string): string {

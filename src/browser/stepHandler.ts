@@ -116,8 +116,12 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     if (!plan || setFirst) return (await relocateAndApply(locator, step, failure, key, from, strategy, started)) ?? null;
     // A chain on a known list: its own element, else the list's set heal; the other way round
     // when the set heal has done better at chains in earlier runs (the strategy tracker).
+    // Each is timed on its own, and a set heal that finds nothing says so: the tracker compares them fairly.
     for (const next of chainOrder()) {
-      const outcome = next === 'relocate' ? await relocateAndApply(locator, step, failure, key, from, strategy, started) : await healAsSet(locator, step, failure, key, from, plan, started);
+      const outcome =
+        next === 'relocate'
+          ? await relocateAndApply(locator, step, failure, key, from, strategy, performance.now())
+          : await healAsSet(locator, step, failure, key, from, plan, performance.now(), true);
       if (outcome) return outcome;
     }
     return null;
@@ -190,14 +194,16 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
   };
 
   /** Relocates the plan's set and re-runs the step on it (src/browser/listSteps.ts). */
-  const healAsSet = async (locator: Locator, step: WaitingStep, failure: Failure, key: string, from: LocatorRef, plan: SetPlan, started: number) => {
+  const healAsSet = async (locator: Locator, step: WaitingStep, failure: Failure, key: string, from: LocatorRef, plan: SetPlan, started: number, reportMiss = false) => {
     const page = locator.page();
     const found = await guarded(page, failure, () =>
       unhooked(() => healFromSet(page, plan, step, { ...rankOptions, testIdAttribute: options.testIdAttribute }, catalog.knownFix(key, plan.base.selector))),
     );
-    const base: HealBase = { pageKey: key, step: stepName(step), from, strategy: 'relocate_set', category: 'selector_missing' };
+    // A list step heals the list; any other step on it is a chain on the list, or a position in it.
+    const complexity = isListStep(step) || plan.rest?.startsWith('nth=') ? 'list' : 'chain';
+    const base: HealBase = { pageKey: key, step: stepName(step), from, strategy: 'relocate_set', category: 'selector_missing', complexity };
     if (found?.ok) return apply(step, failure, found.known ? { ...base, strategy: 'known_fix' } : base, found.target, found.to, started, found.rank);
-    if (found && isListStep(step)) report(base, { outcome: 'abstained', rank: found.rank }, started);
+    if (found && (isListStep(step) || reportMiss)) report(base, { outcome: 'abstained', rank: found.rank }, started);
     return undefined;
   };
 

@@ -115,7 +115,7 @@ export function whereOf(locator: Locator): { key: string; from: LocatorRef } | u
   }
 }
 
-export type HealBase = Pick<HealReport, 'pageKey' | 'step' | 'from' | 'strategy' | 'category'>;
+export type HealBase = Pick<HealReport, 'pageKey' | 'step' | 'from' | 'strategy' | 'category' | 'complexity'>;
 
 /**
  * What every healing strategy of a test shares: the options, the catalog, and how observations

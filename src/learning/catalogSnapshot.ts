@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { MedicConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
+import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { storePath } from '../store/open.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
 import type { SelectorRecord } from './catalog.js';
@@ -9,8 +10,20 @@ import type { StrategyExecution } from './strategies.js';
 /** The selector catalog, and the newest strategy executions (what the adaptive order ranks). */
 export type CatalogSnapshot = { records: SelectorRecord[]; executions: StrategyExecution[]; warning?: string };
 
-/** Executions a worker reads: enough for a ranking, little to read. */
-const EXECUTIONS_READ = 2000;
+/** Executions a worker reads per strategy: enough for a ranking, little to read. */
+const EXECUTIONS_READ = 500;
+/** The strategies whose order the fixture adapts (a chain on a known list: stepHandler.ts). */
+const ADAPTIVE: readonly string[] = ['relocate', 'relocate_set'];
+
+/** Their newest executions at broken locators; none when they cannot be read (the order then stays the default). */
+async function adaptiveExecutions(store: KnowledgeStore, project: string): Promise<StrategyExecution[]> {
+  try {
+    const lists = await Promise.all(ADAPTIVE.map((strategy) => store.listStrategyExecutions({ project, strategy, taskType: 'selector_missing', limit: EXECUTIONS_READ })));
+    return lists.flat();
+  } catch {
+    return [];
+  }
+}
 
 /**
  * The selector catalog as a worker sees it when it starts: read-only, never creating or
@@ -25,10 +38,7 @@ export async function loadCatalogSnapshot(config: MedicConfig, baseDir: string):
   try {
     const store = openSqliteStore({ path, readonly: true, busyTimeoutMs: config.store.busyTimeoutMs });
     try {
-      return {
-        records: await store.listSelectors({ project: config.project }),
-        executions: await store.listStrategyExecutions({ project: config.project, limit: EXECUTIONS_READ }),
-      };
+      return { records: await store.listSelectors({ project: config.project }), executions: await adaptiveExecutions(store, config.project) };
     } finally {
       await store.close();
     }

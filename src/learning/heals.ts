@@ -22,6 +22,8 @@ export const healReportSchema = z.object({
   strategy: healStrategySchema,
   /** The failure that started it: selector_missing, strict_mode, timeout. */
   category: z.string(),
+  /** How hard the task was, when the heal knew it (`list`, `chain`, `simple`); else the strategy tracker reads it from the selector. */
+  complexity: z.enum(['simple', 'chain', 'list']).optional(),
   /** `healed`: the step passed on the new locator; `suggested`: mode suggest, the step failed; `failed`: it was tried and did not help; `abstained`: no candidate was safe. */
   outcome: z.enum(['healed', 'suggested', 'failed', 'abstained']),
   confidence: z.number().min(0).max(1),

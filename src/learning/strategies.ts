@@ -55,7 +55,7 @@ export function executionsOfRun(project: string, runId: string, heals: readonly 
       runId,
       strategy: h.strategy,
       taskType: h.category,
-      complexity: complexityOf(h.from.selector, h.strategy),
+      complexity: h.complexity ?? complexityOf(h.from.selector, h.strategy),
       success: h.outcome === 'healed',
       durationMs: h.durationMs,
       costUsd: 0,

@@ -13,6 +13,15 @@ const o = (over: Partial<Parameters<typeof mergeSuccess>[1]> = {}) => ({
 });
 
 describe('mergeSuccess', () => {
+  it('lets a new flow in after many old ones, dropping the least recently seen', () => {
+    let p = mergeSuccess(undefined, o({ steps: ['old 0'] }), 'sp-1');
+    for (let i = 1; i < 40; i++) p = mergeSuccess(p, o({ steps: [`old ${i % 25}`], at: new Date(Date.UTC(2026, 11, 1, 10, i)).toISOString() }), 'sp-1');
+    expect(p.sequences.length).toBe(20);
+    for (let i = 0; i < 3; i++) p = mergeSuccess(p, o({ steps: ['new flow'], at: new Date(Date.UTC(2026, 11, 2, 10, i)).toISOString() }), 'sp-1');
+    expect(p.sequences[0]).toMatchObject({ steps: ['new flow'], count: 3 });
+    expect(p.sequences).toHaveLength(20);
+  });
+
   it('counts passes and failures, keeps the sequences, locators and assertion styles of passes, and their mean time', () => {
     let p = mergeSuccess(undefined, o(), 'sp-1');
     p = mergeSuccess(p, o({ durationMs: 300, at: '2026-12-02T10:00:00.000Z' }), 'sp-1');
@@ -20,9 +29,13 @@ describe('mergeSuccess', () => {
     p = mergeSuccess(p, o({ passed: false, steps: ['click'], durationMs: 9999, at: '2026-11-30T10:00:00.000Z' }), 'sp-1');
     expect(p).toMatchObject({ passes: 3, failures: 1, firstSeen: '2026-11-30T10:00:00.000Z', lastSeen: '2026-12-02T10:00:00.000Z', meanMs: 500 / 3 });
     expect(p.tests).toHaveLength(2);
-    expect(p.sequences).toEqual([{ steps: ['navigate to', 'click', 'expect toHaveText'], count: 2 }, { steps: ['navigate to', 'click', 'expect toBeHidden', 'expect toHaveText'], count: 1 }]);
-    expect(p.locators).toEqual([{ value: "page.getByRole('button', { name: 'Add' })", count: 2 }, { value: "page.locator('.remove')", count: 1 }]);
-    expect(p.assertions).toEqual([{ value: 'toHaveText', count: 3 }, { value: 'toBeHidden', count: 1 }]);
+    expect(p.sequences.map(({ steps, count }) => ({ steps, count }))).toEqual([
+      { steps: ['navigate to', 'click', 'expect toHaveText'], count: 2 },
+      { steps: ['navigate to', 'click', 'expect toBeHidden', 'expect toHaveText'], count: 1 },
+    ]);
+    expect(p.sequences[0]!.lastAt).toBe('2026-12-02T10:00:00.000Z');
+    expect(p.locators.map(({ value, count }) => [value, count])).toEqual([["page.getByRole('button', { name: 'Add' })", 2], ["page.locator('.remove')", 1]]);
+    expect(p.assertions.map(({ value, count }) => [value, count])).toEqual([['toHaveText', 3], ['toBeHidden', 1]]);
     expect(successRate(p)).toBeCloseTo(4 / 6);
     expect(successText(p)).toBe("cart › cart\ncart adds\ncart removes\npage.getByRole('button', { name: 'Add' })\npage.locator('.remove')");
   });

@@ -11,7 +11,10 @@ const MAX_ASSERTIONS = 20;
 /** A sequence is kept to this many steps: enough to tell flows apart, little to store. */
 const SEQUENCE_STEPS = 40;
 
-const counted = z.object({ value: z.string(), count: z.number().int().positive() }).strict();
+/** Each list keeps this many times its cap of entries, dropping the least recently seen, so a new flow can still rise. */
+const POOL = 4;
+
+const counted = z.object({ value: z.string(), count: z.number().int().positive(), lastAt: z.iso.datetime() }).strict();
 export type Counted = z.infer<typeof counted>;
 
 export const successPatternSchema = z
@@ -28,8 +31,8 @@ export const successPatternSchema = z
     lastSeen: z.iso.datetime(),
     /** Mean duration of its passing attempts. */
     meanMs: z.number().nonnegative(),
-    /** Step sequences of passing tests (`goto → fill → click → expect toHaveText`), most used first. */
-    sequences: z.array(z.object({ steps: z.array(z.string()), count: z.number().int().positive() }).strict()),
+    /** Step sequences of passing tests (`goto → fill → click → expect toHaveText`), most used first; the least recently seen go beyond 4 × 5. */
+    sequences: z.array(z.object({ steps: z.array(z.string()), count: z.number().int().positive(), lastAt: z.iso.datetime() }).strict()),
     /** Locators passing tests used, most used first. */
     locators: z.array(counted),
     /** Assertion matchers passing tests used (`toHaveText`, `toBeVisible`), most used first. */
@@ -55,11 +58,25 @@ export function successRate(p: Pick<SuccessPattern, 'passes' | 'failures'>): num
   return (p.passes + 1) / (p.passes + p.failures + 2);
 }
 
-function addCounts(list: readonly Counted[], values: readonly string[], cap: number): Counted[] {
-  const map = new Map(list.map((c) => [c.value, c.count]));
-  for (const v of new Set(values)) map.set(v, (map.get(v) ?? 0) + 1);
-  return [...map].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)).slice(0, cap);
+/** Most used first; of equal use, the most recently seen first. */
+const byUse = <T extends { count: number; lastAt: string }>(a: T, b: T) => b.count - a.count || (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0);
+
+/** `list` with one more use of each entry `keyOf` finds (or a new one), the least recently seen dropped beyond `cap` × POOL. */
+function countUse<T extends { count: number; lastAt: string }>(list: readonly T[], fresh: readonly T[], keyOf: (entry: T) => string, cap: number): T[] {
+  const map = new Map(list.map((e) => [keyOf(e), { ...e }]));
+  for (const e of fresh) {
+    const seen = map.get(keyOf(e));
+    if (seen) {
+      seen.count++;
+      if (e.lastAt > seen.lastAt) seen.lastAt = e.lastAt;
+    } else map.set(keyOf(e), { ...e });
+  }
+  const kept = [...map.values()].sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0)).slice(0, cap * POOL);
+  return kept.sort(byUse);
 }
+
+const addCounts = (list: readonly Counted[], values: readonly string[], cap: number, at: string) =>
+  countUse(list, [...new Set(values)].map((value) => ({ value, count: 1, lastAt: at })), (c) => c.value, cap);
 
 /**
  * The pattern after one more result of one of its tests: a failure counts against its success
@@ -80,14 +97,9 @@ export function mergeSuccess(previous: SuccessPattern | undefined, o: SuccessObs
   p.meanMs = (p.meanMs * p.passes + o.durationMs) / (p.passes + 1);
   p.passes++;
   const steps = o.steps.slice(0, SEQUENCE_STEPS);
-  if (steps.length) {
-    const same = p.sequences.find((s) => s.steps.join('\u0000') === steps.join('\u0000'));
-    if (same) same.count++;
-    else p.sequences.push({ steps: [...steps], count: 1 });
-    p.sequences = p.sequences.sort((a, b) => b.count - a.count).slice(0, MAX_SEQUENCES);
-  }
-  p.locators = addCounts(p.locators, o.locators, MAX_LOCATORS);
-  p.assertions = addCounts(p.assertions, o.steps.filter((s) => s.startsWith('expect ')).map((s) => s.slice('expect '.length)), MAX_ASSERTIONS);
+  if (steps.length) p.sequences = countUse(p.sequences, [{ steps: [...steps], count: 1, lastAt: o.at }], (s) => s.steps.join('\u0000'), MAX_SEQUENCES);
+  p.locators = addCounts(p.locators, o.locators, MAX_LOCATORS, o.at);
+  p.assertions = addCounts(p.assertions, o.steps.filter((s) => s.startsWith('expect ')).map((s) => s.slice('expect '.length)), MAX_ASSERTIONS, o.at);
   return successPatternSchema.parse(p);
 }
 
