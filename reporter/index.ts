@@ -104,18 +104,17 @@ export default class MedicReporter implements Reporter {
           await this.startRun(store);
           await store.finishRun(this.runId, { endedAt: new Date().toISOString(), status: result.status, errors: this.runErrors });
         });
-        // What the run teaches (failure patterns, known fixes): not a record of the run, and a
+        // What the run teaches (failure and success patterns, strategy executions): not a record of the run, and a
         // problem here loses none of them.
         this.queue = this.queue.then(async () => {
+          const embedder = hashingEmbedder();
           try {
-            const embedder = hashingEmbedder();
             const learned = await learnFailures({ store, embedder, index: localIndex(store, 'failures', embedder) }, this.runId);
             this.patterns = { touched: learned.touched.length, created: learned.created.length };
           } catch (error) {
             if (this.failedWrites === 0) console.warn(`medic: could not learn failure patterns from this run (its records are kept): ${describeError(error)}`);
           }
           try {
-            const embedder = hashingEmbedder();
             await learnSuccesses({ store, embedder, index: localIndex(store, 'successes', embedder) }, this.runId);
           } catch (error) {
             if (this.failedWrites === 0) console.warn(`medic: could not learn success patterns from this run (its records are kept): ${describeError(error)}`);

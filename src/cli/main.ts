@@ -22,6 +22,9 @@ function positiveInt(value: string): number {
 
 type StoreFlags = { store?: string };
 
+/** Whose knowledge: --project, else MEDIC_PROJECT, else "default". */
+const projectOf = (options: { project?: string }) => options.project ?? defineMedicConfig({}).project;
+
 /** The store to read: --store, else MEDIC_STORE_PATH, else .medic/medic.db here. Read-only. */
 async function withStore<T>(flags: StoreFlags, action: (store: KnowledgeStore) => Promise<T>): Promise<T> {
   const config = defineMedicConfig({});
@@ -119,7 +122,7 @@ export function buildCli(): Command {
     .option('--json', 'print JSON')
     .action(async (options: { runs: number; project?: string; all?: boolean; json?: boolean }) => {
       await withStore(program.opts<StoreFlags>(), async (store) => {
-        const project = options.project ?? defineMedicConfig({}).project;
+        const project = projectOf(options);
         const { runs, attempts } = await loadHistory(store, { project, runs: options.runs });
         const all = assessFlakiness(runs, attempts, { window: options.runs });
         const tests = options.all ? all : all.filter((t) => t.state === 'flaky' || t.state === 'broken');
@@ -137,7 +140,7 @@ export function buildCli(): Command {
     .action(async (words: string[], options: { limit: number; project?: string; json?: boolean }) => {
       await withStore(program.opts<StoreFlags>(), async (store) => {
         const query = words.join(' ');
-        const project = options.project ?? defineMedicConfig({}).project;
+        const project = projectOf(options);
         const embedder = hashingEmbedder();
         const found = await findSimilarSuccess({ store, embedder, index: localIndex(store, 'successes', embedder) }, project, query, { k: options.limit });
         console.log(options.json ? JSON.stringify(found, null, 2) : formatSuccesses(found, query, store.location));
@@ -152,7 +155,7 @@ export function buildCli(): Command {
     .option('--json', 'print JSON')
     .action(async (options: { task?: string; project?: string; json?: boolean }) => {
       await withStore(program.opts<StoreFlags>(), async (store) => {
-        const project = options.project ?? defineMedicConfig({}).project;
+        const project = projectOf(options);
         const executions = await store.listStrategyExecutions({ project, ...(options.task ? { taskType: options.task } : {}) });
         const rankings = new Map<string, StrategyScore[]>();
         for (const task of [...new Set(executions.map((e) => e.taskType))].sort()) rankings.set(task, rankStrategies(executions, task, { minSamples: 1 }));

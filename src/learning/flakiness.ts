@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lastAttempts } from '../run/outcomes.js';
+import { compareText } from '../store/learning.js';
 import type { AttemptRecord, RunRecord } from '../store/records.js';
 
 /** How one test ended in one run: passed first time, passed on a retry, or failed. */
@@ -83,8 +84,12 @@ export function unhealthyRun(results: ReadonlyMap<string, { result: RunResult }>
 export function assessFlakiness(runs: readonly RunRecord[], attempts: readonly AttemptRecord[], input: FlakinessOptions = {}): TestFlakiness[] {
   const options = flakinessOptionsSchema.parse(input);
   const byRun = new Map<string, AttemptRecord[]>();
-  for (const a of attempts) byRun.set(a.runId, [...(byRun.get(a.runId) ?? []), a]);
-  const ordered = [...runs].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
+  for (const a of attempts) {
+    const list = byRun.get(a.runId);
+    if (list) list.push(a);
+    else byRun.set(a.runId, [a]);
+  }
+  const ordered = [...runs].sort((a, b) => compareText(a.startedAt, b.startedAt));
 
   const perTest = new Map<string, { history: RunResult[]; last: AttemptRecord }>();
   for (const run of ordered) {

@@ -25,6 +25,12 @@ export const strategyExecutionSchema = z
   .strict();
 export type StrategyExecution = z.infer<typeof strategyExecutionSchema>;
 
+/** Validates one run's executions before anything is written: each must be of that run. */
+export function parseRunExecutions(runId: string, executions: unknown[]): { runId: string; executions: StrategyExecution[] } {
+  const run = z.string().min(1).parse(runId);
+  return { runId: run, executions: z.array(strategyExecutionSchema.refine((e) => e.runId === run, { message: `every execution must be of run ${run}` })).parse(executions) };
+}
+
 /** Which executions `listStrategyExecutions` returns: every field narrows; newest first. */
 export const strategyQuerySchema = z
   .object({ project: z.string().optional(), strategy: z.string().optional(), taskType: z.string().optional(), limit: z.number().int().positive().optional() })
@@ -63,7 +69,11 @@ export function executionsOfRun(project: string, runId: string, heals: readonly 
     });
   }
   const byTest = new Map<string, AttemptRecord[]>();
-  for (const a of attempts) byTest.set(a.testId, [...(byTest.get(a.testId) ?? []), a]);
+  for (const a of attempts) {
+    const list = byTest.get(a.testId);
+    if (list) list.push(a);
+    else byTest.set(a.testId, [a]);
+  }
   for (const tries of byTest.values()) {
     for (const a of tries) {
       const before = tries.find((b) => b.retry === a.retry - 1);
@@ -124,7 +134,9 @@ export function rankStrategies(executions: readonly StrategyExecution[], taskTyp
   const groups = new Map<string, StrategyExecution[]>();
   for (const e of executions) {
     if (e.taskType !== taskType || (options.complexity && e.complexity !== options.complexity)) continue;
-    groups.set(e.strategy, [...(groups.get(e.strategy) ?? []), e]);
+    const list = groups.get(e.strategy);
+    if (list) list.push(e);
+    else groups.set(e.strategy, [e]);
   }
   const stats = [...groups]
     .filter(([, list]) => list.length >= options.minSamples)

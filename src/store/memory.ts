@@ -9,7 +9,7 @@ import { matchesWhere, vectorQuerySchema, vectorRecordSchema, type VectorQuery, 
 import { z } from 'zod';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
-import { EXECUTIONS_KEPT, strategyExecutionSchema, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
+import { EXECUTIONS_KEPT, parseRunExecutions, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
 
 /** The reference adapter: everything in memory, gone with the process. */
 export class MemoryStore implements KnowledgeStore {
@@ -152,8 +152,7 @@ export class MemoryStore implements KnowledgeStore {
   }
 
   async recordStrategyExecutions(runId: string, executions: StrategyExecution[]): Promise<void> {
-    const run = z.string().min(1).parse(runId);
-    const parsed = z.array(strategyExecutionSchema.refine((e) => e.runId === run, { message: `every execution must be of run ${run}` })).parse(executions);
+    const { runId: run, executions: parsed } = parseRunExecutions(runId, executions);
     const all = [...this.executions.filter((e) => e.runId !== run), ...structuredClone(parsed)];
     // Keep the newest EXECUTIONS_KEPT of each key: newest by `at`, then by recording order.
     const kept = new Map<string, number>();

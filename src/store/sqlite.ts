@@ -12,7 +12,7 @@ import { matchesWhere, metadataSchema, vectorQuerySchema, vectorRecordSchema, ty
 import { z } from 'zod';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
-import { EXECUTIONS_KEPT, strategyExecutionSchema, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
+import { EXECUTIONS_KEPT, parseRunExecutions, strategyExecutionSchema, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
 
 export class SqliteStore implements KnowledgeStore {
   readonly kind = 'sqlite';
@@ -176,13 +176,7 @@ export class SqliteStore implements KnowledgeStore {
 
   async listFailurePatterns(options: PatternQuery = {}): Promise<FailurePattern[]> {
     const query = patternQuerySchema.parse(options);
-    const { where, params } = conditions({ project: query.project, category: query.category });
-    const limit = query.limit === undefined ? '' : 'LIMIT @limit';
-    const rows = this.read(
-      () =>
-        this.db.prepare(`SELECT data FROM failure_patterns ${where} ORDER BY last_seen DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
-    );
-    return rows.map((row) => parseRow(failurePatternSchema, row.data, 'failure_patterns', this.location));
+    return this.newestRows('failure_patterns', 'last_seen', failurePatternSchema, { project: query.project, category: query.category }, query.limit);
   }
 
   async putSuccessPatterns(patterns: SuccessPattern[]): Promise<void> {
@@ -196,18 +190,11 @@ export class SqliteStore implements KnowledgeStore {
 
   async listSuccessPatterns(options: SuccessQuery = {}): Promise<SuccessPattern[]> {
     const query = successQuerySchema.parse(options);
-    const { where, params } = conditions({ project: query.project, feature: query.feature });
-    const limit = query.limit === undefined ? '' : 'LIMIT @limit';
-    const rows = this.read(
-      () =>
-        this.db.prepare(`SELECT data FROM success_patterns ${where} ORDER BY last_seen DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
-    );
-    return rows.map((row) => parseRow(successPatternSchema, row.data, 'success_patterns', this.location));
+    return this.newestRows('success_patterns', 'last_seen', successPatternSchema, { project: query.project, feature: query.feature }, query.limit);
   }
 
   async recordStrategyExecutions(runId: string, executions: StrategyExecution[]): Promise<void> {
-    const run = z.string().min(1).parse(runId);
-    const parsed = z.array(strategyExecutionSchema.refine((e) => e.runId === run, { message: `every execution must be of run ${run}` })).parse(executions);
+    const { runId: run, executions: parsed } = parseRunExecutions(runId, executions);
     this.write(() => {
       const del = this.statement('DELETE FROM strategy_executions WHERE run_id = ?');
       const put = this.statement('INSERT INTO strategy_executions (project, run_id, strategy, task_type, at, data) VALUES (@project, @runId, @strategy, @taskType, @at, @data)');
@@ -228,13 +215,7 @@ export class SqliteStore implements KnowledgeStore {
 
   async listStrategyExecutions(options: StrategyQuery = {}): Promise<StrategyExecution[]> {
     const query = strategyQuerySchema.parse(options);
-    const { where, params } = conditions({ project: query.project, strategy: query.strategy, task_type: query.taskType });
-    const limit = query.limit === undefined ? '' : 'LIMIT @limit';
-    const rows = this.read(
-      () =>
-        this.db.prepare(`SELECT data FROM strategy_executions ${where} ORDER BY at DESC, rowid DESC ${limit}`).all({ ...params, limit: query.limit }) as { data: string }[],
-    );
-    return rows.map((row) => parseRow(strategyExecutionSchema, row.data, 'strategy_executions', this.location));
+    return this.newestRows('strategy_executions', 'at', strategyExecutionSchema, { project: query.project, strategy: query.strategy, task_type: query.taskType }, query.limit);
   }
 
   async putVectors(records: VectorRecordInput[]): Promise<void> {
@@ -290,6 +271,16 @@ export class SqliteStore implements KnowledgeStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** The `data` of a table's rows matching `columns`, newest first by `order` (then last written first), validated. */
+  private newestRows<T>(table: string, order: string, schema: Parameters<typeof parseRow<T>>[0], columns: Record<string, string | undefined>, limit: number | undefined): T[] {
+    const { where, params } = conditions(columns);
+    const rows = this.read(
+      () =>
+        this.db.prepare(`SELECT data FROM ${table} ${where} ORDER BY ${order} DESC, rowid DESC ${limit === undefined ? '' : 'LIMIT @limit'}`).all({ ...params, limit }) as { data: string }[],
+    );
+    return rows.map((row) => parseRow(schema, row.data, table, this.location));
   }
 
   private statement(sql: string): Database.Statement {
