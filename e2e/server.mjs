@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Static server for the demo shop in e2e/apps/<version>. No dependencies.
 //
-//   node e2e/server.mjs --app v1 --port 4173
+//   node e2e/server.mjs --app v1 --port 4173 [--fail /cart=500 ...]
 //
 // Routing (the same for every version):
 //   GET /healthz        -> 200 "ok"
@@ -10,7 +10,9 @@
 //   GET /<file>.<ext>   -> that file             (e.g. /app.js, /styles.css)
 //   anything else       -> 404
 // Only 127.0.0.1 is bound. Paths that leave the app folder get 400/403.
-import { createServer } from 'node:http';
+// --fail <path>=<status> (repeatable) injects a broken endpoint: that pathname answers <status>
+// (400-599) with a plain-text error page, as a failing backend would. Tests replay faults with it.
+import { STATUS_CODES, createServer } from 'node:http';
 import { readdirSync, statSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,19 +33,24 @@ const TYPES = {
 
 function usage(message) {
   if (message) console.error(`e2e/server.mjs: ${message}`);
-  console.error('Usage: node e2e/server.mjs --app <version> [--port <port>]   (default port 4173)');
+  console.error('Usage: node e2e/server.mjs --app <version> [--port <port>] [--fail <path>=<status> ...]   (default port 4173)');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const options = { app: undefined, port: 4173 };
+  const options = { app: undefined, port: 4173, failures: new Map() };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
     const value = () => inline ?? argv[++i];
     if (flag === '--app') options.app = value();
     else if (flag === '--port') options.port = Number(value());
-    else if (flag === '--help' || flag === '-h') usage();
+    else if (flag === '--fail') {
+      const spec = value() ?? '';
+      const match = /^(\/[^=\s]*)=([45]\d\d)$/.exec(spec);
+      if (!match) usage(`--fail takes <path>=<status> with a path starting with / and a status 400-599 (got "${spec}")`);
+      options.failures.set(match[1], Number(match[2]));
+    } else if (flag === '--help' || flag === '-h') usage();
     else usage(`unknown argument ${arg}`);
   }
   if (!options.app) usage('missing --app');
@@ -59,7 +66,7 @@ function availableApps() {
   }
 }
 
-const { app, port } = parseArgs(process.argv.slice(2));
+const { app, port, failures } = parseArgs(process.argv.slice(2));
 const apps = availableApps();
 if (!/^[A-Za-z0-9_-]+$/.test(app) || !apps.includes(app)) {
   console.error(`e2e/server.mjs: unknown app version "${app}". Available: ${apps.join(', ') || '(none found in ' + APPS_DIR + ')'}`);
@@ -103,6 +110,8 @@ const server = createServer((req, res) => {
     return send(res, 405, 'Method not allowed\n');
   }
   if (url.pathname === '/healthz') return send(res, 200, 'ok\n');
+  const failure = failures.get(url.pathname);
+  if (failure) return send(res, failure, `${failure} ${STATUS_CODES[failure] ?? 'Error'} (injected by --fail)\n`);
   if (url.pathname === '/favicon.ico') {
     res.writeHead(204);
     return res.end();
@@ -132,7 +141,8 @@ server.on('error', (error) => {
 server.listen(port, HOST, () => {
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  console.log(`demo shop ${app} on http://${HOST}:${actualPort}`);
+  const broken = [...failures].map(([path, status]) => `${path}=${status}`).join(', ');
+  console.log(`demo shop ${app} on http://${HOST}:${actualPort}${broken ? ` (failing: ${broken})` : ''}`);
 });
 
 function stop(signal) {
