@@ -7,10 +7,11 @@ import { createRequire } from 'node:module';
 import type { AttemptRecord } from '../src/store/records.js';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import { labelledFailures, replayHistory } from '../test/helpers/replayHistory.js';
+import { optionFrom } from './args.js';
 import { CORPUS_FILE, clusterCorpusSchema, type ClusterCorpus } from './cluster-corpus.js';
 
-const i = process.argv.indexOf('--replays');
-const replays = i < 0 ? 2 : Number(process.argv[i + 1]);
+const option = optionFrom(process.argv, 'replays');
+const replays = option === undefined ? 2 : Number(option);
 if (!Number.isInteger(replays) || replays < 1) {
   console.error('usage: npm run capture:cluster -- [--replays <n ≥ 1>]');
   process.exit(2);

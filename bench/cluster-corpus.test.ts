@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { signError } from '../src/learning/signature.js';
 import { loadClusterCorpus } from './cluster-corpus.js';
 
 describe('the committed clustering corpus', () => {
@@ -11,5 +12,10 @@ describe('the committed clustering corpus', () => {
     expect(failing.filter((a) => !a.fault)).toEqual([]);
     expect(corpus.attempts.filter((a) => a.attempt.status === 'passed' && a.fault)).toEqual([]);
     expect(new Set(failing.map((a) => a.fault)).size).toBeGreaterThan(1);
+  });
+
+  it('signs its errors as they were signed when captured (else capture it again: the signature changed)', () => {
+    const changed = loadClusterCorpus().attempts.filter(({ attempt: { error } }) => error && signError(error).signature !== error.signature);
+    expect(changed.map((a) => a.attempt.title)).toEqual([]);
   });
 });

@@ -6,50 +6,55 @@
 //   npm run bench:cluster [-- --corpus <file>]
 import { performance } from 'node:perf_hooks';
 import { adjustedRandIndex, inversePurity, purity, type Assignment } from '../src/learning/clusterQuality.js';
-import { categorizeError, type FailureCategory } from '../src/learning/categorize.js';
-import { learnFailures } from '../src/learning/patternLearner.js';
-import { failureSignature, normalizeErrorMessage } from '../src/learning/signature.js';
+import { existsSync } from 'node:fs';
+import { learnFailures, patternOfFailure } from '../src/learning/patternLearner.js';
+import { normalizeErrorMessage, signError } from '../src/learning/signature.js';
+import type { AttemptRecord } from '../src/store/records.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { hashingEmbedder } from '../src/vector/embedder.js';
 import { localIndex } from '../src/vector/localIndex.js';
-import { pct } from './args.js';
+import { optionFrom, pct } from './args.js';
 import { loadClusterCorpus, type ClusterCorpus } from './cluster-corpus.js';
 
-const i = process.argv.indexOf('--corpus');
-const corpus = loadClusterCorpus(i < 0 ? undefined : process.argv[i + 1]);
+const file = optionFrom(process.argv, 'corpus');
+if (file === null || (file && !existsSync(file))) {
+  console.error(file ? `bench:cluster: --corpus ${file} does not exist` : 'usage: npm run bench:cluster [-- --corpus <file of npm run capture:cluster>]');
+  process.exit(2);
+}
+const corpus = loadClusterCorpus(file);
 const failures = corpus.attempts.filter((a) => a.attempt.error && a.attempt.status !== a.attempt.expectedStatus);
 const unlabelled = failures.filter((f) => !f.fault).length;
 if (unlabelled) throw new Error(`the corpus has ${unlabelled} failures without a fault label: capture it again`);
 
 type Method = { name: string; cluster: () => Promise<string[]> };
 
-/** What the reporter does with each error: its category and signature, from the message and stack. */
-function signed(error: { message: string; stack: string | null }): { category: FailureCategory; signature: string } {
-  const e = { message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
-  const category = categorizeError(e);
-  return { category, signature: failureSignature(e, category) };
-}
-
 /** The reporter and the learner: each error signed, run by run into a fresh store, then each failure's pattern by its signature. */
 async function medic(data: ClusterCorpus): Promise<string[]> {
   const store = new MemoryStore();
   const embedder = hashingEmbedder();
   const deps = { store, embedder, index: localIndex(store, 'failures', embedder) };
+  const signed = new Map<AttemptRecord, AttemptRecord>();
   for (const run of data.runs) {
     await store.startRun(run);
     for (const { attempt } of data.attempts) {
-      if (attempt.runId === run.id) await store.recordAttempt(attempt.error ? { ...attempt, error: { ...attempt.error, ...signed(attempt.error) } } : attempt);
+      if (attempt.runId !== run.id) continue;
+      const record = attempt.error ? { ...attempt, error: { ...attempt.error, ...signError(attempt.error) } } : attempt;
+      signed.set(attempt, record);
+      await store.recordAttempt(record);
     }
     await learnFailures(deps, run.id);
   }
-  const patterns = await store.listFailurePatterns({});
-  const bySignature = new Map(patterns.flatMap((p) => p.signatures.map((s) => [s, p.id] as const)));
-  return failures.map(({ attempt }) => bySignature.get(attempt.error!.signature) ?? bySignature.get(`environment:${attempt.error!.category}`) ?? 'none');
+  const patternOf = patternOfFailure(await store.listFailurePatterns({}));
+  return failures.map(({ attempt }) => {
+    const pattern = patternOf(signed.get(attempt)!);
+    if (!pattern) throw new Error(`"${attempt.title}" (run ${attempt.runId}) joined no pattern: the learner and this bench disagree`);
+    return pattern.id;
+  });
 }
 
 const methods: Method[] = [
   { name: 'failure patterns', cluster: () => medic(corpus) },
-  { name: 'exact signature', cluster: async () => failures.map(({ attempt }) => signed(attempt.error!).signature) },
+  { name: 'exact signature', cluster: async () => failures.map(({ attempt }) => signError(attempt.error!).signature) },
   { name: 'first line', cluster: async () => failures.map(({ attempt }) => normalizeErrorMessage(attempt.error!.message).split('\n')[0]!) },
 ];
 

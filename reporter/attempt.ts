@@ -1,8 +1,7 @@
 import { relative, sep } from 'node:path';
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import type { TestCase, TestResult, TestStep } from '@playwright/test/reporter';
-import { categorizeError } from '../src/learning/categorize.js';
-import { failureSignature } from '../src/learning/signature.js';
+import { signError } from '../src/learning/signature.js';
 import type { AttemptRecord } from '../src/store/records.js';
 
 /** Project, file and describe titles: stable for a test across runs. */
@@ -18,8 +17,7 @@ export function toAttempt(test: TestCase, result: TestResult, runId: string, roo
   if (first) {
     const message = stripAnsi(first.message ?? first.value ?? 'unknown error');
     const stack = first.stack ? stripAnsi(first.stack) : null;
-    const category = categorizeError({ message, stack: stack ?? undefined });
-    error = { message, stack, category, signature: failureSignature({ message, stack: stack ?? undefined }, category), count: Math.max(1, result.errors.length) };
+    error = { message, stack, ...signError({ message, stack }), count: Math.max(1, result.errors.length) };
   }
   const annotations = 'annotations' in result && Array.isArray(result.annotations) ? result.annotations : test.annotations;
   return {

@@ -8,8 +8,7 @@ import type { KnowledgeStore } from '../src/store/KnowledgeStore.js';
 import { openStore } from '../src/store/open.js';
 import type { AttemptRecord, RunRecord } from '../src/store/records.js';
 import type { HealEvent } from '../src/learning/heals.js';
-import { categorizeError } from '../src/learning/categorize.js';
-import { failureSignature } from '../src/learning/signature.js';
+import { signError } from '../src/learning/signature.js';
 import { toAttempt } from './attempt.js';
 import { learningOf, toHealEvent } from './learning.js';
 import { formatRunSummary } from './summary.js';
@@ -90,8 +89,7 @@ export default class MedicReporter implements Reporter {
     this.guard(() => {
       const message = stripVTControlCharacters(error.message ?? error.value ?? 'unknown error');
       const stack = error.stack ? stripVTControlCharacters(error.stack) : undefined;
-      const category = categorizeError({ message, ...(stack ? { stack } : {}) });
-      this.runErrors.push({ message, category, signature: failureSignature({ message, ...(stack ? { stack } : {}) }, category) });
+      this.runErrors.push({ message, ...signError({ message, stack }) });
     });
   }
 

@@ -78,13 +78,13 @@ export function formatFailures(patterns: readonly FailurePattern[], location: st
   return lines.join('\n');
 }
 
-const STRIP = { pass: '✓', retry: '↻', fail: '✗' } as const;
+const STRIP = { pass: '✓', retry: '↻', fail: '✗', changed: '△' } as const;
 
 /** Broken and flaky tests first, with their score, a history strip (oldest first) and why; quarantine suggestions last. */
 export function formatFlaky(tests: readonly TestFlakiness[], location: string, runs: number, judged: number): string {
   if (judged === 0) return `No test results in ${location} yet: the reporter records them on every run.`;
   if (tests.length === 0) return `No flaky or broken test among ${judged} in the last ${runs} run(s) in ${location} (--all lists them all).`;
-  const lines = [`Flakiness over the last ${runs} run(s) in ${location} (✓ passed · ↻ passed on retry · ✗ failed, oldest first):`];
+  const lines = [`Flakiness over the last ${runs} run(s) in ${location} (✓ passed · ↻ passed on retry · ✗ failed · △ failed on a changed element, oldest first):`];
   for (const t of tests) {
     lines.push(`  ${t.state.padEnd(7)} ${t.score.toFixed(2)}  ${t.history.map((r) => STRIP[r]).join('').padEnd(runs)}  ${t.testKey}`);
     lines.push(`          ${t.reason}`);

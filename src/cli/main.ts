@@ -123,8 +123,8 @@ export function buildCli(): Command {
     .action(async (options: { runs: number; project?: string; all?: boolean; json?: boolean }) => {
       await withStore(program.opts<StoreFlags>(), async (store) => {
         const project = projectOf(options);
-        const { runs, attempts } = await loadHistory(store, { project, runs: options.runs });
-        const all = assessFlakiness(runs, attempts, { window: options.runs });
+        const { runs, attempts, changed } = await loadHistory(store, { project, runs: options.runs });
+        const all = assessFlakiness(runs, attempts, { window: options.runs }, changed);
         const tests = options.all ? all : all.filter((t) => t.state === 'flaky' || t.state === 'broken');
         console.log(options.json ? JSON.stringify(tests, null, 2) : formatFlaky(tests, store.location, options.runs, all.length));
       });

@@ -4,13 +4,13 @@
 /** One item: the cluster it was put in and the label it truly has. */
 export type Assignment = { cluster: string; label: string };
 
-function countBy(items: readonly Assignment[], key: (a: Assignment) => string): Map<string, Map<string, number>> {
+/** Items counted by `by`, then within each group by `within`. */
+function countBy(items: readonly Assignment[], by: keyof Assignment, within: keyof Assignment): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
   for (const a of items) {
-    const group = out.get(key(a)) ?? new Map<string, number>();
-    const other = key(a) === a.cluster ? a.label : a.cluster;
-    group.set(other, (group.get(other) ?? 0) + 1);
-    out.set(key(a), group);
+    const group = out.get(a[by]) ?? new Map<string, number>();
+    group.set(a[within], (group.get(a[within]) ?? 0) + 1);
+    out.set(a[by], group);
   }
   return out;
 }
@@ -19,12 +19,12 @@ const majoritySum = (groups: Map<string, Map<string, number>>) => [...groups.val
 
 /** Share of items whose cluster's majority label is theirs: 1 when no cluster mixes labels. 1 for no items. */
 export function purity(items: readonly Assignment[]): number {
-  return items.length ? majoritySum(countBy(items, (a) => a.cluster)) / items.length : 1;
+  return items.length ? majoritySum(countBy(items, 'cluster', 'label')) / items.length : 1;
 }
 
 /** Share of items whose label's majority cluster is theirs: 1 when every label is one cluster. 1 for no items. */
 export function inversePurity(items: readonly Assignment[]): number {
-  return items.length ? majoritySum(countBy(items, (a) => a.label)) / items.length : 1;
+  return items.length ? majoritySum(countBy(items, 'label', 'cluster')) / items.length : 1;
 }
 
 const pairs = (n: number) => (n * (n - 1)) / 2;

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { makeAttempt, makeRun } from '../store/contract.testkit.js';
 import type { AttemptRecord, RunRecord } from '../store/records.js';
-import { assessFlakiness, type FlakinessOptions } from './flakiness.js';
+import { assessFlakiness, attemptKey, type FlakinessOptions } from './flakiness.js';
 
 /**
  * A history from one line per test, one character per run (oldest first): `P` passed, `R`
- * failed then passed on retry, `F` failed (both attempts), `S` skipped, `-` not run.
+ * failed then passed on retry, `F` failed (both attempts), `C` failed on a changed element (a
+ * suggested heal on its last attempt), `S` skipped, `-` not run.
  */
-function history(lines: Record<string, string>): { runs: RunRecord[]; attempts: AttemptRecord[] } {
+function history(lines: Record<string, string>): { runs: RunRecord[]; attempts: AttemptRecord[]; changed: Set<string> } {
   const length = Math.max(...Object.values(lines).map((l) => l.length));
   const runs = Array.from({ length }, (_, i) => makeRun({ id: `run-${i}`, startedAt: new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString(), status: 'passed' }));
   const attempts: AttemptRecord[] = [];
+  const changed = new Set<string>();
   for (const [title, line] of Object.entries(lines)) {
     [...line].forEach((c, i) => {
       const base = { runId: `run-${i}`, testKey: `chromium › a.spec.ts › ${title}`, testId: `id-${title}`, title, startedAt: runs[i]!.startedAt };
@@ -18,15 +20,16 @@ function history(lines: Record<string, string>): { runs: RunRecord[]; attempts: 
       if (c === 'P') attempts.push(makeAttempt({ ...base, outcome: 'expected' }));
       if (c === 'S') attempts.push(makeAttempt({ ...base, status: 'skipped', expectedStatus: 'skipped', outcome: 'skipped' }));
       if (c === 'R') attempts.push(makeAttempt({ ...base, ...failed, outcome: 'unexpected' }), makeAttempt({ ...base, retry: 1, outcome: 'flaky' }));
-      if (c === 'F') attempts.push(makeAttempt({ ...base, ...failed, outcome: 'unexpected' }), makeAttempt({ ...base, ...failed, retry: 1, outcome: 'unexpected' }));
+      if (c === 'F' || c === 'C') attempts.push(makeAttempt({ ...base, ...failed, outcome: 'unexpected' }), makeAttempt({ ...base, ...failed, retry: 1, outcome: 'unexpected' }));
+      if (c === 'C') changed.add(attemptKey(attempts.at(-1)!));
     });
   }
-  return { runs, attempts };
+  return { runs, attempts, changed };
 }
 
 const assess = (lines: Record<string, string>, options?: FlakinessOptions) => {
-  const { runs, attempts } = history(lines);
-  return Object.fromEntries(assessFlakiness(runs, attempts, options).map((t) => [t.title, t]));
+  const { runs, attempts, changed } = history(lines);
+  return Object.fromEntries(assessFlakiness(runs, attempts, options, changed).map((t) => [t.title, t]));
 };
 
 describe('assessFlakiness', () => {
@@ -86,5 +89,14 @@ describe('assessFlakiness', () => {
     expect(order).toEqual(['b', 'f2', 'f1', 's']);
     const { runs, attempts } = history({ a: 'P' });
     expect(() => assessFlakiness(runs, attempts, { window: 0 })).toThrow(/window/);
+  });
+
+  it('counts a failure on a changed element as a failure, not as a flip: a deploy is not a flake', () => {
+    const t = assess({ deployed: 'PPCPPPP', unexplained: 'PPFPPPP', stuck: 'PPPPCCC', s1: 'PPPPPPP', s2: 'PPPPPPP' });
+    expect([t.deployed!.state, t.deployed!.flips, t.deployed!.failed, t.deployed!.changed, t.deployed!.history.join(' ')]).toEqual(['stable', 0, 1, 1, 'pass pass changed pass pass pass pass']);
+    expect(t.deployed!.reason).toBe('failed 1 of 7 runs (1 on a changed element)');
+    expect([t.unexplained!.state, t.unexplained!.flips]).toEqual(['flaky', 2]);
+    // Still failing on the changed element three runs on: broken until someone accepts the heal.
+    expect(t.stuck!.state).toBe('broken');
   });
 });

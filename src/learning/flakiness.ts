@@ -3,8 +3,15 @@ import { lastAttempts } from '../run/outcomes.js';
 import { compareText } from '../store/learning.js';
 import type { AttemptRecord, RunRecord } from '../store/records.js';
 
-/** How one test ended in one run: passed first time, passed on a retry, or failed. */
-export type RunResult = 'pass' | 'retry' | 'fail';
+/**
+ * How one test ended in one run: passed first time, passed on a retry, failed, or failed where
+ * medic found its element changed (a heal was suggested, not applied): a change in the app, which
+ * counts as a failure but not as a flip.
+ */
+export type RunResult = 'pass' | 'retry' | 'fail' | 'changed';
+
+/** The key of an attempt in `changed` sets: run, Playwright test id, retry. */
+export const attemptKey = (a: Pick<AttemptRecord, 'runId' | 'testId' | 'retry'>) => `${a.runId}\u0000${a.testId}\u0000${a.retry}`;
 
 export const flakinessOptionsSchema = z
   .object({
@@ -41,8 +48,11 @@ export type TestFlakiness = {
   history: RunResult[];
   /** Runs in which a retry passed after a failure. */
   passedOnRetry: number;
+  /** Runs it failed (`changed` ones included). */
   failed: number;
-  /** Changes between pass and fail from one counted run to the next (a retry pass counts as a pass). */
+  /** Runs it failed on a changed element (a suggested heal). */
+  changed: number;
+  /** Changes between pass and fail from one counted run to the next (a retry pass counts as a pass; `changed` runs are skipped). */
   flips: number;
   retryRate: number;
   flipRate: number;
@@ -55,12 +65,12 @@ export type TestFlakiness = {
   quarantine: boolean;
 };
 
-/** Each test's final result in one run, or nothing when it only skipped or was interrupted. */
-export function runResults(attempts: readonly AttemptRecord[]): Map<string, { result: RunResult; attempt: AttemptRecord }> {
+/** Each test's final result in one run, or nothing when it only skipped or was interrupted; `changed`: attempts (by `attemptKey`) that failed on a changed element. */
+export function runResults(attempts: readonly AttemptRecord[], changed: ReadonlySet<string> = new Set()): Map<string, { result: RunResult; attempt: AttemptRecord }> {
   const out = new Map<string, { result: RunResult; attempt: AttemptRecord }>();
   for (const last of lastAttempts(attempts)) {
     if (last.outcome === 'skipped' || last.status === 'interrupted') continue;
-    const result: RunResult = last.outcome === 'flaky' ? 'retry' : last.outcome === 'expected' ? 'pass' : 'fail';
+    const result: RunResult = last.outcome === 'flaky' ? 'retry' : last.outcome === 'expected' ? 'pass' : changed.has(attemptKey(last)) ? 'changed' : 'fail';
     out.set(last.testKey, { result, attempt: last });
   }
   return out;
@@ -70,7 +80,7 @@ export function runResults(attempts: readonly AttemptRecord[]): Map<string, { re
 export function unhealthyRun(results: ReadonlyMap<string, { result: RunResult }>, options: Pick<z.output<typeof flakinessOptionsSchema>, 'unhealthyShare' | 'unhealthyMinTests'>): boolean {
   if (results.size < options.unhealthyMinTests) return false;
   let failed = 0;
-  for (const { result } of results.values()) if (result === 'fail') failed++;
+  for (const { result } of results.values()) if (result === 'fail' || result === 'changed') failed++;
   return failed / results.size > options.unhealthyShare;
 }
 
@@ -78,10 +88,12 @@ export function unhealthyRun(results: ReadonlyMap<string, { result: RunResult }>
  * Per test, from the runs of one project (any order) and their attempts: pass-on-retry and
  * flips over the last `window` counted runs, a 0–1 flakiness score, a `broken` state for tests
  * that fail most of the time (or every time lately), and quarantine suggestions for chronic
- * flakes. Pure: the caller loads the history.
- * @example const report = assessFlakiness(runs, attempts, { window: 30 }); report.filter((t) => t.quarantine)
+ * flakes. `changed` holds the attempts (`attemptKey`) that failed on an element medic found
+ * changed: they count as failures, not as flips (a UI change is not a flake). Pure: the caller
+ * loads the history (`loadHistory` gives all three).
+ * @example const { runs, attempts, changed } = await loadHistory(store, { project, runs: 20 }); assessFlakiness(runs, attempts, {}, changed).filter((t) => t.quarantine)
  */
-export function assessFlakiness(runs: readonly RunRecord[], attempts: readonly AttemptRecord[], input: FlakinessOptions = {}): TestFlakiness[] {
+export function assessFlakiness(runs: readonly RunRecord[], attempts: readonly AttemptRecord[], input: FlakinessOptions = {}, changed: ReadonlySet<string> = new Set()): TestFlakiness[] {
   const options = flakinessOptionsSchema.parse(input);
   const byRun = new Map<string, AttemptRecord[]>();
   for (const a of attempts) {
@@ -93,7 +105,7 @@ export function assessFlakiness(runs: readonly RunRecord[], attempts: readonly A
 
   const perTest = new Map<string, { history: RunResult[]; last: AttemptRecord }>();
   for (const run of ordered) {
-    const results = runResults(byRun.get(run.id) ?? []);
+    const results = runResults(byRun.get(run.id) ?? [], changed);
     if (unhealthyRun(results, options)) continue;
     for (const [testKey, { result, attempt }] of results) {
       const entry = perTest.get(testKey) ?? { history: [], last: attempt };
@@ -113,19 +125,25 @@ const stateRank = (s: FlakyState) => ({ broken: 0, flaky: 1, unknown: 2, stable:
 function judge(testKey: string, last: AttemptRecord, history: RunResult[], options: z.output<typeof flakinessOptionsSchema>): TestFlakiness {
   const samples = history.length;
   const passedOnRetry = history.filter((r) => r === 'retry').length;
-  const failed = history.filter((r) => r === 'fail').length;
+  const changed = history.filter((r) => r === 'changed').length;
+  const failed = history.filter((r) => r === 'fail').length + changed;
+  // Flips between the runs that say something about flakiness: a changed element is the app's doing.
   let flips = 0;
   const flipped = new Set<number>();
-  for (let i = 1; i < samples; i++) {
-    if ((history[i] === 'fail') !== (history[i - 1] === 'fail')) {
+  let previous: number | undefined;
+  for (let i = 0; i < samples; i++) {
+    if (history[i] === 'changed') continue;
+    if (previous !== undefined && (history[i] === 'fail') !== (history[previous] === 'fail')) {
       flips++;
       flipped.add(i);
     }
+    previous = i;
   }
   let streak = 0;
-  while (streak < samples && history[samples - 1 - streak] === 'fail') streak++;
+  while (streak < samples && (history[samples - 1 - streak] === 'fail' || history[samples - 1 - streak] === 'changed')) streak++;
+  const judged = samples - changed;
   const retryRate = passedOnRetry / samples;
-  const flipRate = samples > 1 ? flips / (samples - 1) : 0;
+  const flipRate = judged > 1 ? flips / (judged - 1) : 0;
   const failRate = failed / samples;
   const score = Math.max(retryRate, flipRate);
   // Runs that misbehaved: a retry passed, or the result changed from the run before.
@@ -150,8 +168,8 @@ function judge(testKey: string, last: AttemptRecord, history: RunResult[], optio
       .join(', ');
   } else {
     state = 'stable';
-    reason = failed ? `failed ${failed} of ${counts}` : `passed ${counts}`;
+    reason = failed ? `failed ${failed} of ${counts}${changed ? ` (${changed} on a changed element)` : ''}` : `passed ${counts}`;
   }
   const quarantine = state === 'flaky' && samples >= options.minSamples && score >= options.quarantineScore && misbehaved >= options.quarantineRuns;
-  return { testKey, title: last.title, file: last.file, samples, history, passedOnRetry, failed, flips, retryRate, flipRate, failRate, score, state, reason, quarantine };
+  return { testKey, title: last.title, file: last.file, samples, history, passedOnRetry, failed, changed, flips, retryRate, flipRate, failRate, score, state, reason, quarantine };
 }

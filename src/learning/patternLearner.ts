@@ -139,6 +139,16 @@ export async function learnFailures(deps: PatternDeps, runId: string): Promise<{
   return { touched: out, created };
 }
 
+/**
+ * Which pattern each recorded failure joined, as far as the stored patterns tell: the one that
+ * holds its signature, else its outage's (`environment:<category>`); undefined when none does.
+ * @example const of = patternOfFailure(await store.listFailurePatterns({ project })); of(attempt)?.id
+ */
+export function patternOfFailure(patterns: readonly FailurePattern[]): (attempt: Pick<AttemptRecord, 'error'>) => FailurePattern | undefined {
+  const bySignature = new Map(patterns.flatMap((p) => p.signatures.map((s) => [s, p] as const)));
+  return ({ error }) => (error ? (bySignature.get(error.signature) ?? bySignature.get(`environment:${error.category}`)) : undefined);
+}
+
 function fixOf(h: { strategy: KnownFix['strategy']; from: { code: string }; to?: { code: string } | undefined }): Omit<KnownFix, 'successes' | 'tries' | 'lastAt'> {
   return { strategy: h.strategy, from: h.from.code, ...(h.to ? { to: h.to.code } : {}) };
 }

@@ -219,3 +219,13 @@ export function signatureBasis(error: { message?: string; stack?: string }, cate
 export function failureSignature(error: { message?: string; stack?: string }, category?: FailureCategory): string {
   return createHash('sha1').update(signatureBasis(error, category)).digest('hex').slice(0, 16);
 }
+
+/**
+ * What the reporter keeps of an error: its category and signature, from the message and stack.
+ * @example const { category, signature } = signError({ message: error.message, stack: error.stack });
+ */
+export function signError(error: { message: string; stack?: string | null }): { category: FailureCategory; signature: string } {
+  const e = { message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  const category = categorizeError(e);
+  return { category, signature: failureSignature(e, category) };
+}

@@ -5,6 +5,7 @@
 // label of the one fault that caused it, the ground truth the learning is checked against
 // (test/learning.integration.test.ts) and the labelled corpus of `npm run bench:cluster`.
 import { join } from 'node:path';
+import { patternOfFailure } from '../../src/learning/patternLearner.js';
 import type { KnowledgeStore } from '../../src/store/KnowledgeStore.js';
 import type { AttemptRecord } from '../../src/store/records.js';
 import { freePort } from './freePort.js';
@@ -85,9 +86,9 @@ const port = Number(process.env.REPLAY_PORT);
 const fail = (process.env.REPLAY_FAIL ?? '').split(',').filter(Boolean).flatMap((path) => ['--fail', path + '=500']).join(' ');
 export default defineConfig({
   workers: 2, retries: 1, fullyParallel: true, timeout: 20_000,
-  expect: { timeout: 1_000 },
+  expect: { timeout: 2_000 },
   reporter: [['dot'], ['playwright-medic/reporter', medic]],
-  use: { medic, baseURL: 'http://127.0.0.1:' + port, actionTimeout: 1_000, launchOptions: chromiumLaunchOptions() },
+  use: { medic, baseURL: 'http://127.0.0.1:' + port, actionTimeout: 2_000, launchOptions: chromiumLaunchOptions() },
   projects: [{ name: 'chromium' }],
   webServer: {
     command: 'node ' + JSON.stringify(process.env.REPLAY_SERVER) + ' --app ' + process.env.REPLAY_APP + ' --port ' + port + ' ' + fail,
@@ -106,7 +107,7 @@ export class Shop {
   /** The product list, and its count once the product script has rendered it. */
   async products(query = '') {
     await this.page.goto('/products' + query, { waitUntil: 'commit' });
-    await expect(this.count).not.toBeEmpty();
+    await expect(this.count).not.toBeEmpty({ timeout: 3_000 });
   }
   get count() {
     return this.page.locator('p[aria-live="polite"]');
@@ -122,11 +123,11 @@ export class Shop {
   }
 }
 
-/** REPLAY_FLAKY: the product script answers 2 s late on a test's first attempt (a slow CDN). */
+/** REPLAY_FLAKY: the product script answers 6 s late on a test's first attempt (a slow CDN). */
 export async function slowScriptOnFirstTry(page: Page, retry: number) {
   if (!process.env.REPLAY_FLAKY || retry > 0) return;
   await page.route('**/data.js', async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     await route.continue();
   });
 }
@@ -259,16 +260,14 @@ export type LabelledFailure = { run: number; attempt: AttemptRecord; fault: Faul
 export async function labelledFailures(store: KnowledgeStore, runs: readonly ReplayRun[] = REPLAY_RUNS): Promise<LabelledFailure[]> {
   const records = (await store.listRuns({ project: 'shop' })).reverse();
   if (records.length !== runs.length) throw new Error(`the store has ${records.length} runs of the replay's ${runs.length}`);
-  const patterns = await store.listFailurePatterns({ project: 'shop' });
-  const patternOf = new Map(patterns.flatMap((p) => p.signatures.map((s) => [s, p.id] as const)));
+  const patternOf = patternOfFailure(await store.listFailurePatterns({ project: 'shop' }));
   const out: LabelledFailure[] = [];
   for (const [run, record] of records.entries()) {
     for (const attempt of await store.listAttempts({ runId: record.id })) {
       if (!attempt.error || attempt.status === attempt.expectedStatus) continue;
       const file = attempt.file.split('/').pop()!;
       const fault = faultOf(file, attempt.title, runs[run]!, attempt.retry);
-      const pattern = patternOf.get(attempt.error.signature) ?? patternOf.get(`environment:${attempt.error.category}`);
-      out.push({ run, attempt, fault, pattern });
+      out.push({ run, attempt, fault, pattern: patternOf(attempt)?.id });
     }
   }
   return out;
