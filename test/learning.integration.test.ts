@@ -11,10 +11,9 @@ import type { SqliteStore } from '../src/store/sqlite.js';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import { hashingEmbedder } from '../src/vector/embedder.js';
 import { localIndex } from '../src/vector/localIndex.js';
-import { faultOf, labelledFailures, REPLAY_RUNS, REPLAY_TESTS, replayHistory, type Fault, type LabelledFailure, type ReplayedRun } from './helpers/replayHistory.js';
+import { FAULTS, faultOf, labelledFailures, REPLAY_RUNS, REPLAY_TESTS, replayHistory, type Fault, type LabelledFailure, type ReplayedRun } from './helpers/replayHistory.js';
 import type { InlineProject } from './helpers/inlineProject.js';
 
-const FAULTS: Fault[] = ['flaky:slow-script', 'selector:clear-filters', 'selector:cart-badge', 'selector:signin-heading', 'endpoint:cart-500', 'regression:in-stock'];
 /** The heal each changed selector needs (e2e/apps/CHANGES.md). */
 const HEALED_TO: Partial<Record<Fault, string>> = {
   'selector:clear-filters': "page.getByRole('button', { name: 'Reset filters' })",

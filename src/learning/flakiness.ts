@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { lastAttempts } from '../run/outcomes.js';
 import { compareText } from '../store/learning.js';
+import { groupBy } from './groupBy.js';
 import type { AttemptRecord, RunRecord } from '../store/records.js';
 
 /**
@@ -95,12 +96,7 @@ export function unhealthyRun(results: ReadonlyMap<string, { result: RunResult }>
  */
 export function assessFlakiness(runs: readonly RunRecord[], attempts: readonly AttemptRecord[], input: FlakinessOptions = {}, changed: ReadonlySet<string> = new Set()): TestFlakiness[] {
   const options = flakinessOptionsSchema.parse(input);
-  const byRun = new Map<string, AttemptRecord[]>();
-  for (const a of attempts) {
-    const list = byRun.get(a.runId);
-    if (list) list.push(a);
-    else byRun.set(a.runId, [a]);
-  }
+  const byRun = groupBy(attempts, (a) => a.runId);
   const ordered = [...runs].sort((a, b) => compareText(a.startedAt, b.startedAt));
 
   const perTest = new Map<string, { history: RunResult[]; last: AttemptRecord }>();

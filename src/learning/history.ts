@@ -15,6 +15,6 @@ export async function loadHistory(store: KnowledgeStore, query: { project: strin
   const runs = await store.listRuns({ project: query.project, limit: query.runs * (newest.shard?.total ?? 1) });
   const attempts = (await Promise.all(runs.map((run) => store.listAttempts({ runId: run.id })))).flat();
   const heals = (await Promise.all(runs.map((run) => store.listHeals({ runId: run.id })))).flat();
-  const changed = new Set(heals.filter((h) => h.outcome === 'suggested').map((h) => attemptKey({ runId: h.runId, testId: h.testId, retry: h.retry })));
+  const changed = new Set(heals.filter((h) => h.outcome === 'suggested').map(attemptKey));
   return { runs, attempts, changed };
 }

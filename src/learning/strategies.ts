@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AttemptRecord } from '../store/records.js';
 import type { HealEvent } from './heals.js';
+import { groupBy } from './groupBy.js';
 
 /** How hard the task was: one locator, a chain of them, or a list (a set, or a position in one). */
 export const complexitySchema = z.enum(['simple', 'chain', 'list']);
@@ -68,12 +69,7 @@ export function executionsOfRun(project: string, runId: string, heals: readonly 
       at: h.at,
     });
   }
-  const byTest = new Map<string, AttemptRecord[]>();
-  for (const a of attempts) {
-    const list = byTest.get(a.testId);
-    if (list) list.push(a);
-    else byTest.set(a.testId, [a]);
-  }
+  const byTest = groupBy(attempts, (a) => a.testId);
   for (const tries of byTest.values()) {
     for (const a of tries) {
       const before = tries.find((b) => b.retry === a.retry - 1);
@@ -131,13 +127,10 @@ export type StrategyScore = {
  */
 export function rankStrategies(executions: readonly StrategyExecution[], taskType: string, input: StrategyRankOptions = {}): StrategyScore[] {
   const options = rankOptionsSchema.parse(input);
-  const groups = new Map<string, StrategyExecution[]>();
-  for (const e of executions) {
-    if (e.taskType !== taskType || (options.complexity && e.complexity !== options.complexity)) continue;
-    const list = groups.get(e.strategy);
-    if (list) list.push(e);
-    else groups.set(e.strategy, [e]);
-  }
+  const groups = groupBy(
+    executions.filter((e) => e.taskType === taskType && (!options.complexity || e.complexity === options.complexity)),
+    (e) => e.strategy,
+  );
   const stats = [...groups]
     .filter(([, list]) => list.length >= options.minSamples)
     .map(([strategy, list]) => {

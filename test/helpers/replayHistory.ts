@@ -11,8 +11,9 @@ import type { AttemptRecord } from '../../src/store/records.js';
 import { freePort } from './freePort.js';
 import { repoRoot, writeInlineProject, type InlineProject } from './inlineProject.js';
 
-/** The faults: what the run injects, as the label its failures carry. */
-export type Fault = 'flaky:slow-script' | 'selector:clear-filters' | 'selector:cart-badge' | 'selector:signin-heading' | 'endpoint:cart-500' | 'regression:in-stock';
+/** The faults: what the runs inject, as the label their failures carry. */
+export const FAULTS = ['flaky:slow-script', 'selector:clear-filters', 'selector:cart-badge', 'selector:signin-heading', 'endpoint:cart-500', 'regression:in-stock'] as const;
+export type Fault = (typeof FAULTS)[number];
 
 export type ReplayRun = {
   app: 'v1' | 'v2' | 'v3';
