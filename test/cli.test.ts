@@ -14,7 +14,7 @@ import { repoRoot } from './helpers/inlineProject.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'medic-cli-'));
 const run = (env: NodeJS.ProcessEnv, args: string[]) =>
-  spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, MEDIC_STORE_PATH: '', MEDIC_STORE_KIND: '', ...env } });
+  spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, MEDIC_STORE_PATH: '', MEDIC_STORE_KIND: '', MEDIC_REDIS_URL: '', ...env } });
 const medic = (...args: string[]) => run({}, args);
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@ import { defineMedicConfig } from '../config/index.js';
 import { describeError, isMedicError, MedicConfigError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import type { RunRecord } from '../store/records.js';
+import { openStore } from '../store/open.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
 import { assessFlakiness } from '../learning/flakiness.js';
 import { loadHistory } from '../learning/history.js';
@@ -25,16 +26,18 @@ type StoreFlags = { store?: string };
 /** Whose knowledge: --project, else MEDIC_PROJECT, else "default". */
 const projectOf = (options: { project?: string }) => options.project ?? defineMedicConfig({}).project;
 
-/** The store to read: --store, else MEDIC_STORE_PATH, else .medic/medic.db here. Read-only. */
+/** The store to read: --store (a SQLite file), else the configured one (MEDIC_REDIS_URL, MEDIC_STORE_PATH), else .medic/medic.db here. Read-only for SQLite. */
 async function withStore<T>(flags: StoreFlags, action: (store: KnowledgeStore) => Promise<T>): Promise<T> {
   const config = defineMedicConfig({});
-  if (config.store.kind !== 'sqlite') {
-    throw new MedicConfigError(`The medic command reads a SQLite store; MEDIC_STORE_KIND is "${config.store.kind}", which keeps nothing to read.`, {
+  if (config.store.kind === 'memory' && flags.store === undefined) {
+    throw new MedicConfigError('The medic command reads a stored knowledge base; MEDIC_STORE_KIND is "memory", which keeps nothing to read.', {
       fix: 'Unset MEDIC_STORE_KIND, or pass --store <path of a medic.db>.',
     });
   }
-  const path = resolve(flags.store ?? config.store.path);
-  const store = openSqliteStore({ path, busyTimeoutMs: config.store.busyTimeoutMs, readonly: true });
+  const store =
+    config.store.kind === 'redis' && flags.store === undefined
+      ? openStore(config, process.cwd())
+      : openSqliteStore({ path: resolve(flags.store ?? config.store.path), busyTimeoutMs: config.store.busyTimeoutMs, readonly: true });
   try {
     return await action(store);
   } finally {
@@ -53,7 +56,7 @@ async function findRun(store: KnowledgeStore, prefix: string | undefined): Promi
 export function buildCli(): Command {
   const program = new Command('medic')
     .description('playwright-medic: what your Playwright suite has taught it')
-    .option('--store <path>', 'the knowledge store to read (default: MEDIC_STORE_PATH, else .medic/medic.db in this folder)')
+    .option('--store <path>', 'the SQLite knowledge store to read (default: the Redis server of MEDIC_REDIS_URL, else MEDIC_STORE_PATH, else .medic/medic.db in this folder)')
     .showHelpAfterError();
 
   program

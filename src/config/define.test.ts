@@ -15,7 +15,7 @@ function messageOf(action: () => unknown): string {
 describe('defineMedicConfig', () => {
   it('fills in every default', () => {
     const config = defineMedicConfig({}, {});
-    expect(config.store).toEqual({ kind: 'sqlite', path: '.medic/medic.db', busyTimeoutMs: 10_000 });
+    expect(config.store).toEqual({ kind: 'sqlite', path: '.medic/medic.db', busyTimeoutMs: 10_000, keyPrefix: 'medic:' });
     expect(config.healing).toEqual({ mode: 'heal', failOnHeal: false }); // thresholds: the fitted model's unless set
     expect(config.llm).toBeUndefined();
     expect(config.project).toBe('default');
@@ -62,6 +62,20 @@ describe('defineMedicConfig', () => {
     );
     expect(messageOf(() => defineMedicConfig({}, { MEDIC_HEALING_THRESHOLD: 'high' }))).toMatch(
       /MEDIC_HEALING_THRESHOLD="high" is not a number\.\nFix: Set MEDIC_HEALING_THRESHOLD to a number/,
+    );
+  });
+
+  it('takes a Redis store from the options or from MEDIC_REDIS_URL, which chooses it unless MEDIC_STORE_KIND is set', () => {
+    expect(defineMedicConfig({ store: { kind: 'redis', url: 'redis://cache:6380/2' } }, {}).store).toMatchObject({ kind: 'redis', url: 'redis://cache:6380/2', keyPrefix: 'medic:' });
+    expect(defineMedicConfig({}, { MEDIC_REDIS_URL: 'rediss://u:p@cache:6380', MEDIC_REDIS_PREFIX: 'team:' }).store).toMatchObject({
+      kind: 'redis',
+      url: 'rediss://u:p@cache:6380',
+      keyPrefix: 'team:',
+    });
+    expect(defineMedicConfig({}, { MEDIC_REDIS_URL: 'redis://cache', MEDIC_STORE_KIND: 'sqlite' }).store.kind).toBe('sqlite');
+    expect(messageOf(() => defineMedicConfig({ store: { kind: 'redis' } }, {}))).toMatch(/store\.url: kind 'redis' needs the server's url[\s\S]*MEDIC_REDIS_URL/);
+    expect(messageOf(() => defineMedicConfig({}, { MEDIC_REDIS_URL: 'localhost:6379' }))).toMatch(
+      /store\.url: expected a redis:\/\/ or rediss:\/\/ URL.*\(got "localhost:6379"\)\n.*fix or unset MEDIC_REDIS_URL/,
     );
   });
 

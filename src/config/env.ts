@@ -32,6 +32,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ name: string; path: readonly string[
   { name: 'MEDIC_STORE_KIND', path: ['store', 'kind'], parse: text },
   { name: 'MEDIC_STORE_PATH', path: ['store', 'path'], parse: text },
   { name: 'MEDIC_STORE_BUSY_TIMEOUT_MS', path: ['store', 'busyTimeoutMs'], parse: number },
+  { name: 'MEDIC_REDIS_URL', path: ['store', 'url'], parse: text },
+  { name: 'MEDIC_REDIS_PREFIX', path: ['store', 'keyPrefix'], parse: text },
   { name: 'MEDIC_HEALING_MODE', path: ['healing', 'mode'], parse: text },
   { name: 'MEDIC_HEALING_THRESHOLD', path: ['healing', 'threshold'], parse: number },
   { name: 'MEDIC_HEALING_MIN_MARGIN', path: ['healing', 'minMargin'], parse: number },
@@ -66,6 +68,8 @@ export function applyEnvOverrides(options: unknown, env: NodeJS.ProcessEnv): Rec
     }
     target[path[path.length - 1]!] = parse(raw, name);
   }
+  // A Redis URL in the environment is a choice of store (CI shards sharing one memory), unless MEDIC_STORE_KIND says otherwise.
+  if (env.MEDIC_REDIS_URL && !env.MEDIC_STORE_KIND) (result.store as Record<string, unknown>).kind = 'redis';
   return result;
 }
 

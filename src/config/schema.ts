@@ -2,14 +2,22 @@ import { z } from 'zod';
 
 const storeSchema = z
   .object({
-    /** `sqlite` (embedded file, the default) or `memory` (nothing kept after the process). */
-    kind: z.enum(['sqlite', 'memory']).default('sqlite'),
+    /** `sqlite` (embedded file, the default), `redis` (a server shared by many machines) or `memory` (nothing kept after the process). */
+    kind: z.enum(['sqlite', 'redis', 'memory']).default('sqlite'),
     /** The SQLite file, relative to the Playwright config's folder. */
     path: z.string().min(1).default('.medic/medic.db'),
     /** How long a writer waits for a lock held by another process, in ms. */
     busyTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+    /** The Redis server of `kind: 'redis'`: `redis://[user:password@]host[:port][/db]` or `rediss://` (TLS). */
+    url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379').optional(),
+    /** Put before every Redis key, so one server can hold several stores. */
+    keyPrefix: z.string().min(1).default('medic:'),
   })
-  .strict();
+  .strict()
+  .refine((store) => store.kind !== 'redis' || store.url !== undefined, {
+    message: "kind 'redis' needs the server's url, e.g. store: { kind: 'redis', url: 'redis://127.0.0.1:6379' } (or MEDIC_REDIS_URL)",
+    path: ['url'],
+  });
 
 const healingSchema = z
   .object({

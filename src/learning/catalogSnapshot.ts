@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { MedicConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
-import { storePath } from '../store/open.js';
+import { openStore, storePath } from '../store/open.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
 import type { SelectorRecord } from './catalog.js';
 import type { StrategyExecution } from './strategies.js';
@@ -32,20 +32,27 @@ async function adaptiveExecutions(store: KnowledgeStore, project: string): Promi
  * @example const { records } = await loadCatalogSnapshot(config, process.cwd());
  */
 export async function loadCatalogSnapshot(config: MedicConfig, baseDir: string): Promise<CatalogSnapshot> {
-  if (config.store.kind !== 'sqlite') return { records: [], executions: [] };
-  const path = storePath(config, baseDir);
-  if (!existsSync(path)) return { records: [], executions: [] };
-  try {
-    const store = openSqliteStore({ path, readonly: true, busyTimeoutMs: config.store.busyTimeoutMs });
+  if (config.store.kind === 'memory') return { records: [], executions: [] };
+  let store: KnowledgeStore;
+  if (config.store.kind === 'sqlite') {
+    const path = storePath(config, baseDir);
+    if (!existsSync(path)) return { records: [], executions: [] };
     try {
-      return { records: await store.listSelectors({ project: config.project }), executions: await adaptiveExecutions(store, config.project) };
-    } finally {
-      await store.close();
+      store = openSqliteStore({ path, readonly: true, busyTimeoutMs: config.store.busyTimeoutMs });
+    } catch (error) {
+      // The first run after an upgrade: the reporter migrates the store at its first write.
+      if (/older schema version/.test(describeError(error))) return { records: [], executions: [] };
+      return { records: [], executions: [], warning: `healing starts without the selector catalog: ${describeError(error)}` };
     }
+  } else {
+    store = openStore(config, baseDir); // a shared server: what every shard has learned so far
+  }
+  try {
+    return { records: await store.listSelectors({ project: config.project }), executions: await adaptiveExecutions(store, config.project) };
   } catch (error) {
-    const message = describeError(error);
-    // The first run after an upgrade: the reporter migrates the store at its first write.
-    if (/older schema version/.test(message)) return { records: [], executions: [] };
-    return { records: [], executions: [], warning: `healing starts without the selector catalog: ${message}` };
+    if (/older schema version/.test(describeError(error))) return { records: [], executions: [] };
+    return { records: [], executions: [], warning: `healing starts without the selector catalog: ${describeError(error)}` };
+  } finally {
+    await store.close().catch(() => undefined);
   }
 }

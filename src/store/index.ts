@@ -2,6 +2,7 @@ export type { KnowledgeStore, AttemptQuery, RunEnd, HealEventInput, HealQuery, S
 export { MemoryStore } from './memory.js';
 export { SqliteStore } from './sqlite.js';
 export { openSqliteStore, type SqliteStoreOptions } from './sqliteOpen.js';
+export { RedisStore, openRedisStore, type RedisStoreOptions } from './redis.js';
 export { openStore, storePath } from './open.js';
 export { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 // The catalog and heal schemas live with the learning code; the store keeps and validates them.

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { MedicConfig } from '../config/schema.js';
 import type { KnowledgeStore } from './KnowledgeStore.js';
 import { MemoryStore } from './memory.js';
+import { openRedisStore } from './redis.js';
 import { openSqliteStore } from './sqliteOpen.js';
 
 /** The store path of a config, resolved against `baseDir` (the Playwright config's folder). */
@@ -19,5 +20,7 @@ export function openStore(config: MedicConfig, baseDir: string): KnowledgeStore 
       return new MemoryStore();
     case 'sqlite':
       return openSqliteStore({ path: storePath(config, baseDir), busyTimeoutMs: config.store.busyTimeoutMs });
+    case 'redis':
+      return openRedisStore({ url: config.store.url!, keyPrefix: config.store.keyPrefix });
   }
 }

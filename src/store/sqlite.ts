@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
-import { MedicStoreError } from '../errors.js';
 import { selectorRecordSchema, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
 import { healEventSchema, type HealEvent } from '../learning/heals.js';
 import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
 import { mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
 import { duplicateRun, unknownRun } from './memory.js';
 import { translateSqliteError } from './sqliteErrors.js';
+import { parseRow } from './rows.js';
 import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema, successQuerySchema, type SuccessQuery } from './queries.js';
 import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 import { matchesWhere, metadataSchema, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
@@ -314,20 +314,4 @@ function conditions(columns: Record<string, string | undefined>): { where: strin
   const params = Object.fromEntries(Object.entries(columns).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const names = Object.keys(params);
   return { where: names.length ? `WHERE ${names.map((name) => `${name} = @${name}`).join(' AND ')}` : '', params };
-}
-
-function parseRow<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: Error } }, data: string, table: string, location: string): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (error) {
-    throw new MedicStoreError(`A row of ${table} in ${location} is not valid JSON.`, { fix: 'The file was changed outside playwright-medic; move it aside to start a new store.', cause: error });
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new MedicStoreError(`A row of ${table} in ${location} does not match its schema: ${parsed.error.message}`, {
-      fix: 'It was probably written by another version of playwright-medic: use the same version everywhere the store is shared.',
-    });
-  }
-  return parsed.data;
 }
