@@ -104,7 +104,9 @@ export default class MedicReporter implements Reporter {
         });
         // What the run teaches (failure and success patterns, strategy executions): not a record of the run, and a
         // problem here loses none of them.
-        this.queue = this.queue.then(async () => {
+        // One learner at a time per project: shards of one suite ending together read, merge and write
+        // the same patterns, and each must see the others' merges.
+        const learn = async () => {
           const embedder = hashingEmbedder();
           try {
             const learned = await learnFailures({ store, embedder, index: localIndex(store, 'failures', embedder) }, this.runId);
@@ -122,7 +124,12 @@ export default class MedicReporter implements Reporter {
           } catch (error) {
             if (this.failedWrites === 0) console.warn(`medic: could not record how the healing strategies did in this run (its records are kept): ${describeError(error)}`);
           }
-        });
+        };
+        this.queue = this.queue.then(() =>
+          store.exclusive(`learn:${this.config.project}`, learn).catch((error: unknown) => {
+            if (this.failedWrites === 0) console.warn(`medic: could not learn from this run (its records are kept): ${describeError(error)}`);
+          }),
+        );
       }
       await this.queue;
       await store?.close().catch(() => {});

@@ -78,5 +78,13 @@ export interface KnowledgeStore {
   /** A collection's vectors (of one embedder, passing a metadata filter when given), in insertion order. */
   listVectors(query: VectorQuery): Promise<VectorRecord[]>;
   deleteVectors(collection: string, ids: string[]): Promise<void>;
+  /**
+   * Runs `action` while no other holder of the lock `name` on this store runs one — other
+   * processes and machines that share the store included: for read-merge-write steps that span
+   * many records, like learning from a run. Waits up to LOCK_WAIT_MS (then MedicStoreError);
+   * the lock of a holder that died is taken over after LOCK_STALE_MS.
+   * @example await store.exclusive(`learn:${project}`, () => learnFailures(deps, runId));
+   */
+  exclusive<T>(name: string, action: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

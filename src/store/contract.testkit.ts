@@ -135,6 +135,23 @@ export function storeContract(name: string, open: () => Promise<KnowledgeStore>)
       expect((await store.getRun('run-1'))!.status).toBe('running');
     });
 
+    it('runs one holder of a lock at a time, others of other names alongside, and frees it when the action throws', async () => {
+      const events: string[] = [];
+      const hold = (name: string, tag: string, ms: number) =>
+        store.exclusive(name, async () => {
+          events.push(`${tag}+`);
+          await new Promise((r) => setTimeout(r, ms));
+          events.push(`${tag}-`);
+          return tag;
+        });
+      const results = await Promise.all([hold('learn:a', 'a1', 40), hold('learn:a', 'a2', 10), hold('learn:b', 'b', 10)]);
+      expect(results).toEqual(['a1', 'a2', 'b']);
+      expect(events.indexOf('a2+')).toBeGreaterThan(events.indexOf('a1-')); // never both inside
+      expect(events.indexOf('b+')).toBeLessThan(events.indexOf('a1-')); // another name does not wait
+      await expect(store.exclusive('learn:a', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+      expect(await store.exclusive('learn:a', async () => 'free again')).toBe('free again');
+    });
+
     it('refuses queries it cannot answer', async () => {
       await expect(store.listRuns({ limit: 0 })).rejects.toThrow(/limit/);
       await expect(store.listRuns({ limit: 1.5 })).rejects.toThrow(/limit/);

@@ -7,6 +7,7 @@ import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema
 import { attemptKey, attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 import { matchesWhere, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
 import { z } from 'zod';
+import { processLock } from './locks.js';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
 import { EXECUTIONS_KEPT, parseRunExecutions, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
@@ -24,6 +25,7 @@ export class MemoryStore implements KnowledgeStore {
   private readonly successes = new Map<string, SuccessPattern>();
   /** In recording order. */
   private executions: StrategyExecution[] = [];
+  private readonly lock = processLock();
 
   async startRun(run: RunRecord): Promise<void> {
     const parsed = runRecordSchema.parse(run);
@@ -191,6 +193,10 @@ export class MemoryStore implements KnowledgeStore {
 
   async deleteVectors(collection: string, ids: string[]): Promise<void> {
     for (const id of z.array(z.string()).parse(ids)) this.vectors.delete(`${collection}\u0000${id}`);
+  }
+
+  exclusive<T>(name: string, action: () => Promise<T>): Promise<T> {
+    return this.lock(name, action);
   }
 
   async close(): Promise<void> {}

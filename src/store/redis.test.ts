@@ -48,6 +48,22 @@ describe.skipIf(!server)('redis store', () => {
     await Promise.all(writers.map((store) => store.close()));
   });
 
+  it('holds a lock across clients: one holder at a time, released for the next', async () => {
+    const prefix = `medic-test:${randomUUID()}:`;
+    const [a, b] = [fresh(prefix), fresh(prefix)];
+    let inside = 0;
+    let most = 0;
+    const hold = (store: typeof a) =>
+      store.exclusive('learn:shop', async () => {
+        most = Math.max(most, ++inside);
+        await new Promise((r) => setTimeout(r, 30));
+        inside--;
+      });
+    await Promise.all([hold(a), hold(b), hold(a), hold(b)]);
+    expect(most).toBe(1);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('keeps each project under keys of its own, and vectors under their collection', async () => {
     const prefix = `medic-test:${randomUUID()}:`;
     const store = fresh(prefix);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ExponentialBackoff, handleType, retry } from 'cockatiel';
 import { Redis, type ChainableCommander } from 'ioredis';
 import { z } from 'zod';
@@ -26,6 +27,7 @@ import {
   type RedisTable,
 } from './redisTables.js';
 import { parseRow } from './rows.js';
+import { LOCK_POLL_MS, LOCK_RENEW_MS, LOCK_STALE_MS, LOCK_WAIT_MS, lockTimeout, processLock, sleep } from './locks.js';
 
 export type RedisStoreOptions = {
   /** `redis://[user:password@]host[:port][/db]` or `rediss://…` (TLS). */
@@ -73,6 +75,8 @@ type Row<T> = { s: number; d: T };
 type Entry<T> = { scope: string; id: string; record: T };
 
 const enc = encodeURIComponent;
+const RENEW_IF_HELD = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const RELEASE_IF_HELD = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 /** Attempts to write under contention before giving up (each reads again what changed). */
 const WRITE_ATTEMPTS = 50;
 const KEYS_PER_CALL = 1_000;
@@ -93,6 +97,7 @@ export class RedisStore implements KnowledgeStore {
   readonly kind = 'redis';
   private lastError: Error | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly lock = processLock();
   private readonly conflicts = retry(handleType(WriteConflict), {
     maxAttempts: WRITE_ATTEMPTS,
     backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 250 }),
@@ -277,6 +282,27 @@ export class RedisStore implements KnowledgeStore {
     if (addresses.length === 0) return;
     await this.transaction(addresses.map((a) => this.recordKey(VECTORS, a)), async (multi) => {
       (await this.read(VECTORS, addresses)).forEach((row, i) => row && this.unstage(multi, VECTORS, addresses[i]!, row));
+    });
+  }
+
+  /** Across every client of this Redis: a key set with NX and an expiry, renewed while held, released only by its holder. */
+  exclusive<T>(name: string, action: () => Promise<T>): Promise<T> {
+    return this.lock(name, async () => {
+      const key = this.key('lock', name);
+      const token = randomUUID();
+      const started = Date.now();
+      while ((await this.guard(() => this.redis.set(key, token, 'PX', LOCK_STALE_MS, 'NX'))) !== 'OK') {
+        if (Date.now() - started > LOCK_WAIT_MS) throw lockTimeout(name, this.location, Date.now() - started);
+        await sleep(LOCK_POLL_MS);
+      }
+      const renew = setInterval(() => void this.redis.eval(RENEW_IF_HELD, 1, key, token, LOCK_STALE_MS).catch(() => undefined), LOCK_RENEW_MS);
+      renew.unref();
+      try {
+        return await action();
+      } finally {
+        clearInterval(renew);
+        await this.redis.eval(RELEASE_IF_HELD, 1, key, token).catch(() => undefined);
+      }
     });
   }
 

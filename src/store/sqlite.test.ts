@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -29,6 +29,29 @@ function openError(path: string): Error {
 }
 
 describe('sqlite store', () => {
+  it('holds a lock across the stores of one file, and takes over one whose holder died', async () => {
+    const path = freshPath();
+    const [a, b] = [openSqliteStore({ path }), openSqliteStore({ path })];
+    let inside = 0;
+    let most = 0;
+    const hold = (store: typeof a) =>
+      store.exclusive('learn:shop', async () => {
+        most = Math.max(most, ++inside);
+        await new Promise((r) => setTimeout(r, 30));
+        inside--;
+      });
+    await Promise.all([hold(a), hold(b), hold(a), hold(b)]);
+    expect(most).toBe(1);
+    // A holder that died left its folder, last renewed long ago: the next one takes it over.
+    const lock = `${path}.lock-${encodeURIComponent('learn:shop')}`;
+    mkdirSync(lock);
+    const past = new Date(Date.now() - 5 * 60_000);
+    utimesSync(lock, past, past);
+    expect(await b.exclusive('learn:shop', async () => 'taken over')).toBe('taken over');
+    expect(existsSync(lock)).toBe(false);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('creates its folder, uses WAL, and keeps data across reopen', async () => {
     const path = freshPath();
     const store = openSqliteStore({ path });

@@ -6,6 +6,7 @@ import { mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput
 import { duplicateRun, unknownRun } from './memory.js';
 import { translateSqliteError } from './sqliteErrors.js';
 import { parseRow } from './rows.js';
+import { fileLock, processLock } from './locks.js';
 import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema, successQuerySchema, type SuccessQuery } from './queries.js';
 import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 import { matchesWhere, metadataSchema, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
@@ -19,6 +20,7 @@ export class SqliteStore implements KnowledgeStore {
   private readonly statements;
   // Prepared on first use: a store opened with an older schema (tests of upgrades) has no such tables.
   private readonly prepared = new Map<string, Database.Statement>();
+  private readonly lock = processLock();
 
   constructor(
     private readonly db: Database.Database,
@@ -267,6 +269,11 @@ export class SqliteStore implements KnowledgeStore {
       const del = this.statement('DELETE FROM vectors WHERE collection = ? AND id = ?');
       this.db.transaction(() => list.forEach((id) => del.run(collection, id))).immediate();
     });
+  }
+
+  /** Across the processes of this machine: a lock folder next to the database file. */
+  exclusive<T>(name: string, action: () => Promise<T>): Promise<T> {
+    return this.lock(name, () => fileLock(`${this.location}.lock-${encodeURIComponent(name)}`, name, action, this.location));
   }
 
   async close(): Promise<void> {
