@@ -8,6 +8,9 @@ import { makeObservation } from './contract.learning.testkit.js';
 import { makeAttempt, makeRun, storeContract } from './contract.testkit.js';
 import { openRedisStore } from './redis.js';
 import { mergeOccurrence } from '../learning/failurePatterns.js';
+import { learnFailures } from '../learning/patternLearner.js';
+import { hashingEmbedder } from '../vector/embedder.js';
+import { localIndex } from '../vector/localIndex.js';
 
 const server = await findRedis();
 const prefixes: string[] = [];
@@ -62,6 +65,23 @@ describe.skipIf(!server)('redis store', () => {
     await Promise.all([hold(a), hold(b), hold(a), hold(b)]);
     expect(most).toBe(1);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('keeps every occurrence when two shards learn from their runs at the same moment (the learn lock)', async () => {
+    const prefix = `medic-test:${randomUUID()}:`;
+    const shards = [fresh(prefix), fresh(prefix)] as const;
+    const error = { message: 'Error: expected 42', stack: 'at checks.ts:2', category: 'assertion', signature: 'sig-total', count: 1 };
+    for (const [i, store] of shards.entries()) {
+      await store.startRun(makeRun({ id: `run-${i}`, project: 'shop' }));
+      for (let t = 0; t < 3; t++) await store.recordAttempt(makeAttempt({ runId: `run-${i}`, testId: `${i}-${t}`, testKey: `t${i}-${t}`, status: 'failed', outcome: 'unexpected', error }));
+    }
+    const embedder = hashingEmbedder();
+    const learn = (store: (typeof shards)[number], runId: string) =>
+      store.exclusive('learn:shop', () => learnFailures({ store, embedder, index: localIndex(store, 'failures', embedder) }, runId));
+    await Promise.all([learn(shards[0], 'run-0'), learn(shards[1], 'run-1')]);
+    const patterns = await shards[0].listFailurePatterns({ project: 'shop' });
+    expect(patterns.map((p) => p.count)).toEqual([6]);
+    await Promise.all(shards.map((s) => s.close()));
   });
 
   it('keeps each project under keys of its own, and vectors under their collection', async () => {
