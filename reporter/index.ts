@@ -16,7 +16,7 @@ import { learnFailures } from '../src/learning/patternLearner.js';
 import { learnStrategies } from '../src/learning/strategyLearner.js';
 import { learnSuccesses } from '../src/learning/successLearner.js';
 import { hashingEmbedder } from '../src/vector/embedder.js';
-import { localIndex } from '../src/vector/localIndex.js';
+import { openVectorIndex } from '../src/vector/openIndex.js';
 
 /**
  * Records every attempt of every test into the knowledge store. Never throws out of a hook:
@@ -108,14 +108,20 @@ export default class MedicReporter implements Reporter {
         // the same patterns, and each must see the others' merges.
         const learn = async () => {
           const embedder = hashingEmbedder();
+          let warned = false;
+          const warnOnce = (message: string) => {
+            if (!warned) console.warn(message);
+            warned = true;
+          };
+          const index = (collection: string) => openVectorIndex(this.config, store, collection, embedder, warnOnce);
           try {
-            const learned = await learnFailures({ store, embedder, index: localIndex(store, 'failures', embedder) }, this.runId);
+            const learned = await learnFailures({ store, embedder, index: index('failures') }, this.runId);
             this.patterns = { touched: learned.touched.length, created: learned.created.length };
           } catch (error) {
             if (this.failedWrites === 0) console.warn(`medic: could not learn failure patterns from this run (its records are kept): ${describeError(error)}`);
           }
           try {
-            await learnSuccesses({ store, embedder, index: localIndex(store, 'successes', embedder) }, this.runId);
+            await learnSuccesses({ store, embedder, index: index('successes') }, this.runId);
           } catch (error) {
             if (this.failedWrites === 0) console.warn(`medic: could not learn success patterns from this run (its records are kept): ${describeError(error)}`);
           }

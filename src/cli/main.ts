@@ -12,7 +12,7 @@ import { loadHistory } from '../learning/history.js';
 import { rankOptionsSchema, rankStrategies, type StrategyScore } from '../learning/strategies.js';
 import { findSimilarSuccess } from '../learning/successLearner.js';
 import { hashingEmbedder } from '../vector/embedder.js';
-import { localIndex } from '../vector/localIndex.js';
+import { openVectorIndex } from '../vector/openIndex.js';
 import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, formatStrategies, formatSuccesses, summarizeRun } from './format.js';
 
 function positiveInt(value: string): number {
@@ -145,7 +145,7 @@ export function buildCli(): Command {
         const query = words.join(' ');
         const project = projectOf(options);
         const embedder = hashingEmbedder();
-        const found = await findSimilarSuccess({ store, embedder, index: localIndex(store, 'successes', embedder) }, project, query, { k: options.limit });
+        const found = await findSimilarSuccess({ store, embedder, index: openVectorIndex(defineMedicConfig({}), store, 'successes', embedder) }, project, query, { k: options.limit });
         console.log(options.json ? JSON.stringify(found, null, 2) : formatSuccesses(found, query, store.location));
       });
     });

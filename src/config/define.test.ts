@@ -79,6 +79,14 @@ describe('defineMedicConfig', () => {
     );
   });
 
+  it('takes a Chroma index from the options or from MEDIC_CHROMA_URL, which chooses it unless MEDIC_VECTORS_KIND is set', () => {
+    expect(defineMedicConfig({}, {}).vectors).toEqual({ kind: 'local', prefix: 'medic-' });
+    expect(defineMedicConfig({}, { MEDIC_CHROMA_URL: 'http://vectors:8000', MEDIC_CHROMA_PREFIX: 'team-' }).vectors).toEqual({ kind: 'chroma', url: 'http://vectors:8000', prefix: 'team-' });
+    expect(defineMedicConfig({}, { MEDIC_CHROMA_URL: 'http://vectors:8000', MEDIC_VECTORS_KIND: 'local' }).vectors.kind).toBe('local');
+    expect(messageOf(() => defineMedicConfig({ vectors: { kind: 'chroma' } }, {}))).toMatch(/vectors\.url: kind 'chroma' needs the server's url[\s\S]*MEDIC_CHROMA_URL/);
+    expect(messageOf(() => defineMedicConfig({}, { MEDIC_CHROMA_URL: 'chroma:8000' }))).toMatch(/vectors\.url: expected an http:\/\/ or https:\/\/ URL.*\n.*fix or unset MEDIC_CHROMA_URL/);
+  });
+
   it('refuses options that are not an object', () => {
     // @ts-expect-error deliberately wrong options
     expect(messageOf(() => defineMedicConfig('sqlite', {}))).toMatch(/must be an object, got "sqlite"/);

@@ -34,6 +34,9 @@ export const ENV_OVERRIDES: ReadonlyArray<{ name: string; path: readonly string[
   { name: 'MEDIC_STORE_BUSY_TIMEOUT_MS', path: ['store', 'busyTimeoutMs'], parse: number },
   { name: 'MEDIC_REDIS_URL', path: ['store', 'url'], parse: text },
   { name: 'MEDIC_REDIS_PREFIX', path: ['store', 'keyPrefix'], parse: text },
+  { name: 'MEDIC_VECTORS_KIND', path: ['vectors', 'kind'], parse: text },
+  { name: 'MEDIC_CHROMA_URL', path: ['vectors', 'url'], parse: text },
+  { name: 'MEDIC_CHROMA_PREFIX', path: ['vectors', 'prefix'], parse: text },
   { name: 'MEDIC_HEALING_MODE', path: ['healing', 'mode'], parse: text },
   { name: 'MEDIC_HEALING_THRESHOLD', path: ['healing', 'threshold'], parse: number },
   { name: 'MEDIC_HEALING_MIN_MARGIN', path: ['healing', 'minMargin'], parse: number },
@@ -70,6 +73,7 @@ export function applyEnvOverrides(options: unknown, env: NodeJS.ProcessEnv): Rec
   }
   // A Redis URL in the environment is a choice of store (CI shards sharing one memory), unless MEDIC_STORE_KIND says otherwise.
   if (env.MEDIC_REDIS_URL && !env.MEDIC_STORE_KIND) (result.store as Record<string, unknown>).kind = 'redis';
+  if (env.MEDIC_CHROMA_URL && !env.MEDIC_VECTORS_KIND) (result.vectors as Record<string, unknown>).kind = 'chroma';
   return result;
 }
 

@@ -19,6 +19,21 @@ const storeSchema = z
     path: ['url'],
   });
 
+const vectorsSchema = z
+  .object({
+    /** `local` (vectors kept in the knowledge store, exact search; the default) or `chroma` (a Chroma server, with the local index as fallback). */
+    kind: z.enum(['local', 'chroma']).default('local'),
+    /** The Chroma server of `kind: 'chroma'`, e.g. `http://127.0.0.1:8000`. */
+    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL of a Chroma server, e.g. http://127.0.0.1:8000' }).optional(),
+    /** Put before every Chroma collection name, so one server can hold several stores. */
+    prefix: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash or underscore, starting with a letter or digit').default('medic-'),
+  })
+  .strict()
+  .refine((vectors) => vectors.kind !== 'chroma' || vectors.url !== undefined, {
+    message: "kind 'chroma' needs the server's url, e.g. vectors: { kind: 'chroma', url: 'http://127.0.0.1:8000' } (or MEDIC_CHROMA_URL)",
+    path: ['url'],
+  });
+
 const healingSchema = z
   .object({
     /** `heal`: relocate and continue; `suggest`: relocate, report, but fail the step; `off`. */
@@ -69,6 +84,8 @@ export const medicConfigSchema = z
     /** Namespace of this suite's knowledge (shared stores hold many projects). */
     project: z.string().min(1).default('default'),
     store: storeSchema.default(storeSchema.parse({})),
+    /** Where the vectors of failure and success patterns are searched. */
+    vectors: vectorsSchema.default(vectorsSchema.parse({})),
     healing: healingSchema.default(healingSchema.parse({})),
     report: reportSchema.default(reportSchema.parse({})),
     risk: riskSchema.default(riskSchema.parse({})),

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findChroma } from '../../test/helpers/chromaServer.js';
+import { findChroma, startChroma } from '../../test/helpers/chromaServer.js';
+import { MemoryStore } from '../store/memory.js';
+import { fallbackIndex } from './fallbackIndex.js';
+import { localIndex } from './localIndex.js';
 import { freePort } from '../../test/helpers/freePort.js';
 import { isMedicError } from '../errors.js';
 import { chromaCollectionName, chromaIndex, chromaWhere } from './chromaIndex.js';
@@ -17,6 +20,26 @@ describe.skipIf(!server)('chroma index (real server)', () => {
     await chromaIndex({ url: server!.url, collection: 'failures', embedder: { id: 'hashing:4', dimension: 4 }, prefix }).upsert([{ id: 'a', vector: [1, 0, 0, 0] }]);
     expect(await chromaIndex({ url: server!.url, collection: 'failures', embedder: { id: 'hashing:4', dimension: 4 }, prefix }).count()).toBe(1);
     expect(await chromaIndex({ url: server!.url, collection: 'failures', embedder: { id: 'openai:8', dimension: 8 }, prefix }).count()).toBe(0);
+  });
+});
+
+describe.skipIf(!server)('chroma in front of the local index', () => {
+  it('answers from the local index, with one warning, once the server is gone; nothing written is lost', async () => {
+    const own = await startChroma(); // a server of this test's own, to stop
+    const store = new MemoryStore();
+    const embedder = { id: 'hashing:4', dimension: 4 };
+    const warnings: string[] = [];
+    const index = fallbackIndex(chromaIndex({ url: own.url, collection: 'failures', embedder }), localIndex(store, 'failures', embedder), (m) => warnings.push(m));
+    await index.upsert([{ id: 'up', vector: [1, 0, 0, 0], metadata: { project: 'shop' } }]);
+    expect(await index.count()).toBe(1);
+    expect(index.serving()).toBe('chroma');
+    await own.stop();
+    await index.upsert([{ id: 'down', vector: [0, 1, 0, 0], metadata: { project: 'shop' } }]);
+    expect((await index.query([0, 1, 0, 0], { k: 2, where: { project: 'shop' } })).map((h) => h.id)).toEqual(['down', 'up']);
+    expect(await index.count()).toBe(2);
+    expect(index.serving()).toBe('local');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^medic: the chroma vector index is unavailable \(Chroma at http:\/\/127\.0\.0\.1:\d+ \(collection medic-failures-hashing-4\) could not store vectors[\s\S]*looked up in the local index for now\.$/);
   });
 });
 

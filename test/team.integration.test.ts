@@ -1,7 +1,8 @@
 // Shards sharing one memory: the same suite run by real `playwright test` processes against a
-// real Redis server, once whole and once as 4 shards at the same time (each with its own
-// reporter): every attempt is recorded exactly once, and the failure patterns, their known
-// fixes and the selector catalog come out the same as from the whole run. `medic` reads it.
+// real Redis server and a real Chroma server, once whole and once as 4 shards at the same time
+// (each with its own reporter): every attempt is recorded exactly once, and the failure
+// patterns, their known fixes, their vectors and the selector catalog come out the same as from
+// the whole run. `medic` reads it.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,8 +10,13 @@ import { openRedisStore, type RedisStore } from '../src/store/redis.js';
 import type { AttemptRecord } from '../src/store/records.js';
 import { repoRoot, writeInlineProject } from './helpers/inlineProject.js';
 import { dropKeys, findRedis } from './helpers/redisServer.js';
+import { findChroma } from './helpers/chromaServer.js';
+import { chromaIndex } from '../src/vector/chromaIndex.js';
+import { hashingEmbedder } from '../src/vector/embedder.js';
+import { localIndex } from '../src/vector/localIndex.js';
 
 const server = await findRedis();
+const chroma = await findChroma();
 
 const files: Record<string, string> = {
   'playwright.config.ts': `
@@ -61,6 +67,7 @@ const prefixes: string[] = [];
 const stores: RedisStore[] = [];
 afterAll(async () => {
   await Promise.all(stores.map((s) => s.close()));
+  await chroma?.stop();
   if (!server) return;
   for (const prefix of prefixes) await dropKeys(server.url, prefix);
   await server.stop();
@@ -75,18 +82,19 @@ function storeOf(prefix: string): RedisStore {
 
 const key = (a: AttemptRecord) => `${a.testKey} #${a.retry} ${a.status}`;
 
-describe.skipIf(!server)('shards sharing one Redis', { timeout: 240_000 }, () => {
+describe.skipIf(!server || !chroma)('shards sharing one Redis and one Chroma', { timeout: 240_000 }, () => {
   it('records every attempt once and learns what the whole run learns', async () => {
     const project = writeInlineProject(files);
     const whole = `medic-int:${process.pid}:whole:`;
     const sharded = `medic-int:${process.pid}:sharded:`;
     prefixes.push(whole, sharded);
-    const env = (prefix: string) => ({ MEDIC_REDIS_URL: server!.url, MEDIC_REDIS_PREFIX: prefix });
+    const chromaPrefix = (prefix: string) => `${prefix.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+    const env = (prefix: string) => ({ MEDIC_REDIS_URL: server!.url, MEDIC_REDIS_PREFIX: prefix, MEDIC_CHROMA_URL: chroma!.url, MEDIC_CHROMA_PREFIX: chromaPrefix(prefix) });
     try {
       const one = await project.run([], env(whole));
       expect(one.code, one.stdout + one.stderr).toBe(1);
       const shards = await Promise.all([1, 2, 3, 4].map((i) => project.run([`--shard=${i}/4`], env(sharded))));
-      for (const shard of shards) expect(shard.stderr).not.toMatch(/medic: (could not|the knowledge store is unusable)/);
+      for (const shard of [one, ...shards]) expect(shard.stderr).not.toMatch(/medic: (could not|the knowledge store is unusable|the chroma vector index is unavailable)/);
       expect(shards.map((s) => s.code).sort()).toContain(1);
 
       const [a, b] = [storeOf(whole), storeOf(sharded)];
@@ -118,6 +126,15 @@ describe.skipIf(!server)('shards sharing one Redis', { timeout: 240_000 }, () =>
       const heals = async (store: RedisStore) => (await store.listHeals({ project: 'shop' })).map((h) => `${h.from.code} → ${h.to?.code} ${h.outcome}`).sort();
       expect(await heals(a)).toEqual([expect.stringMatching(/^locator\('#save'\) → page\.getByRole\('button', \{ name: 'Save changes' \}\) healed$/)]);
       expect(await heals(b)).toEqual(await heals(a));
+
+      // The patterns' vectors: in Chroma as in the store, one per failure pattern and one per feature's success pattern.
+      const embedder = hashingEmbedder();
+      for (const [prefix, store] of [[whole, a], [sharded, b]] as const) {
+        for (const [collection, count] of [['failures', 6], ['successes', 4]] as const) {
+          expect(await chromaIndex({ url: chroma!.url, collection, embedder, prefix: chromaPrefix(prefix) }).count({ project: 'shop' })).toBe(count);
+          expect(await localIndex(store, collection, embedder).count({ project: 'shop' })).toBe(count);
+        }
+      }
 
       // The medic command reads the same Redis.
       const cli = spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'runs', '--json'], {
