@@ -34,6 +34,21 @@ export class MedicStoreError extends MedicError {
   }
 }
 
+/** The store's server cannot be reached (down, network, timeouts): a write may be spooled and retried later. */
+export class MedicStoreUnavailableError extends MedicStoreError {
+  declare readonly unavailable: true;
+  constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'MedicStoreUnavailableError';
+    Object.defineProperty(this, 'unavailable', { value: true });
+  }
+}
+
+/** True when the store could not be reached (as opposed to refusing a record or a query). */
+export function isStoreUnavailable(value: unknown): boolean {
+  return isMedicStoreError(value) && (value as { unavailable?: boolean }).unavailable === true;
+}
+
 /** No usable browser was found or could be installed. */
 export class MedicBrowserError extends MedicError {
   constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {

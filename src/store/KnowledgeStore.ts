@@ -40,10 +40,12 @@ export interface KnowledgeStore {
   /**
    * Merges observations into the selector catalog, each into the record of its (project,
    * pageKey, selector) with `mergeSelector`, in order. All or nothing: an invalid observation
-   * refuses the whole batch, and concurrent writers lose no observation.
+   * refuses the whole batch, and concurrent writers lose no observation. With `batchId`, a batch
+   * whose id was applied before is not applied again: a write retried after an unknown outcome
+   * (a lost reply, a spooled write replayed) counts once.
    * @example await store.recordSelectors('shop', [{ selector, code, pageKey: '/cart', outcome: 'worked', at }]);
    */
-  recordSelectors(project: string, observations: SelectorObservation[]): Promise<void>;
+  recordSelectors(project: string, observations: SelectorObservation[], options?: { batchId?: string }): Promise<void>;
   /** Most recently seen first. @example await store.listSelectors({ project: 'shop', pageKey: '/cart' }) */
   listSelectors(query?: SelectorQuery): Promise<SelectorRecord[]>;
   /**

@@ -88,6 +88,16 @@ export function learningContract(name: string, open: () => Promise<KnowledgeStor
       expect(record).toEqual(observations.reduce<SelectorRecord | undefined>((r, o) => mergeSelector(r, 'shop', o), undefined));
     });
 
+    it('applies a selector batch with an id once, however often it is written', async () => {
+      await store.recordSelectors('shop', [makeObservation({ at: at(1) })], { batchId: 'b-1' });
+      await store.recordSelectors('shop', [makeObservation({ at: at(1) })], { batchId: 'b-1' });
+      await store.recordSelectors('shop', [makeObservation({ at: at(2) })], { batchId: 'b-2' });
+      await store.recordSelectors('shop', [makeObservation({ at: at(3) })]);
+      await store.recordSelectors('shop', [makeObservation({ at: at(3) })]);
+      expect((await store.listSelectors())[0]!.timesUsed).toBe(4);
+      await expect(store.recordSelectors('shop', [makeObservation()], { batchId: '' })).rejects.toThrow();
+    });
+
     it('keeps a list\'s set sample: the newest count and members first, records without one still read', async () => {
       const set = (count: number) => ({
         count,

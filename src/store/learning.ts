@@ -7,6 +7,9 @@ import { healEventSchema, type HealEvent } from '../learning/heals.js';
 const selectorBatchSchema = z.object({ project: z.string().min(1), observations: z.array(selectorObservationSchema) });
 export type SelectorBatch = z.infer<typeof selectorBatchSchema>;
 
+/** The id of a selector batch, for writes that may be retried (see KnowledgeStore.recordSelectors). */
+export const batchIdSchema = z.string().min(1).max(200).optional();
+
 /** Validates a whole batch before anything is written: a ZodError names the bad field. */
 export function parseSelectorBatch(project: string, observations: unknown[]): SelectorBatch {
   return selectorBatchSchema.parse({ project, observations });

@@ -2,7 +2,7 @@ import { MedicStoreError } from '../errors.js';
 import { selectorKey, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
 import type { HealEvent } from '../learning/heals.js';
 import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
-import { compareText, healKey, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
+import { batchIdSchema, compareText, healKey, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
 import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema, successQuerySchema, type SuccessQuery } from './queries.js';
 import { attemptKey, attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 import { matchesWhere, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
@@ -26,6 +26,7 @@ export class MemoryStore implements KnowledgeStore {
   /** In recording order. */
   private executions: StrategyExecution[] = [];
   private readonly lock = processLock();
+  private readonly appliedBatches = new Set<string>();
 
   async startRun(run: RunRecord): Promise<void> {
     const parsed = runRecordSchema.parse(run);
@@ -70,8 +71,11 @@ export class MemoryStore implements KnowledgeStore {
     return structuredClone(attempts);
   }
 
-  async recordSelectors(project: string, observations: SelectorObservation[]): Promise<void> {
+  async recordSelectors(project: string, observations: SelectorObservation[], options: { batchId?: string } = {}): Promise<void> {
     const batch = parseSelectorBatch(project, observations);
+    const batchId = batchIdSchema.parse(options.batchId);
+    if (batchId !== undefined && this.appliedBatches.has(batchId)) return;
+    if (batchId !== undefined) this.appliedBatches.add(batchId);
     const records = mergeSelectorBatch(batch, (pageKey, selector) => this.selectors.get(selectorKey(batch.project, pageKey, selector)));
     for (const record of records) {
       const key = selectorKey(record.project, record.pageKey, record.selector);

@@ -97,6 +97,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX strategy_executions_by_key ON strategy_executions (project, strategy, task_type, at);
   CREATE INDEX strategy_executions_by_run ON strategy_executions (run_id);
   `,
+  // 5: ids of the selector batches applied (a retried batch counts once)
+  `
+  CREATE TABLE applied_batches (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ExponentialBackoff, handleType, retry } from 'cockatiel';
-import { Redis, type ChainableCommander } from 'ioredis';
+import { Redis, ReplyError, type ChainableCommander } from 'ioredis';
 import { z } from 'zod';
-import { describeError, isMedicError, MedicStoreError } from '../errors.js';
+import { describeError, isMedicError, MedicStoreError, MedicStoreUnavailableError } from '../errors.js';
 import type { SelectorObservation, SelectorRecord } from '../learning/catalog.js';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 import type { HealEvent } from '../learning/heals.js';
@@ -10,7 +10,7 @@ import { EXECUTIONS_KEPT, parseRunExecutions, strategyQuerySchema, type Strategy
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
 import { matchesWhere, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
 import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
-import { compareText, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
+import { batchIdSchema, compareText, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
 import { duplicateRun, unknownRun } from './memory.js';
 import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema, successQuerySchema, type SuccessQuery } from './queries.js';
 import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
@@ -80,6 +80,8 @@ const RELEASE_IF_HELD = "if redis.call('GET', KEYS[1]) == ARGV[1] then return re
 /** Attempts to write under contention before giving up (each reads again what changed). */
 const WRITE_ATTEMPTS = 50;
 const KEYS_PER_CALL = 1_000;
+/** How long Redis remembers an applied selector batch id (30 days). */
+const BATCH_TTL_S = 30 * 24 * 3600;
 
 /**
  * The `redis` adapter (ioredis). Key layout, under the prefix (`medic:`):
@@ -166,11 +168,16 @@ export class RedisStore implements KnowledgeStore {
     return query.limit === undefined ? rows.map((r) => r.d) : limited(rows.reverse(), query.limit);
   }
 
-  async recordSelectors(project: string, observations: SelectorObservation[]): Promise<void> {
+  async recordSelectors(project: string, observations: SelectorObservation[], options: { batchId?: string } = {}): Promise<void> {
     const batch = parseSelectorBatch(project, observations);
+    const batchId = batchIdSchema.parse(options.batchId);
     if (batch.observations.length === 0) return;
     const addresses = unique(batch.observations.map((o) => ({ scope: batch.project, id: `${o.pageKey}\u0000${o.selector}` })));
-    await this.transaction(addresses.map((a) => this.recordKey(SELECTORS, a)), async (multi) => {
+    // A batch id is remembered for BATCH_TTL_S (hot-only data: long enough for any replay).
+    const appliedKey = batchId === undefined ? undefined : this.key('applied', batchId);
+    await this.transaction([...addresses.map((a) => this.recordKey(SELECTORS, a)), ...(appliedKey ? [appliedKey] : [])], async (multi) => {
+      if (appliedKey && (await this.redis.exists(appliedKey))) return;
+      if (appliedKey) multi.set(appliedKey, '1', 'EX', BATCH_TTL_S);
       const stored = new Map<string, Row<SelectorRecord>>();
       for (const row of await this.read(SELECTORS, addresses)) if (row) stored.set(SELECTORS.id(row.d), row);
       const records = mergeSelectorBatch(batch, (pageKey, selector) => stored.get(`${pageKey}\u0000${selector}`)?.d);
@@ -463,10 +470,10 @@ export class RedisStore implements KnowledgeStore {
     } catch (error) {
       if (isMedicError(error) || error instanceof z.ZodError || error instanceof WriteConflict) throw error;
       const detail = this.lastError && this.lastError !== error ? ` (${describeError(this.lastError)})` : '';
-      throw new MedicStoreError(`The Redis store at ${this.location} failed: ${describeError(error)}${detail}`, {
-        fix: 'Check that Redis is running and reachable there (redis-cli -u <url> ping), or point store.url (MEDIC_REDIS_URL) at one that is.',
-        cause: error,
-      });
+      const fix = 'Check that Redis is running and reachable there (redis-cli -u <url> ping), or point store.url (MEDIC_REDIS_URL) at one that is.';
+      // A reply is Redis refusing a command (a key of another type, out of memory); anything else is not reaching it.
+      if (error instanceof (ReplyError as new () => Error)) throw new MedicStoreError(`The Redis store at ${this.location} refused a command: ${describeError(error)}`, { fix, cause: error });
+      throw new MedicStoreUnavailableError(`The Redis store at ${this.location} failed: ${describeError(error)}${detail}`, { fix, cause: error });
     }
   }
 }

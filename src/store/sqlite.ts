@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { selectorRecordSchema, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
 import { healEventSchema, type HealEvent } from '../learning/heals.js';
 import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
-import { mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
+import { batchIdSchema, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
 import { duplicateRun, unknownRun } from './memory.js';
 import { translateSqliteError } from './sqliteErrors.js';
 import { parseRow } from './rows.js';
@@ -99,8 +99,9 @@ export class SqliteStore implements KnowledgeStore {
     return rows.map((row) => parseRow(attemptRecordSchema, row.data, 'attempts', this.location));
   }
 
-  async recordSelectors(project: string, observations: SelectorObservation[]): Promise<void> {
+  async recordSelectors(project: string, observations: SelectorObservation[], options: { batchId?: string } = {}): Promise<void> {
     const batch = parseSelectorBatch(project, observations);
+    const batchId = batchIdSchema.parse(options.batchId);
     if (batch.observations.length === 0) return;
     // Read, merge and write under one write lock, so a concurrent batch cannot slip in between.
     this.write(() => {
@@ -108,8 +109,10 @@ export class SqliteStore implements KnowledgeStore {
       const put = this.statement(
         'INSERT OR REPLACE INTO selectors (project, page_key, selector, last_seen, data) VALUES (@project, @pageKey, @selector, @lastSeen, @data)',
       );
+      const applied = this.statement('INSERT OR IGNORE INTO applied_batches (id, at) VALUES (?, ?)');
       this.db
         .transaction(() => {
+          if (batchId !== undefined && applied.run(batchId, new Date().toISOString()).changes === 0) return; // applied before
           const records = mergeSelectorBatch(batch, (pageKey, selector) => {
             const row = get.get(batch.project, pageKey, selector) as { data: string } | undefined;
             return row && parseRow(selectorRecordSchema, row.data, 'selectors', this.location);
