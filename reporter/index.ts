@@ -6,17 +6,14 @@ import { describeError } from '../src/errors.js';
 import { gitInfo } from '../src/run/git.js';
 import type { KnowledgeStore } from '../src/store/KnowledgeStore.js';
 import { openStore } from '../src/store/open.js';
+import { SpooledStore } from '../src/store/spooledStore.js';
 import type { AttemptRecord, RunRecord } from '../src/store/records.js';
 import type { HealEvent } from '../src/learning/heals.js';
 import { signError } from '../src/learning/signature.js';
 import { toAttempt } from './attempt.js';
 import { learningOf, toHealEvent } from './learning.js';
 import { formatRunSummary } from './summary.js';
-import { learnFailures } from '../src/learning/patternLearner.js';
-import { learnStrategies } from '../src/learning/strategyLearner.js';
-import { learnSuccesses } from '../src/learning/successLearner.js';
-import { hashingEmbedder } from '../src/vector/embedder.js';
-import { openVectorIndex } from '../src/vector/openIndex.js';
+import { learnRun } from '../src/learning/learnRun.js';
 
 /**
  * Records every attempt of every test into the knowledge store. Never throws out of a hook:
@@ -102,40 +99,14 @@ export default class MedicReporter implements Reporter {
           await this.startRun(store);
           await store.finishRun(this.runId, { endedAt: new Date().toISOString(), status: result.status, errors: this.runErrors });
         });
-        // What the run teaches (failure and success patterns, strategy executions): not a record of the run, and a
-        // problem here loses none of them.
-        // One learner at a time per project: shards of one suite ending together read, merge and write
-        // the same patterns, and each must see the others' merges.
-        const learn = async () => {
-          const embedder = hashingEmbedder();
-          let warned = false;
-          const warnOnce = (message: string) => {
-            if (!warned) console.warn(message);
-            warned = true;
-          };
-          const index = (collection: string) => openVectorIndex(this.config, store, collection, embedder, warnOnce);
-          try {
-            const learned = await learnFailures({ store, embedder, index: index('failures') }, this.runId);
-            this.patterns = { touched: learned.touched.length, created: learned.created.length };
-          } catch (error) {
-            if (this.failedWrites === 0) console.warn(`medic: could not learn failure patterns from this run (its records are kept): ${describeError(error)}`);
-          }
-          try {
-            await learnSuccesses({ store, embedder, index: index('successes') }, this.runId);
-          } catch (error) {
-            if (this.failedWrites === 0) console.warn(`medic: could not learn success patterns from this run (its records are kept): ${describeError(error)}`);
-          }
-          try {
-            await learnStrategies(store, this.runId);
-          } catch (error) {
-            if (this.failedWrites === 0) console.warn(`medic: could not record how the healing strategies did in this run (its records are kept): ${describeError(error)}`);
-          }
-        };
-        this.queue = this.queue.then(() =>
-          store.exclusive(`learn:${this.config.project}`, learn).catch((error: unknown) => {
-            if (this.failedWrites === 0) console.warn(`medic: could not learn from this run (its records are kept): ${describeError(error)}`);
-          }),
-        );
+        // What the run teaches: not a record of the run, and a problem here loses none of them.
+        this.queue = this.queue.then(async () => {
+          if (store instanceof SpooledStore && store.spooled && !(await this.replaySpool(store))) return;
+          const learned = await learnRun(this.config, store, this.runId, (message) => {
+            if (this.failedWrites === 0) console.warn(message);
+          });
+          if (learned) this.patterns = learned;
+        });
       }
       await this.queue;
       await store?.close().catch(() => {});
@@ -158,7 +129,7 @@ export default class MedicReporter implements Reporter {
     const config = this.fullConfig;
     const baseDir = config.configFile ? dirname(config.configFile) : config.rootDir;
     try {
-      this.store = openStore(this.config, baseDir);
+      this.store = openStore(this.config, baseDir, { spool: true });
     } catch (error) {
       this.unusable = true;
       console.warn(`medic: the knowledge store is unusable; this run goes on without recording.\n${describeError(error)}`);
@@ -193,6 +164,22 @@ export default class MedicReporter implements Reporter {
   }
 
   /** One failed write skips that record only; it is counted and reported once at the end. */
+  /**
+   * The server went away during the run: write what was spooled if it is back (true), else
+   * leave the run's learning in the spool after its records and say where they wait (false).
+   */
+  private async replaySpool(store: SpooledStore): Promise<boolean> {
+    const replayed = await store.replay().catch((error: unknown) => ({ applied: 0, left: store.waiting, refused: [describeError(error)] }));
+    for (const why of replayed.refused) console.warn(`medic: a spooled write was refused and dropped: ${why}`);
+    if (!store.spooled && replayed.left === 0) {
+      console.warn(`medic: ${store.location} is back: ${replayed.applied} spooled writes of this run are written.`);
+      return true;
+    }
+    store.deferLearning(this.runId);
+    console.warn(`medic: ${store.location} is still unreachable: ${store.waiting} writes wait in ${store.spool.path}; they are written at the next run, or now with \`npx medic sync\`.`);
+    return false;
+  }
+
   private enqueue(write: () => Promise<void>): void {
     this.queue = this.queue.then(async () => {
       this.records++;

@@ -2,10 +2,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { defineMedicConfig } from '../config/index.js';
-import { describeError, isMedicError, MedicConfigError } from '../errors.js';
+import { describeError, isMedicError, MedicConfigError, MedicStoreUnavailableError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import type { RunRecord } from '../store/records.js';
 import { openStore } from '../store/open.js';
+import type { SpooledStore } from '../store/spooledStore.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
 import { assessFlakiness } from '../learning/flakiness.js';
 import { loadHistory } from '../learning/history.js';
@@ -165,6 +166,31 @@ export function buildCli(): Command {
         const minSamples = rankOptionsSchema.parse({}).minSamples;
         console.log(options.json ? JSON.stringify(Object.fromEntries(rankings), null, 2) : formatStrategies(rankings, store.location, minSamples));
       });
+    });
+
+  program
+    .command('sync')
+    .description('write what was spooled while the shared store (Redis) was unreachable, and learn from the runs it completes')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const config = defineMedicConfig({});
+      if (config.store.kind !== 'redis') {
+        console.log(options.json ? JSON.stringify({ applied: 0, left: 0, refused: [] }) : `nothing to sync: the store is ${config.store.kind}, which is written directly (set MEDIC_REDIS_URL for a shared one)`);
+        return;
+      }
+      const store = openStore(config, process.cwd(), { spool: true }) as SpooledStore;
+      try {
+        const before = store.waiting;
+        const result = await store.replay();
+        if (options.json) console.log(JSON.stringify(result, null, 2));
+        else {
+          console.log(`${store.location}: ${result.applied} of ${before} spooled writes written, ${result.left} still waiting (${store.spool.path})`);
+          for (const why of result.refused) console.log(`  refused and dropped: ${why}`);
+        }
+        if (result.left > 0) throw new MedicStoreUnavailableError(`${store.location} went away again during the sync; ${result.left} writes still wait.`, { fix: 'Check the server, then run `npx medic sync` again.' });
+      } finally {
+        await store.close();
+      }
     });
 
   return program;

@@ -15,7 +15,7 @@ function messageOf(action: () => unknown): string {
 describe('defineMedicConfig', () => {
   it('fills in every default', () => {
     const config = defineMedicConfig({}, {});
-    expect(config.store).toEqual({ kind: 'sqlite', path: '.medic/medic.db', busyTimeoutMs: 10_000, keyPrefix: 'medic:' });
+    expect(config.store).toEqual({ kind: 'sqlite', path: '.medic/medic.db', busyTimeoutMs: 10_000, keyPrefix: 'medic:', spoolPath: '.medic/spool.db' });
     expect(config.healing).toEqual({ mode: 'heal', failOnHeal: false }); // thresholds: the fitted model's unless set
     expect(config.llm).toBeUndefined();
     expect(config.project).toBe('default');

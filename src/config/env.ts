@@ -34,6 +34,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ name: string; path: readonly string[
   { name: 'MEDIC_STORE_BUSY_TIMEOUT_MS', path: ['store', 'busyTimeoutMs'], parse: number },
   { name: 'MEDIC_REDIS_URL', path: ['store', 'url'], parse: text },
   { name: 'MEDIC_REDIS_PREFIX', path: ['store', 'keyPrefix'], parse: text },
+  { name: 'MEDIC_STORE_SPOOL_PATH', path: ['store', 'spoolPath'], parse: text },
   { name: 'MEDIC_VECTORS_KIND', path: ['vectors', 'kind'], parse: text },
   { name: 'MEDIC_CHROMA_URL', path: ['vectors', 'url'], parse: text },
   { name: 'MEDIC_CHROMA_PREFIX', path: ['vectors', 'prefix'], parse: text },

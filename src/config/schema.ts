@@ -12,6 +12,8 @@ const storeSchema = z
     url: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379').optional(),
     /** Put before every Redis key, so one server can hold several stores. */
     keyPrefix: z.string().min(1).default('medic:'),
+    /** Where writes wait while the Redis server is unreachable (a SQLite file, relative to the Playwright config's folder). */
+    spoolPath: z.string().min(1).default('.medic/spool.db'),
   })
   .strict()
   .refine((store) => store.kind !== 'redis' || store.url !== undefined, {

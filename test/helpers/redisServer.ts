@@ -30,14 +30,29 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-async function startOwn(): Promise<RedisServer | undefined> {
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
+/** Whether this machine has redis-server (so a test can start, kill and restart its own). */
+export const hasRedisServer = () => spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * A redis-server of our own on a free port. With `persist`, every write is appended to a file
+ * and synced before Redis answers (appendfsync always), so a SIGKILL loses nothing it acknowledged
+ * and `restart()` brings the data back.
+ */
+export async function startRedis(options: { persist?: boolean } = {}): Promise<RedisServer> {
+  const own = await startOwn(options.persist === true);
+  if (!own) throw new Error('No redis-server on PATH: install it (apt-get install redis-server).');
+  return own;
+}
+
+async function startOwn(persist = false): Promise<RedisServer | undefined> {
+  if (!hasRedisServer()) return undefined;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'medic-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   const server: RedisServer = { url, stop: async () => undefined };
   const launch = async () => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    const durability = persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...durability, '--dir', dir], { stdio: 'ignore' });
     server.process = child;
     for (let i = 0; i < 100; i++) {
       if (await answers(url)) return;
@@ -50,7 +65,7 @@ async function startOwn(): Promise<RedisServer | undefined> {
   server.restart = launch;
   server.stop = async () => {
     const child = server.process;
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;

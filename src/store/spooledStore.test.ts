@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hasRedisServer, startRedis, type RedisServer } from '../../test/helpers/redisServer.js';
+import { isStoreUnavailable } from '../errors.js';
+import { Spool } from '../resilience/spool.js';
+import { makeObservation } from './contract.learning.testkit.js';
+import { makeAttempt, makeRun } from './contract.testkit.js';
+import { openRedisStore } from './redis.js';
+import { SpooledStore } from './spooledStore.js';
+
+if (!hasRedisServer() && process.env.CI) throw new Error('No redis-server on PATH: CI never skips the spool tests (apt-get install redis-server).');
+const dir = mkdtempSync(join(tmpdir(), 'medic-spool-'));
+const servers: RedisServer[] = [];
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function setUp() {
+  const server = await startRedis({ persist: true });
+  servers.push(server);
+  const warnings: string[] = [];
+  const learned: string[] = [];
+  const spool = Spool.open(join(dir, `${randomUUID()}.db`));
+  const store = new SpooledStore(openRedisStore({ url: server.url, connectTimeoutMs: 500 }), spool, {
+    target: server.url,
+    learn: async (_, runId) => void learned.push(runId),
+    warn: (m) => warnings.push(m),
+  });
+  const kill = async () => {
+    const child = server.process!;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { server, store, spool, warnings, learned, kill };
+}
+
+describe.skipIf(!hasRedisServer())('a Redis store with a spool', () => {
+  it('writes straight through while Redis answers', async () => {
+    const { store, spool, warnings } = await setUp();
+    await store.startRun(makeRun());
+    await store.recordAttempt(makeAttempt());
+    expect(spool.count()).toBe(0);
+    expect(await store.listAttempts()).toHaveLength(1);
+    expect(warnings).toEqual([]);
+    await store.close();
+  });
+
+  it('spools every write from the first that fails, warns once, and replays them in order when Redis is back', async () => {
+    const { server, store, spool, warnings, learned, kill } = await setUp();
+    await store.startRun(makeRun());
+    await store.recordAttempt(makeAttempt({ testId: 'before' }));
+    await kill();
+    await store.recordAttempt(makeAttempt({ testId: 'during-1' }));
+    await store.recordSelectors('shop', [makeObservation()]);
+    await store.finishRun('run-1', { endedAt: '2026-11-24T10:05:00.000Z', status: 'failed' });
+    store.deferLearning('run-1');
+    expect(store.spooled).toBe(true);
+    expect(spool.count()).toBe(4);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^medic: the store at redis:\/\/127\.0\.0\.1:\d+ is unreachable \(.*\); this run's records are spooled to .*\.db and written when it is back/);
+    const read = await store.listAttempts().catch((e: unknown) => e);
+    expect(isStoreUnavailable(read)).toBe(true);
+    // Still down: the replay stops at the first write and keeps them all.
+    expect(await store.replay()).toEqual({ applied: 0, left: 4, refused: [] });
+    await server.restart!();
+    expect(await store.replay()).toEqual({ applied: 4, left: 0, refused: [] });
+    expect(store.spooled).toBe(false);
+    expect(spool.count()).toBe(0);
+    expect((await store.listAttempts()).map((a) => a.testId)).toEqual(['before', 'during-1']);
+    expect((await store.getRun('run-1'))!.status).toBe('failed');
+    expect((await store.listSelectors())[0]!.timesUsed).toBe(1);
+    expect(learned).toEqual(['run-1']);
+    await store.close();
+  });
+
+  it('counts a write once when it reached Redis before its reply was lost', async () => {
+    const { store, spool, server } = await setUp();
+    await store.primary.startRun(makeRun());
+    await store.primary.recordSelectors('shop', [makeObservation()], { batchId: 'batch-1' });
+    // The same writes, as a spool keeps them after a lost reply.
+    spool.append(server.url, 'startRun', [makeRun()]);
+    spool.append(server.url, 'recordSelectors', ['shop', [makeObservation()], { batchId: 'batch-1' }]);
+    spool.append(server.url, 'recordAttempt', [makeAttempt({ runId: 'no-such-run' })]);
+    const result = await store.replay();
+    expect(result.applied).toBe(3);
+    expect(result.refused).toEqual([expect.stringMatching(/^recordAttempt \(spooled .*\): No run with id "no-such-run"/)]);
+    expect((await store.listSelectors())[0]!.timesUsed).toBe(1);
+    expect(await store.listRuns()).toHaveLength(1);
+    await store.close();
+  });
+
+  it('writes what an earlier process spooled before its own first write', async () => {
+    const { store, spool, server } = await setUp();
+    spool.append(server.url, 'startRun', [makeRun({ id: 'earlier' })]);
+    await store.startRun(makeRun({ id: 'now', startedAt: '2026-11-24T11:00:00.000Z' }));
+    expect((await store.listRuns()).map((r) => r.id)).toEqual(['now', 'earlier']);
+    expect(spool.count()).toBe(0);
+    await store.close();
+  });
+
+  it('refuses a bad record at once instead of spooling it', async () => {
+    const { store, kill } = await setUp();
+    await kill();
+    await store.recordAttempt(makeAttempt()); // spooling from here
+    await expect(store.recordAttempt({ ...makeAttempt(), retry: -1 })).rejects.toThrow(/retry/);
+    expect(store.waiting).toBe(1);
+    await store.close();
+  });
+});

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { describeError, isMedicStoreError, isStoreUnavailable, MedicStoreUnavailableError } from '../errors.js';
+import type { SelectorObservation } from '../learning/catalog.js';
+import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
+import { parseRunExecutions, type StrategyExecution } from '../learning/strategies.js';
+import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
+import type { Spool, SpoolMethod, SpooledWrite } from '../resilience/spool.js';
+import { vectorRecordSchema, type VectorQuery, type VectorRecordInput } from '../vector/records.js';
+import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery, SuccessQuery } from './KnowledgeStore.js';
+import { parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
+import type { StrategyQuery } from '../learning/strategies.js';
+import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
+
+/** Checks a write's arguments before it is spooled, as the store would (a bad record is refused now, not lost at replay). */
+const VALIDATE: Record<Exclude<SpoolMethod, 'learn'>, (args: unknown[]) => void> = {
+  startRun: ([run]) => runRecordSchema.parse(run),
+  finishRun: ([runId, end]) => {
+    z.string().min(1).parse(runId);
+    runRecordSchema.pick({ endedAt: true, status: true, errors: true }).partial({ errors: true }).parse(end);
+  },
+  recordAttempt: ([attempt]) => attemptRecordSchema.parse(attempt),
+  recordSelectors: ([project, observations]) => parseSelectorBatch(project as string, observations as unknown[]),
+  recordHeals: ([events]) => parseHeals(events as HealEventInput[]),
+  putFailurePatterns: ([patterns]) => z.array(failurePatternSchema).parse(patterns),
+  putSuccessPatterns: ([patterns]) => z.array(successPatternSchema).parse(patterns),
+  recordStrategyExecutions: ([runId, executions]) => parseRunExecutions(runId as string, executions as unknown[]),
+  putVectors: ([records]) => z.array(vectorRecordSchema).parse(records),
+  deleteVectors: ([collection, ids]) => z.tuple([z.string().min(1), z.array(z.string())]).parse([collection, ids]),
+};
+
+export type SpooledStoreOptions = {
+  /** Which store the spooled writes are for (its location and namespace): a spool may hold several. */
+  target: string;
+  /** Learns from a run once its records are written (the reporter's end-of-run learning). */
+  learn: (store: KnowledgeStore, runId: string) => Promise<void>;
+  /** One warning per process when writes start to be spooled. */
+  warn: (message: string) => void;
+};
+
+/** What a replay did: writes applied, writes still waiting (the store went away again), writes refused (dropped, with the reason). */
+export type ReplayResult = { applied: number; left: number; refused: string[] };
+
+/**
+ * A shared store (Redis) with a local spool: when the server cannot be reached, every write
+ * from then on is kept in the spool, in order, and the run goes on; `replay()` writes them when
+ * the server is back (at the end of the run, at the start of the next, or `medic sync`). Each
+ * selector batch carries an id, so a write whose reply was lost counts once when replayed.
+ * Reads go to the server; while writes are being spooled they fail (what they would return is
+ * incomplete).
+ * @example const store = new SpooledStore(openRedisStore({ url }), Spool.open('.medic/spool.db'), { target, learn, warn });
+ */
+export class SpooledStore implements KnowledgeStore {
+  readonly kind: string;
+  readonly location: string;
+  private spooling = false;
+  private warned = false;
+  private checked = false;
+
+  constructor(
+    readonly primary: KnowledgeStore,
+    readonly spool: Spool,
+    private readonly options: SpooledStoreOptions,
+  ) {
+    this.kind = primary.kind;
+    this.location = primary.location;
+  }
+
+  /** Whether this process is spooling its writes (the server went away). */
+  get spooled(): boolean {
+    return this.spooling;
+  }
+
+  /** Writes waiting in the spool for this store. */
+  get waiting(): number {
+    return this.spool.count(this.options.target);
+  }
+
+  startRun(run: RunRecord): Promise<void> {
+    return this.write('startRun', [run]);
+  }
+  finishRun(runId: string, end: RunEnd): Promise<void> {
+    return this.write('finishRun', [runId, end]);
+  }
+  recordAttempt(attempt: AttemptRecord): Promise<void> {
+    return this.write('recordAttempt', [attempt]);
+  }
+  recordSelectors(project: string, observations: SelectorObservation[], options: { batchId?: string } = {}): Promise<void> {
+    return this.write('recordSelectors', [project, observations, { batchId: options.batchId ?? randomUUID() }]);
+  }
+  recordHeals(events: HealEventInput[]): Promise<void> {
+    return this.write('recordHeals', [events]);
+  }
+  putFailurePatterns(patterns: FailurePattern[]): Promise<void> {
+    return this.write('putFailurePatterns', [patterns]);
+  }
+  putSuccessPatterns(patterns: SuccessPattern[]): Promise<void> {
+    return this.write('putSuccessPatterns', [patterns]);
+  }
+  recordStrategyExecutions(runId: string, executions: StrategyExecution[]): Promise<void> {
+    return this.write('recordStrategyExecutions', [runId, executions]);
+  }
+  putVectors(records: VectorRecordInput[]): Promise<void> {
+    return this.write('putVectors', [records]);
+  }
+  deleteVectors(collection: string, ids: string[]): Promise<void> {
+    return this.write('deleteVectors', [collection, ids]);
+  }
+
+  getRun(runId: string) {
+    return this.read(() => this.primary.getRun(runId));
+  }
+  listRuns(query?: { project?: string; limit?: number }) {
+    return this.read(() => this.primary.listRuns(query));
+  }
+  listAttempts(query?: AttemptQuery) {
+    return this.read(() => this.primary.listAttempts(query));
+  }
+  listSelectors(query?: SelectorQuery) {
+    return this.read(() => this.primary.listSelectors(query));
+  }
+  listHeals(query?: HealQuery) {
+    return this.read(() => this.primary.listHeals(query));
+  }
+  listFailurePatterns(query?: PatternQuery) {
+    return this.read(() => this.primary.listFailurePatterns(query));
+  }
+  listSuccessPatterns(query?: SuccessQuery) {
+    return this.read(() => this.primary.listSuccessPatterns(query));
+  }
+  listStrategyExecutions(query?: StrategyQuery) {
+    return this.read(() => this.primary.listStrategyExecutions(query));
+  }
+  listVectors(query: VectorQuery) {
+    return this.read(() => this.primary.listVectors(query));
+  }
+
+  exclusive<T>(name: string, action: () => Promise<T>): Promise<T> {
+    return this.primary.exclusive(name, action);
+  }
+
+  /** Keeps "learn from this run" in the spool, after the run's records: done by the replay that writes them. */
+  deferLearning(runId: string): void {
+    this.spool.append(this.options.target, 'learn', [runId]);
+  }
+
+  /**
+   * Writes what waits in the spool for this store, in order, and learns from the runs it
+   * completes. Stops at the first write the server cannot take (it waits for the next replay);
+   * a write the store refuses (a record of an unknown run, say) is dropped and named.
+   */
+  async replay(): Promise<ReplayResult> {
+    const result: ReplayResult = { applied: 0, left: 0, refused: [] };
+    const pending = this.spool.pending(this.options.target);
+    for (let i = 0; i < pending.length; i++) {
+      const write = pending[i]!;
+      try {
+        await this.apply(write);
+      } catch (error) {
+        if (isStoreUnavailable(error)) {
+          result.left = pending.length - i;
+          this.spooling = true;
+          return result;
+        }
+        result.refused.push(`${write.method} (spooled ${write.at}): ${describeError(error)}`);
+      }
+      this.spool.remove(write.seq);
+      result.applied++;
+    }
+    this.spooling = false;
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.spool.close();
+    await this.primary.close();
+  }
+
+  private async apply(write: SpooledWrite): Promise<void> {
+    const args = write.args;
+    if (write.method === 'learn') return this.options.learn(this, String(args[0]));
+    if (write.method === 'startRun') {
+      try {
+        return await this.primary.startRun(args[0] as RunRecord);
+      } catch (error) {
+        // Written before the server went away, its reply lost: the same run is there already.
+        const run = args[0] as RunRecord;
+        if (isMedicStoreError(error) && !isStoreUnavailable(error) && isDeepStrictEqual(await this.primary.getRun(run.id), runRecordSchema.parse(run))) return;
+        throw error;
+      }
+    }
+    const method = this.primary[write.method] as (...a: unknown[]) => Promise<void>;
+    await method.apply(this.primary, args);
+  }
+
+  private async write(method: Exclude<SpoolMethod, 'learn'>, args: unknown[]): Promise<void> {
+    if (!this.checked) {
+      // Writes of an earlier run still waiting go first, so this run's records come after them.
+      this.checked = true;
+      if (this.spool.count(this.options.target) > 0) {
+        const replayed = await this.replay();
+        if (this.spooling) this.warnOnce(`${replayed.left} writes of an earlier run still wait`);
+      }
+    }
+    if (!this.spooling) {
+      try {
+        await (this.primary[method] as (...a: unknown[]) => Promise<void>).apply(this.primary, args);
+        return;
+      } catch (error) {
+        if (!isStoreUnavailable(error)) throw error;
+        this.spooling = true;
+        this.warnOnce(describeError(error).split('\n')[0]!);
+      }
+    }
+    VALIDATE[method](args);
+    this.spool.append(this.options.target, method, args);
+  }
+
+  private async read<T>(action: () => Promise<T>): Promise<T> {
+    if (this.spooling) {
+      throw new MedicStoreUnavailableError(`${this.location} is not reachable; this process spools its writes to ${this.spool.path}.`, {
+        fix: 'Start the server again; the spooled writes are written at the next run or with `npx medic sync`.',
+      });
+    }
+    return action();
+  }
+
+  private warnOnce(why: string): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.options.warn(
+      `medic: the store at ${this.location} is unreachable (${why}); this run's records are spooled to ${this.spool.path} ` +
+        'and written when it is back (at the end of this run, at the next run, or with `npx medic sync`).',
+    );
+  }
+}
