@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRedisStore, type RedisStore } from '../src/store/redis.js';
-import type { AttemptRecord } from '../src/store/records.js';
 import { repoRoot, writeInlineProject } from './helpers/inlineProject.js';
+import { learnedBy, teamSuite } from './helpers/teamSuite.js';
 import { dropKeys, findRedis } from './helpers/redisServer.js';
 import { findChroma } from './helpers/chromaServer.js';
 import { chromaIndex } from '../src/vector/chromaIndex.js';
@@ -17,51 +17,6 @@ import { localIndex } from '../src/vector/localIndex.js';
 
 const server = await findRedis();
 const chroma = await findChroma();
-
-const files: Record<string, string> = {
-  'playwright.config.ts': `
-    import { defineConfig } from '@playwright/test';
-    import { chromiumLaunchOptions, defineMedicConfig, type MedicTestOptions } from 'playwright-medic';
-    const medic = defineMedicConfig({ project: 'shop' });
-    export default defineConfig<MedicTestOptions>({
-      retries: 1,
-      workers: 2,
-      fullyParallel: true, // shards split files: one file's failures reach several shards
-      reporter: [['line'], ['playwright-medic/reporter', medic]],
-      use: { medic, launchOptions: chromiumLaunchOptions() },
-    });`,
-  // One failure in shared code, so each file's failing tests fail alike.
-  'checks.ts': `
-    import { expect } from 'playwright-medic';
-    export function expectTotal(total: number) { expect(total, 'cart total').toBe(42); }`,
-  'ui.spec.ts': `
-    import { test, expect } from 'playwright-medic';
-    const v1 = '<button id="save" onclick="document.title=\\'saved\\'">Save changes</button>';
-    const v2 = '<button id="persist" class="primary" onclick="document.title=\\'saved\\'">Save changes</button>';
-    test('saves after the button changed', async ({ page }) => {
-      await page.setContent(v1);
-      await expect(page.locator('#save')).toBeVisible();
-      await page.setContent(v2);
-      await page.locator('#save').click({ timeout: 1000 });
-      await expect(page).toHaveTitle('saved');
-    });
-    test('reads the heading', async ({ page }) => {
-      await page.setContent('<h1>Orders</h1>');
-      await expect(page.getByRole('heading', { name: 'Orders' })).toBeVisible();
-    });`,
-  ...Object.fromEntries(
-    ['cart', 'checkout', 'search'].map((name) => [
-      `${name}.spec.ts`,
-      `
-      import { test, expect } from 'playwright-medic';
-      import { expectTotal } from './checks';
-      test('${name} works', async () => { expect(1 + 1).toBe(2); });
-      test('${name} total', async () => { expectTotal(41); });
-      test('${name} total with a coupon', async () => { expectTotal(40); });
-      test('${name} is flaky', async ({}, info) => { expect(info.retry, 'first attempt fails').toBeGreaterThan(0); });`,
-    ]),
-  ),
-};
 
 const prefixes: string[] = [];
 const stores: RedisStore[] = [];
@@ -80,11 +35,10 @@ function storeOf(prefix: string): RedisStore {
   return store;
 }
 
-const key = (a: AttemptRecord) => `${a.testKey} #${a.retry} ${a.status}`;
 
 describe.skipIf(!server || !chroma)('shards sharing one Redis and one Chroma', { timeout: 240_000 }, () => {
   it('records every attempt once and learns what the whole run learns', async () => {
-    const project = writeInlineProject(files);
+    const project = writeInlineProject(teamSuite());
     const whole = `medic-int:${process.pid}:whole:`;
     const sharded = `medic-int:${process.pid}:sharded:`;
     prefixes.push(whole, sharded);
@@ -103,29 +57,14 @@ describe.skipIf(!server || !chroma)('shards sharing one Redis and one Chroma', {
       expect(runs.map((r) => r.shard?.current).sort()).toEqual([1, 2, 3, 4]);
 
       // Attempts: 14 tests, a retry for each of the 3 flaky and the 6 failing ones; in the shards, each once.
-      const wholeAttempts = (await a.listAttempts()).map(key).sort();
-      const shardAttempts = (await b.listAttempts()).map(key).sort();
-      expect(wholeAttempts).toHaveLength(14 + 9);
-      expect(shardAttempts).toEqual(wholeAttempts);
-
-      // Failure patterns: the same ones, with the same counts, tests and known fixes.
-      const patterns = async (store: RedisStore) =>
-        (await store.listFailurePatterns({ project: 'shop' }))
-          .map((p) => ({ id: p.id, category: p.category, count: p.count, tests: [...p.tests].sort(), fixes: p.knownFixes.map((f) => [f.strategy, f.to, f.from, f.successes, f.tries]) }))
-          .sort((x, y) => x.id.localeCompare(y.id));
-      const learned = await patterns(a);
+      // Failure patterns (counts, tests, known fixes), the catalog with its confidences, the heal, success patterns: the same.
+      const learned = await learnedBy(a);
+      expect(learned.attempts).toHaveLength(14 + 9);
       // Per file (a pattern is one feature's): the wrong total (2 tests × 2 attempts), the flaky first attempt.
-      expect(learned.map((p) => p.count).sort()).toEqual([1, 1, 1, 4, 4, 4]);
-      expect(await patterns(b)).toEqual(learned);
-
-      // The catalog and the heal: the same records and confidences (one file, so one shard used these selectors).
-      const catalog = async (store: RedisStore) =>
-        (await store.listSelectors({ project: 'shop' })).map((r) => [r.pageKey, r.code, r.timesUsed, r.failureCount, r.confidence]).sort();
-      expect((await catalog(a)).length).toBeGreaterThan(0);
-      expect(await catalog(b)).toEqual(await catalog(a));
-      const heals = async (store: RedisStore) => (await store.listHeals({ project: 'shop' })).map((h) => `${h.from.code} → ${h.to?.code} ${h.outcome}`).sort();
-      expect(await heals(a)).toEqual([expect.stringMatching(/^locator\('#save'\) → page\.getByRole\('button', \{ name: 'Save changes' \}\) healed$/)]);
-      expect(await heals(b)).toEqual(await heals(a));
+      expect(learned.patterns.map((p) => p.count).sort()).toEqual([1, 1, 1, 4, 4, 4]);
+      expect(learned.catalog.length).toBeGreaterThan(0);
+      expect(learned.heals).toEqual([expect.stringMatching(/^locator\('#save'\) → page\.getByRole\('button', \{ name: 'Save changes' \}\) healed$/)]);
+      expect(await learnedBy(b)).toEqual(learned);
 
       // The patterns' vectors: in Chroma as in the store, one per failure pattern and one per feature's success pattern.
       const embedder = hashingEmbedder();

@@ -315,7 +315,9 @@ export class RedisStore implements KnowledgeStore {
 
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // QUIT waits for the connection: with the server gone it would wait for ever.
+    if (this.redis.status === 'ready') await Promise.race([this.redis.quit().catch(() => undefined), sleep(1_000)]);
+    this.redis.disconnect();
   }
 
   // ---- keys ----

@@ -27,7 +27,11 @@ async function setUp() {
   const spool = Spool.open(join(dir, `${randomUUID()}.db`));
   const store = new SpooledStore(openRedisStore({ url: server.url, connectTimeoutMs: 500 }), spool, {
     target: server.url,
-    learn: async (_, runId) => void learned.push(runId),
+    // Learning writes to the store, as the real one does (its first write must not replay the spool again).
+    learn: async (self, runId) => {
+      learned.push(runId);
+      await self.putVectors([{ collection: 'failures', id: `learned-${runId}`, embedder: 'e', vector: [1] }]);
+    },
     warn: (m) => warnings.push(m),
   });
   const kill = async () => {

@@ -151,6 +151,9 @@ export class SpooledStore implements KnowledgeStore {
    * a write the store refuses (a record of an unknown run, say) is dropped and named.
    */
   async replay(): Promise<ReplayResult> {
+    // The writes of a replayed `learn` go straight to the store: they come after everything spooled before them.
+    this.checked = true;
+    this.spooling = false;
     const result: ReplayResult = { applied: 0, left: 0, refused: [] };
     const pending = this.spool.pending(this.options.target);
     for (let i = 0; i < pending.length; i++) {
