@@ -16,6 +16,7 @@ export { findSimilarSuccess, learnSuccesses } from './learning/successLearner.js
 export type { SimilarSuccess, SuccessDeps } from './learning/successLearner.js';
 export type { SuccessPattern } from './learning/successPatterns.js';
 export { hashingEmbedder } from './vector/embedder.js';
+export { openaiEmbedder, MedicEmbedderError } from './vector/openaiEmbedder.js';
 export type { Embedder } from './vector/embedder.js';
 export { localIndex } from './vector/localIndex.js';
 export type { VectorIndex, VectorHit } from './vector/VectorIndex.js';

@@ -12,7 +12,7 @@ import { assessFlakiness } from '../learning/flakiness.js';
 import { loadHistory } from '../learning/history.js';
 import { rankOptionsSchema, rankStrategies, type StrategyScore } from '../learning/strategies.js';
 import { findSimilarSuccess } from '../learning/successLearner.js';
-import { hashingEmbedder } from '../vector/embedder.js';
+import { openEmbedder } from '../vector/openEmbedder.js';
 import { openVectorIndex } from '../vector/openIndex.js';
 import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, formatStrategies, formatSuccesses, summarizeRun } from './format.js';
 
@@ -145,8 +145,9 @@ export function buildCli(): Command {
       await withStore(program.opts<StoreFlags>(), async (store) => {
         const query = words.join(' ');
         const project = projectOf(options);
-        const embedder = hashingEmbedder();
-        const found = await findSimilarSuccess({ store, embedder, index: openVectorIndex(defineMedicConfig({}), store, 'successes', embedder) }, project, query, { k: options.limit });
+        const config = defineMedicConfig({});
+        const embedder = openEmbedder(config);
+        const found = await findSimilarSuccess({ store, embedder, index: openVectorIndex(config, store, 'successes', embedder) }, project, query, { k: options.limit });
         console.log(options.json ? JSON.stringify(found, null, 2) : formatSuccesses(found, query, store.location));
       });
     });

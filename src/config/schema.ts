@@ -36,6 +36,28 @@ const vectorsSchema = z
     path: ['url'],
   });
 
+const embedderSchema = z
+  .object({
+    /** `hashing` (offline, the default) or `openai` (any OpenAI-compatible Embeddings endpoint). */
+    kind: z.enum(['hashing', 'openai']).default('hashing'),
+    /** The endpoint of `kind: 'openai'`, e.g. http://localhost:11434/v1; unset: the OpenAI API. */
+    baseURL: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL, e.g. http://localhost:11434/v1' }).optional(),
+    /** Name of the environment variable holding the API key (never the key itself). */
+    apiKeyEnv: z.string().min(1).default('OPENAI_API_KEY'),
+    /** The embedding model of `kind: 'openai'`, e.g. text-embedding-3-small. */
+    model: z.string().min(1).optional(),
+    /** The length of the model's vectors (1536 for text-embedding-3-small); answers are checked against it. */
+    dimension: z.number().int().min(1).max(65536).optional(),
+    /** Texts per request. */
+    batchSize: z.number().int().min(1).max(2048).default(64),
+    timeoutMs: z.number().int().positive().default(30_000),
+  })
+  .strict()
+  .refine((e) => e.kind !== 'openai' || (e.model !== undefined && e.dimension !== undefined), {
+    message: "kind 'openai' needs the model and its dimension, e.g. embedder: { kind: 'openai', model: 'text-embedding-3-small', dimension: 1536 }",
+    path: ['model'],
+  });
+
 const healingSchema = z
   .object({
     /** `heal`: relocate and continue; `suggest`: relocate, report, but fail the step; `off`. */
@@ -88,6 +110,8 @@ export const medicConfigSchema = z
     store: storeSchema.default(storeSchema.parse({})),
     /** Where the vectors of failure and success patterns are searched. */
     vectors: vectorsSchema.default(vectorsSchema.parse({})),
+    /** What turns failure messages and success patterns into vectors. */
+    embedder: embedderSchema.default(embedderSchema.parse({})),
     healing: healingSchema.default(healingSchema.parse({})),
     report: reportSchema.default(reportSchema.parse({})),
     risk: riskSchema.default(riskSchema.parse({})),

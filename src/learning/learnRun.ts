@@ -1,7 +1,7 @@
 import type { MedicConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
-import { hashingEmbedder } from '../vector/embedder.js';
+import { openEmbedder } from '../vector/openEmbedder.js';
 import { openVectorIndex } from '../vector/openIndex.js';
 import { learnFailures } from './patternLearner.js';
 import { learnStrategies } from './strategyLearner.js';
@@ -18,10 +18,10 @@ export type Learned = { touched: number; created: number };
  * while the store was away.
  * @example const learned = await learnRun(config, store, runId, console.warn);
  */
-export async function learnRun(config: Pick<MedicConfig, 'project' | 'vectors'>, store: KnowledgeStore, runId: string, warn: (message: string) => void): Promise<Learned | undefined> {
+export async function learnRun(config: Pick<MedicConfig, 'project' | 'vectors' | 'embedder'>, store: KnowledgeStore, runId: string, warn: (message: string) => void): Promise<Learned | undefined> {
   let learned: Learned | undefined;
   const learn = async () => {
-    const embedder = hashingEmbedder();
+    const embedder = openEmbedder(config);
     let warned = false;
     const warnOnce = (message: string) => {
       if (!warned) warn(message);

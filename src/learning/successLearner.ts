@@ -33,8 +33,9 @@ export async function learnSuccesses(deps: SuccessDeps, runId: string): Promise<
   }
   const out = [...touched].map((id) => patterns.get(id)!);
   if (out.length === 0) return [];
-  await deps.store.putSuccessPatterns(out);
+  // Embedded first: an embedder that fails leaves nothing half-learned (the run can be learned again).
   const vectors = await deps.embedder.embed(out.map(successText));
+  await deps.store.putSuccessPatterns(out);
   await deps.index.upsert(out.map((p, i) => ({ id: p.id, vector: vectors[i]!, metadata: { project } })));
   return out;
 }

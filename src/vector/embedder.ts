@@ -25,6 +25,15 @@ const hashingOptionsSchema = z
   .strict();
 export type HashingOptions = z.input<typeof hashingOptionsSchema>;
 
+/** Scales a vector to length 1 in place (a zero vector stays zero). */
+export function normalize(v: Float32Array): Float32Array {
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= norm;
+  return v;
+}
+
 /** 32-bit FNV-1a: a fixed hash, so the same text gives the same vector on every machine. */
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -76,11 +85,7 @@ export function hashingEmbedder(options: HashingOptions = {}): Embedder {
       const padded = `<${word}>`;
       for (const n of ngrams) for (let i = 0; i + n <= padded.length; i++) add(v, `g:${padded.slice(i, i + n)}`, 1);
     }
-    let norm = 0;
-    for (const x of v) norm += x * x;
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (let i = 0; i < dimension; i++) v[i]! /= norm;
-    return v;
+    return normalize(v);
   };
   return {
     id: `hashing:${dimension}:${ngrams.join(',')}:${wordWeight}`,
