@@ -11,6 +11,7 @@ import { mergeOccurrence } from '../learning/failurePatterns.js';
 import { learnFailures } from '../learning/patternLearner.js';
 import { hashingEmbedder } from '../vector/embedder.js';
 import { localIndex } from '../vector/localIndex.js';
+import { mostHoldersAtOnce } from './lock.testkit.js';
 
 const server = await findRedis();
 const prefixes: string[] = [];
@@ -54,16 +55,7 @@ describe.skipIf(!server)('redis store', () => {
   it('holds a lock across clients: one holder at a time, released for the next', async () => {
     const prefix = `medic-test:${randomUUID()}:`;
     const [a, b] = [fresh(prefix), fresh(prefix)];
-    let inside = 0;
-    let most = 0;
-    const hold = (store: typeof a) =>
-      store.exclusive('learn:shop', async () => {
-        most = Math.max(most, ++inside);
-        await new Promise((r) => setTimeout(r, 30));
-        inside--;
-      });
-    await Promise.all([hold(a), hold(b), hold(a), hold(b)]);
-    expect(most).toBe(1);
+    expect(await mostHoldersAtOnce(a, b)).toBe(1);
     await Promise.all([a.close(), b.close()]);
   });
 

@@ -10,6 +10,7 @@ import { makeHeal, makeObservation } from './contract.learning.testkit.js';
 import { makeAttempt, makeRun, storeContract } from './contract.testkit.js';
 import { APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
 import { openSqliteStore } from './sqliteOpen.js';
+import { mostHoldersAtOnce } from './lock.testkit.js';
 
 const root = mkdtempSync(join(tmpdir(), 'medic-sqlite-'));
 let count = 0;
@@ -32,16 +33,7 @@ describe('sqlite store', () => {
   it('holds a lock across the stores of one file, and takes over one whose holder died', async () => {
     const path = freshPath();
     const [a, b] = [openSqliteStore({ path }), openSqliteStore({ path })];
-    let inside = 0;
-    let most = 0;
-    const hold = (store: typeof a) =>
-      store.exclusive('learn:shop', async () => {
-        most = Math.max(most, ++inside);
-        await new Promise((r) => setTimeout(r, 30));
-        inside--;
-      });
-    await Promise.all([hold(a), hold(b), hold(a), hold(b)]);
-    expect(most).toBe(1);
+    expect(await mostHoldersAtOnce(a, b)).toBe(1);
     // A holder that died left its folder, last renewed long ago: the next one takes it over.
     const lock = `${path}.lock-${encodeURIComponent('learn:shop')}`;
     mkdirSync(lock);
