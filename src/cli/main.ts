@@ -12,6 +12,8 @@ import { assessFlakiness } from '../learning/flakiness.js';
 import { loadHistory } from '../learning/history.js';
 import { rankOptionsSchema, rankStrategies, type StrategyScore } from '../learning/strategies.js';
 import { findSimilarSuccess } from '../learning/successLearner.js';
+import { runDoctor } from '../doctor/doctor.js';
+import { formatDoctor } from '../doctor/report.js';
 import { openEmbedder } from '../vector/openEmbedder.js';
 import { openVectorIndex } from '../vector/openIndex.js';
 import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, formatStrategies, formatSuccesses, summarizeRun } from './format.js';
@@ -194,13 +196,24 @@ export function buildCli(): Command {
       }
     });
 
+  program
+    .command('doctor')
+    .description('check everything configured (store, vector index, embedder, LLM endpoint, breakers, spool, disk): a fix for each problem, exit 1 on any')
+    .option('--fix', 'do what is safe: replay the spool, run a pending store migration (after a backup)')
+    .option('--json', 'print JSON')
+    .action(async (options: { fix?: boolean; json?: boolean }) => {
+      const report = await runDoctor({ baseDir: process.cwd(), fix: options.fix === true });
+      console.log(options.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+      if (!report.ok) process.exitCode = 1;
+    });
+
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildCli().parseAsync(argv);
-    return 0;
+    return Number(process.exitCode ?? 0); // a command that found problems (doctor) sets it
   } catch (error) {
     console.error(`medic: ${isMedicError(error) ? error.message : describeError(error)}`);
     return 1;

@@ -82,6 +82,19 @@ const WRITE_ATTEMPTS = 50;
 const KEYS_PER_CALL = 1_000;
 /** How long Redis remembers an applied selector batch id (30 days). */
 const BATCH_TTL_S = 30 * 24 * 3600;
+/** The key layout below; written (`schema`) with the first run, so a later version can tell what it reads. Bump it with a migration. */
+export const REDIS_SCHEMA_VERSION = 1;
+
+/** What `medic doctor` shows of a Redis store. */
+export type RedisInspection = {
+  /** The layout version the keys were written with (undefined: nothing written yet). */
+  schemaVersion: number | undefined;
+  serverVersion: string;
+  /** Redis's eviction policy: anything but `noeviction` may drop knowledge when memory is full. */
+  maxmemoryPolicy: string;
+  usedMemory: string;
+  runs: number;
+};
 
 /**
  * The `redis` adapter (ioredis). Key layout, under the prefix (`medic:`):
@@ -90,7 +103,7 @@ const BATCH_TTL_S = 30 * 24 * 3600;
  * - `<table>:scopes`: the scopes that hold records of a table (queries over every project);
  * - `runs:project`: run id → project (attempts and heals name only their run);
  * - `strategy_executions:run:<run>`: what a run's executions are, so recording it again replaces them;
- * - `seq`: the insertion counter.
+ * - `seq`: the insertion counter; `schema`: the layout version (REDIS_SCHEMA_VERSION).
  * Every write is one MULTI/EXEC under WATCH of what it read (a merge, a replaced record, a
  * trimmed history), retried when another shard wrote in between, so concurrent writers lose no
  * update. Every record is validated when written and when read.
@@ -120,7 +133,14 @@ export class RedisStore implements KnowledgeStore {
     const directory = this.key('runs', 'project');
     await this.transaction([directory], async (multi) => {
       if (await this.redis.hexists(directory, parsed.id)) throw duplicateRun(parsed.id);
+      const schema = Number((await this.redis.get(this.key('schema'))) ?? 0);
+      if (schema > REDIS_SCHEMA_VERSION) {
+        throw new MedicStoreError(`The Redis store at ${this.location} has layout version ${schema}, newer than this playwright-medic knows (${REDIS_SCHEMA_VERSION}). Nothing was written.`, {
+          fix: 'Upgrade playwright-medic (npm install -D playwright-medic@latest) on every machine that shares this store, or use another store.keyPrefix (MEDIC_REDIS_PREFIX).',
+        });
+      }
       multi.hset(directory, parsed.id, parsed.project);
+      multi.set(this.key('schema'), String(REDIS_SCHEMA_VERSION), 'NX');
       this.stage(multi, RUNS, { scope: parsed.project, id: parsed.id, record: parsed }, undefined, await this.nextSequence(1));
     });
   }
@@ -188,6 +208,7 @@ export class RedisStore implements KnowledgeStore {
       });
     });
   }
+
 
   async listSelectors(options: SelectorQuery = {}): Promise<SelectorRecord[]> {
     const query = selectorQuerySchema.parse(options);
@@ -310,6 +331,27 @@ export class RedisStore implements KnowledgeStore {
         clearInterval(renew);
         await this.redis.eval(RELEASE_IF_HELD, 1, key, token).catch(() => undefined);
       }
+    });
+  }
+
+  /** The server and the layout this store's keys were written with (runs before versioning count as version 1). */
+  async inspect(): Promise<RedisInspection> {
+    return this.guard(async () => {
+      const [schema, runs, info, policy] = await Promise.all([
+        this.redis.get(this.key('schema')),
+        this.redis.hlen(this.key('runs', 'project')),
+        this.redis.info(),
+        this.redis.config('GET', 'maxmemory-policy').catch(() => [] as unknown[]), // managed servers may refuse CONFIG
+      ]);
+      const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? 'unknown';
+      const policyOf = Array.isArray(policy) && typeof policy[1] === 'string' ? policy[1] : field('maxmemory_policy');
+      return {
+        schemaVersion: schema !== null ? Number(schema) : runs > 0 ? 1 : undefined,
+        serverVersion: field('redis_version'),
+        maxmemoryPolicy: policyOf,
+        usedMemory: field('used_memory_human'),
+        runs,
+      };
     });
   }
 

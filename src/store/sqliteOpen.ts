@@ -81,6 +81,43 @@ function prepareFolder(path: string): void {
 
 type Header = { version: number; applicationId: number; tables: number };
 
+/** What `medic doctor` shows of a SQLite store, read without changing it. */
+export type SqliteInspection = {
+  /** PRAGMA user_version, and the version this playwright-medic writes. */
+  version: number;
+  latest: number;
+  /** False: the file is a SQLite database of another program. */
+  ours: boolean;
+  /** PRAGMA quick_check's answer: `ok`, or what is corrupt. */
+  integrity: string;
+  runs: number;
+};
+
+/**
+ * Reads the header, the integrity and the run count of an existing store file, read-only.
+ * Throws MedicStoreError (translated) when it is not a readable SQLite file.
+ */
+export function inspectSqlite(path: string, migrations: readonly string[] = MIGRATIONS): SqliteInspection {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw translate(error, path, 'open');
+  }
+  try {
+    const header = readHeader(db);
+    const ours = header.applicationId === APPLICATION_ID || (header.applicationId === 0 && header.tables === 0);
+    const integrity = (db.pragma('quick_check', { simple: true }) as string) ?? 'unknown';
+    const hasRuns = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get() as { n: number };
+    const runs = ours && hasRuns.n > 0 ? (db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n : 0;
+    return { version: header.version, latest: migrations.length, ours, integrity, runs };
+  } catch (error) {
+    throw translate(error, path, 'read');
+  } finally {
+    db.close();
+  }
+}
+
 function readHeader(db: Database.Database): Header {
   return {
     version: db.pragma('user_version', { simple: true }) as number,

@@ -39,6 +39,12 @@ export function chromaWhere(where: Where | undefined): ChromaWhere | undefined {
   return parts.length === 1 ? parts[0] : { $and: parts };
 }
 
+/** A client of the Chroma server at `url` (validated). */
+export function chromaClient(rawUrl: string): { client: ChromaClient; url: URL } {
+  const url = new URL(chromaUrlSchema.parse(rawUrl));
+  return { client: new ChromaClient({ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), ssl: url.protocol === 'https:' }), url };
+}
+
 /**
  * The `chroma` vector index: one Chroma collection per (collection, embedder), cosine space,
  * our embeddings (Chroma embeds nothing), metadata filters done by the server.
@@ -47,10 +53,9 @@ export function chromaWhere(where: Where | undefined): ChromaWhere | undefined {
  * const near = await index.query(vector, { k: 3, where: { project: 'shop', category: 'timeout' } });
  */
 export function chromaIndex(options: ChromaIndexOptions): VectorIndex & { readonly location: string } {
-  const url = new URL(chromaUrlSchema.parse(options.url));
+  const { client, url } = chromaClient(options.url);
   const { collection, embedder } = options;
   const name = chromaCollectionName(options.prefix ?? 'medic-', collection, embedder.id);
-  const client = new ChromaClient({ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), ssl: url.protocol === 'https:' });
   const location = `${url.origin} (collection ${name})`;
   let opened: Promise<Collection> | undefined;
   const open = () =>
