@@ -18,7 +18,7 @@ export function createSlowSteps(kit: StepKit) {
     const id = `${key} ${from.selector}`;
     if (ms < SLOW_STEP_MS || ms <= (slow.get(id) ?? 0)) return;
     slow.set(id, ms);
-    observe(key, from, 'worked', { waitedMs: Math.round(ms) });
+    observe(key, from, 'slow', { waitedMs: Math.round(ms) });
   };
 
   /**

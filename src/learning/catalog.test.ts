@@ -114,6 +114,12 @@ describe('mergeSelector', () => {
     expect(selectorRecordSchema.parse(old).slowestMs).toBeUndefined();
   });
 
+  it("keeps a slow step's time without counting the step again: uses and confidence are its own observation's", () => {
+    const once = mergeAll([observe(), observe({ outcome: 'failed', at: at(2) })]);
+    const slow = mergeAll([observe(), observe({ outcome: 'failed', at: at(2) }), observe({ outcome: 'slow', fingerprint: undefined, waitedMs: 3000, at: at(3) })]);
+    expect(slow).toEqual({ ...once, slowestMs: 3000, lastWorking: at(3), lastSeen: at(3) });
+  });
+
   it('counts the same whatever the order of the observations', () => {
     const observations = [
       observe({ at: at(1) }),

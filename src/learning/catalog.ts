@@ -23,8 +23,12 @@ export type LocatorRef = z.infer<typeof locatorRefSchema>;
 export const selectorObservationSchema = locatorRefSchema.extend({
   /** The page the locator was used on: origin-free path with ids generalised (`pageKey`). */
   pageKey: z.string(),
-  /** `worked`: it resolved; `failed`: it matched nothing (or too much); `healed`: failed, then `healedTo` worked. */
-  outcome: z.enum(['worked', 'failed', 'healed']),
+  /**
+   * `worked`: it resolved; `failed`: it matched nothing (or too much); `healed`: failed, then
+   * `healedTo` worked; `slow`: a step on it worked in `waitedMs` (its time only: the step's use is
+   * its own observation, so a slow step is not counted twice).
+   */
+  outcome: z.enum(['worked', 'failed', 'healed', 'slow']),
   /** The element's fingerprint when it resolved to one element. */
   fingerprint: fingerprintSchema.optional(),
   /** A sample of the elements when it resolved to many (a list). */
@@ -103,7 +107,8 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
     alternatives: [],
   };
   const worked = o.outcome === 'worked';
-  const confidence = worked ? base.confidence + (1 - base.confidence) * RISE : base.confidence * (1 - FALL);
+  const slow = o.outcome === 'slow';
+  const confidence = slow ? base.confidence : worked ? base.confidence + (1 - base.confidence) * RISE : base.confidence * (1 - FALL);
   let alternatives = base.alternatives;
   if (o.healedTo) {
     const found = alternatives.find((a) => a.selector === o.healedTo!.selector);
@@ -124,8 +129,8 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
     fingerprint: o.fingerprint && (newer || base.fingerprint === null) ? o.fingerprint : base.fingerprint,
     confidence,
     timesUsed: base.timesUsed + (worked ? 1 : 0),
-    failureCount: base.failureCount + (worked ? 0 : 1),
-    lastWorking: worked ? (base.lastWorking ? later(base.lastWorking, o.at) : o.at) : base.lastWorking,
+    failureCount: base.failureCount + (worked || slow ? 0 : 1),
+    lastWorking: worked || slow ? (base.lastWorking ? later(base.lastWorking, o.at) : o.at) : base.lastWorking,
     lastSeen: later(base.lastSeen, o.at),
     alternatives,
     ...(o.waitedMs !== undefined || base.slowestMs !== undefined ? { slowestMs: Math.max(base.slowestMs ?? 0, o.waitedMs ?? 0) } : {}),
