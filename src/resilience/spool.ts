@@ -11,6 +11,7 @@ export const SPOOL_METHODS = [
   'finishRun',
   'recordAttempt',
   'recordSelectors',
+  'putSelectors',
   'recordHeals',
   'putFailurePatterns',
   'putSuccessPatterns',

@@ -46,6 +46,13 @@ export interface KnowledgeStore {
    * @example await store.recordSelectors('shop', [{ selector, code, pageKey: '/cart', outcome: 'worked', at }]);
    */
   recordSelectors(project: string, observations: SelectorObservation[], options?: { batchId?: string }): Promise<void>;
+  /**
+   * Adds or replaces whole catalog records by (project, pageKey, selector), as they are (no
+   * merge: for copying a catalog, e.g. `medic import`); a repeat in the batch: the last wins.
+   * All or nothing: an invalid record refuses the whole batch.
+   * @example await store.putSelectors(await other.listSelectors({ project: 'shop' }));
+   */
+  putSelectors(records: SelectorRecord[]): Promise<void>;
   /** Most recently seen first. @example await store.listSelectors({ project: 'shop', pageKey: '/cart' }) */
   listSelectors(query?: SelectorQuery): Promise<SelectorRecord[]>;
   /**

@@ -164,6 +164,33 @@ export function learningContract(name: string, open: () => Promise<KnowledgeStor
       expect((await store.listSelectors())[0]).toMatchObject({ timesUsed: 1, fingerprint: { tag: 'button' } });
     });
 
+    it('puts whole selector records as given, replacing by (project, page, selector); observations merge onto them', async () => {
+      const a = mergeSelector(undefined, 'shop', makeObservation({ at: at(1) }));
+      const b = mergeSelector(undefined, 'shop', makeObservation({ ...SAVE_ID, at: at(2) }));
+      const c = mergeSelector(undefined, 'shop', makeObservation({ ...SAVE_TEXT, at: at(1) }));
+      const admin = { ...a, project: 'admin' };
+      await store.putSelectors([a, b, c, admin]);
+      expect(await store.listSelectors({ project: 'shop' })).toEqual([b, c, a]); // of equal lastSeen, the one put last first
+      expect(await store.listSelectors({ project: 'admin' })).toEqual([admin]);
+      // Replaced, not merged; a repeat in one batch: the last wins.
+      const replaced = { ...a, confidence: 0.9, timesUsed: 7, lastSeen: at(3) };
+      await store.putSelectors([{ ...a, timesUsed: 99 }, replaced]);
+      expect(await store.listSelectors({ project: 'shop' })).toEqual([replaced, b, c]);
+      expect(await store.listSelectors()).toHaveLength(4);
+      await store.recordSelectors('shop', [makeObservation({ at: at(4) })]);
+      expect(await store.listSelectors({ project: 'shop', selector: SAVE.selector })).toEqual([mergeSelector(replaced, 'shop', makeObservation({ at: at(4) }))]);
+    });
+
+    it('refuses a batch of selector records with an invalid one, and writes none of it', async () => {
+      const a = mergeSelector(undefined, 'shop', makeObservation());
+      await expect(store.putSelectors([a, { ...a, selector: SAVE_ID.selector, confidence: 2 }])).rejects.toThrow(/confidence/);
+      await expect(store.putSelectors([{ ...a, project: '' }])).rejects.toThrow(/project/);
+      await expect(store.putSelectors([{ ...a, lastSeen: 'yesterday' }])).rejects.toThrow(/lastSeen/);
+      expect(await store.listSelectors()).toEqual([]);
+      await store.putSelectors([]);
+      expect(await store.listSelectors()).toEqual([]);
+    });
+
     it('refuses an invalid observation or project, and writes nothing of that batch', async () => {
       await expect(store.recordSelectors('shop', [makeObservation(), makeObservation({ at: 'yesterday' })])).rejects.toThrow(/at/);
       await expect(store.recordSelectors('shop', [{ ...makeObservation(), outcome: 'maybe' as 'worked' }])).rejects.toThrow(/outcome/);

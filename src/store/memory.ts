@@ -1,5 +1,5 @@
 import { MedicStoreError } from '../errors.js';
-import { selectorKey, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
+import { selectorKey, selectorRecordSchema, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
 import type { HealEvent } from '../learning/heals.js';
 import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
 import { batchIdSchema, compareText, healKey, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
@@ -80,6 +80,14 @@ export class MemoryStore implements KnowledgeStore {
     for (const record of records) {
       const key = selectorKey(record.project, record.pageKey, record.selector);
       this.selectors.delete(key); // a rewritten record moves to the end, like a replaced row
+      this.selectors.set(key, structuredClone(record));
+    }
+  }
+
+  async putSelectors(records: SelectorRecord[]): Promise<void> {
+    for (const record of z.array(selectorRecordSchema).parse(records)) {
+      const key = selectorKey(record.project, record.pageKey, record.selector);
+      this.selectors.delete(key); // a replaced record moves to the end, like a replaced row
       this.selectors.set(key, structuredClone(record));
     }
   }

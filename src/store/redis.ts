@@ -3,7 +3,7 @@ import { ExponentialBackoff, handleType, retry } from 'cockatiel';
 import { Redis, ReplyError, type ChainableCommander } from 'ioredis';
 import { z } from 'zod';
 import { describeError, isMedicError, MedicStoreError, MedicStoreUnavailableError } from '../errors.js';
-import type { SelectorObservation, SelectorRecord } from '../learning/catalog.js';
+import { selectorRecordSchema, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 import type { HealEvent } from '../learning/heals.js';
 import { EXECUTIONS_KEPT, parseRunExecutions, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
@@ -209,6 +209,10 @@ export class RedisStore implements KnowledgeStore {
     });
   }
 
+  async putSelectors(records: SelectorRecord[]): Promise<void> {
+    const parsed = z.array(selectorRecordSchema).parse(records);
+    await this.replace(SELECTORS, parsed.map((record) => ({ scope: record.project, id: SELECTORS.id(record), record })));
+  }
 
   async listSelectors(options: SelectorQuery = {}): Promise<SelectorRecord[]> {
     const query = selectorQuerySchema.parse(options);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasRedisServer, startRedis, type RedisServer } from '../../test/helpers/redisServer.js';
 import { isStoreUnavailable } from '../errors.js';
+import { mergeSelector } from '../learning/catalog.js';
 import { Spool } from '../resilience/spool.js';
 import { makeObservation } from './contract.learning.testkit.js';
 import { makeAttempt, makeRun } from './contract.testkit.js';
@@ -104,6 +105,19 @@ describe.skipIf(!hasRedisServer())('a Redis store with a spool', () => {
     await store.startRun(makeRun({ id: 'now', startedAt: '2026-11-24T11:00:00.000Z' }));
     expect((await store.listRuns()).map((r) => r.id)).toEqual(['now', 'earlier']);
     expect(spool.count()).toBe(0);
+    await store.close();
+  });
+
+  it('spools whole selector records (putSelectors) like the other writes, checked before they are kept', async () => {
+    const { server, store, kill } = await setUp();
+    const record = mergeSelector(undefined, 'shop', makeObservation());
+    await kill();
+    await store.putSelectors([record]);
+    await expect(store.putSelectors([{ ...record, confidence: 2 }])).rejects.toThrow(/confidence/);
+    expect(store.waiting).toBe(1);
+    await server.restart!();
+    expect(await store.replay()).toEqual({ applied: 1, left: 0, refused: [] });
+    expect(await store.listSelectors()).toEqual([record]);
     await store.close();
   });
 

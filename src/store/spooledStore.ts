@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { describeError, isMedicStoreError, isStoreUnavailable, MedicStoreUnavailableError } from '../errors.js';
-import type { SelectorObservation } from '../learning/catalog.js';
+import { selectorRecordSchema, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 import { parseRunExecutions, type StrategyExecution } from '../learning/strategies.js';
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
@@ -22,6 +22,7 @@ const VALIDATE: Record<Exclude<SpoolMethod, 'learn'>, (args: unknown[]) => void>
   },
   recordAttempt: ([attempt]) => attemptRecordSchema.parse(attempt),
   recordSelectors: ([project, observations]) => parseSelectorBatch(project as string, observations as unknown[]),
+  putSelectors: ([records]) => z.array(selectorRecordSchema).parse(records),
   recordHeals: ([events]) => parseHeals(events as HealEventInput[]),
   putFailurePatterns: ([patterns]) => z.array(failurePatternSchema).parse(patterns),
   putSuccessPatterns: ([patterns]) => z.array(successPatternSchema).parse(patterns),
@@ -88,6 +89,9 @@ export class SpooledStore implements KnowledgeStore {
   }
   recordSelectors(project: string, observations: SelectorObservation[], options: { batchId?: string } = {}): Promise<void> {
     return this.write('recordSelectors', [project, observations, { batchId: options.batchId ?? randomUUID() }]);
+  }
+  putSelectors(records: SelectorRecord[]): Promise<void> {
+    return this.write('putSelectors', [records]);
   }
   recordHeals(events: HealEventInput[]): Promise<void> {
     return this.write('recordHeals', [events]);

@@ -123,6 +123,17 @@ export class SqliteStore implements KnowledgeStore {
     });
   }
 
+  async putSelectors(records: SelectorRecord[]): Promise<void> {
+    const parsed = z.array(selectorRecordSchema).parse(records);
+    if (parsed.length === 0) return;
+    this.write(() => {
+      const put = this.statement(
+        'INSERT OR REPLACE INTO selectors (project, page_key, selector, last_seen, data) VALUES (@project, @pageKey, @selector, @lastSeen, @data)',
+      );
+      this.db.transaction(() => parsed.forEach((record) => put.run({ ...record, data: JSON.stringify(record) }))).immediate();
+    });
+  }
+
   async listSelectors(options: SelectorQuery = {}): Promise<SelectorRecord[]> {
     const query = selectorQuerySchema.parse(options);
     const { where, params } = conditions({ project: query.project, page_key: query.pageKey, selector: query.selector });
