@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { describeError, MedicStoreError } from '../errors.js';
+import { retryWhileBusy } from '../store/sqliteBusy.js';
 
 /** The store writes a spool keeps, and `learn` (learn from a run once its records are written). */
 export const SPOOL_METHODS = [
@@ -32,6 +33,9 @@ const spooledSchema = z.object({
 });
 export type SpooledWrite = z.infer<typeof spooledSchema>;
 
+/** How long a spool write waits for another process's. */
+const BUSY_TIMEOUT_MS = 10_000;
+
 /**
  * A durable, ordered log of the writes a shared store could not take (its server was down),
  * in a SQLite file of its own (`.medic/spool.db`): each write with the store it was meant for
@@ -47,9 +51,9 @@ export class Spool {
   static open(path: string): Spool {
     try {
       mkdirSync(dirname(path), { recursive: true });
-      const db = new Database(path);
-      db.pragma('journal_mode = WAL');
-      db.pragma('busy_timeout = 10000');
+      const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+      // Shards starting together open a new spool together: the switch to WAL waits its turn.
+      retryWhileBusy(() => db.pragma('journal_mode = WAL'), BUSY_TIMEOUT_MS);
       db.exec(`CREATE TABLE IF NOT EXISTS writes (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         target TEXT NOT NULL,
