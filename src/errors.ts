@@ -49,6 +49,14 @@ export function isStoreUnavailable(value: unknown): boolean {
   return isMedicStoreError(value) && (value as { unavailable?: boolean }).unavailable === true;
 }
 
+/** A knowledge pack (`medic export` / `medic import`) cannot be read, or is refused before anything is written. */
+export class MedicPackError extends MedicError {
+  constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
+    super('MEDIC_PACK', message, options);
+    this.name = 'MedicPackError';
+  }
+}
+
 /** No usable browser was found or could be installed. */
 export class MedicBrowserError extends MedicError {
   constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
@@ -68,6 +76,10 @@ export function isMedicStoreError(value: unknown): value is MedicStoreError {
 
 export function isMedicConfigError(value: unknown): value is MedicConfigError {
   return isMedicError(value) && value.code === 'MEDIC_CONFIG';
+}
+
+export function isMedicPackError(value: unknown): value is MedicPackError {
+  return isMedicError(value) && value.code === 'MEDIC_PACK';
 }
 
 /** The message of any thrown value, for logs. */

@@ -22,3 +22,8 @@ export { localIndex } from './vector/localIndex.js';
 export type { VectorIndex, VectorHit } from './vector/VectorIndex.js';
 export { openStore } from './store/open.js';
 export type { KnowledgeStore } from './store/KnowledgeStore.js';
+export { MedicPackError } from './errors.js';
+export { exportPack, type ExportOptions } from './pack/export.js';
+export { importPack, type ImportOptions, type ImportResult } from './pack/import.js';
+export { readPackFile, writePackFile } from './pack/file.js';
+export { PACK_FORMAT, PACK_VERSION, packSchema, parsePack, type Pack, type PackCounts } from './pack/schema.js';

@@ -3,6 +3,7 @@ import { describeError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { openEmbedder } from '../vector/openEmbedder.js';
 import { openVectorIndex } from '../vector/openIndex.js';
+import { VECTOR_COLLECTIONS } from './collections.js';
 import { learnFailures } from './patternLearner.js';
 import { learnStrategies } from './strategyLearner.js';
 import { learnSuccesses } from './successLearner.js';
@@ -29,13 +30,13 @@ export async function learnRun(config: Pick<MedicConfig, 'project' | 'vectors' |
     };
     const index = (collection: string) => openVectorIndex(config, store, collection, embedder, warnOnce);
     try {
-      const failures = await learnFailures({ store, embedder, index: index('failures') }, runId);
+      const failures = await learnFailures({ store, embedder, index: index(VECTOR_COLLECTIONS.failures) }, runId);
       learned = { touched: failures.touched.length, created: failures.created.length };
     } catch (error) {
       warn(`medic: could not learn failure patterns from this run (its records are kept): ${describeError(error)}`);
     }
     try {
-      await learnSuccesses({ store, embedder, index: index('successes') }, runId);
+      await learnSuccesses({ store, embedder, index: index(VECTOR_COLLECTIONS.successes) }, runId);
     } catch (error) {
       warn(`medic: could not learn success patterns from this run (its records are kept): ${describeError(error)}`);
     }

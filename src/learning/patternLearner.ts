@@ -60,7 +60,8 @@ export function featureOf(attempt: Pick<AttemptRecord, 'file' | 'titlePath'>): s
   return describe ? `${file} › ${describe}` : file;
 }
 
-const patternId = (project: string, signature: string) => `fp-${createHash('sha1').update(`${project}\u0000${signature}`).digest('hex').slice(0, 12)}`;
+/** The id a new failure pattern gets from its project and first signature. */
+export const patternId = (project: string, signature: string) => `fp-${createHash('sha1').update(`${project}\u0000${signature}`).digest('hex').slice(0, 12)}`;
 
 /**
  * Learns from one recorded run: every failing attempt joins a failure pattern (its signature's,

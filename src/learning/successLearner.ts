@@ -9,7 +9,8 @@ import { mergeSuccess, successRate, successText, type SuccessPattern } from './s
 /** What the learner needs: the store, an embedder and the index of success pattern vectors (the "successes" collection). */
 export type SuccessDeps = { store: KnowledgeStore; embedder: Embedder; index: VectorIndex };
 
-const successId = (project: string, feature: string) => `sp-${createHash('sha1').update(`${project}\u0000${feature}`).digest('hex').slice(0, 12)}`;
+/** The id of the success pattern of a feature in a project (what the learner looks up, so an imported pattern renamed to another project keeps learning). */
+export const successId = (project: string, feature: string) => `sp-${createHash('sha1').update(`${project}\u0000${feature}`).digest('hex').slice(0, 12)}`;
 
 /**
  * Learns from one recorded run what worked: each test's final result joins the success pattern
