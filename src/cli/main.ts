@@ -172,6 +172,39 @@ export function buildCli(): Command {
     });
 
   program
+    .command('export')
+    .description('write the knowledge store (or one project of it) to a versioned pack file: JSON, gzip when the name ends in .gz')
+    .argument('<file>', 'the pack file to write, e.g. knowledge.json.gz')
+    .option('--project <name>', 'only this project (default: every project)')
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { project?: string; json?: boolean }) => {
+      const { exportCommand } = await import('./pack.js');
+      await withStore(program.opts<StoreFlags>(), (store) => exportCommand(store, file, options));
+    });
+
+  program
+    .command('import')
+    .description('write a pack file (medic export) into the configured store, and into Chroma when vectors.kind is chroma; importing twice changes nothing')
+    .argument('<file>', 'the pack file to read')
+    .option('--as <name>', "import the pack's project under this name (new run and pattern ids derived from it)")
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { as?: string; json?: boolean }) => {
+      const { importCommand } = await import('./pack.js');
+      await importCommand(program.opts<StoreFlags>(), file, options);
+    });
+
+  program
+    .command('migrate')
+    .description('copy the configured store (or --store) into a Redis server, with the configured keyPrefix (and vectors into Chroma when configured), then verify the copy')
+    .requiredOption('--to <redis-url>', 'the Redis to copy into, e.g. redis://127.0.0.1:6379')
+    .option('--json', 'print JSON')
+    .action(async (options: { to: string; json?: boolean }) => {
+      const { migrateCommand } = await import('./pack.js');
+      const flags = program.opts<StoreFlags>();
+      await withStore(flags, (store) => migrateCommand(store, flags, options));
+    });
+
+  program
     .command('sync')
     .description('write what was spooled while the shared store (Redis) was unreachable, and learn from the runs it completes')
     .option('--json', 'print JSON')
