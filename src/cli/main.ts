@@ -17,6 +17,7 @@ import { formatDoctor } from '../doctor/report.js';
 import { openEmbedder } from '../vector/openEmbedder.js';
 import { openVectorIndex } from '../vector/openIndex.js';
 import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, formatStrategies, formatSuccesses, summarizeRun } from './format.js';
+import { VECTOR_COLLECTIONS } from '../learning/collections.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -149,7 +150,7 @@ export function buildCli(): Command {
         const project = projectOf(options);
         const config = defineMedicConfig({});
         const embedder = openEmbedder(config);
-        const found = await findSimilarSuccess({ store, embedder, index: openVectorIndex(config, store, 'successes', embedder) }, project, query, { k: options.limit });
+        const found = await findSimilarSuccess({ store, embedder, index: openVectorIndex(config, store, VECTOR_COLLECTIONS.successes, embedder) }, project, query, { k: options.limit });
         console.log(options.json ? JSON.stringify(found, null, 2) : formatSuccesses(found, query, store.location));
       });
     });

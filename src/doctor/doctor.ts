@@ -12,9 +12,9 @@ import { inspectSqlite, openSqliteStore } from '../store/sqliteOpen.js';
 import { chromaClient, chromaCollectionName } from '../vector/chromaIndex.js';
 import { openEmbedder } from '../vector/openEmbedder.js';
 import { splitFix, summarizeChecks, type Check, type CheckStatus, type DoctorReport } from './report.js';
+import { VECTOR_COLLECTION_NAMES } from '../learning/collections.js';
 
 /** The vector collections the learners write (src/learning/learnRun.ts). */
-const COLLECTIONS = ['failures', 'successes'] as const;
 /** Below this much free space a run may fail to write its store, spool or report. */
 export const DISK_MIN_FREE_BYTES = 200 * 1024 * 1024;
 /** Below this much, a warning. */
@@ -137,7 +137,7 @@ async function checkVectors(c: MedicConfig, timeoutMs: number): Promise<Found> {
   }
   const ours: string[] = [];
   const wrong: string[] = [];
-  for (const collection of COLLECTIONS) {
+  for (const collection of VECTOR_COLLECTION_NAMES) {
     const name = chromaCollectionName(c.vectors.prefix, collection, embedder.id);
     const found = await within('a collection lookup', client.getCollection({ name })).catch(() => undefined);
     if (!found) {
