@@ -45,9 +45,13 @@ describe.skipIf(!server || !chroma)('shards sharing one Redis and one Chroma', {
     const chromaPrefix = (prefix: string) => `${prefix.replace(/[^a-zA-Z0-9]+/g, '-')}`;
     const env = (prefix: string) => ({ MEDIC_REDIS_URL: server!.url, MEDIC_REDIS_PREFIX: prefix, MEDIC_CHROMA_URL: chroma!.url, MEDIC_CHROMA_PREFIX: chromaPrefix(prefix) });
     try {
-      const one = await project.run([], env(whole));
+      const one = await project.run([], env(whole), {}, 150_000);
       expect(one.code, one.stdout + one.stderr).toBe(1);
-      const shards = await Promise.all([1, 2, 3, 4].map((i) => project.run([`--shard=${i}/4`], env(sharded))));
+      // Each shard its own output folder, as on its own machine: Playwright empties it when a run
+      // starts, which would pull it from under a shard already running (it crashed, unrecorded).
+      // A shard that hangs is stopped, so the failure shows its output instead of the test's timeout.
+      const shards = await Promise.all([1, 2, 3, 4].map((i) => project.run([`--shard=${i}/4`, `--output=test-results-${i}`], env(sharded), {}, 150_000)));
+      for (const [i, shard] of [one, ...shards].entries()) expect(shard.stderr, `${i ? `shard ${i}` : 'whole run'}:\n${shard.stdout}${shard.stderr}`).not.toMatch(/inlineProject: still running/);
       // Any record not written, spooled or lost shows in a shard's stderr: the failure names it.
       const trouble = /medic: (could not|the knowledge store is unusable|the chroma vector index is unavailable|the store at .* is unreachable|\d+ of \d+ records)/;
       for (const shard of [one, ...shards]) expect(shard.stderr, shard.stderr).not.toMatch(trouble);

@@ -10,7 +10,8 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 
 export type InlineProject = {
   dir: string;
-  run(args?: string[], env?: NodeJS.ProcessEnv, user?: { uid?: number; gid?: number }): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Runs `playwright test`; with `killAfterMs`, a run still going then is stopped (SIGKILL) and its output ends with a line saying so. */
+  run(args?: string[], env?: NodeJS.ProcessEnv, user?: { uid?: number; gid?: number }, killAfterMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }>;
   remove(): void;
 };
 
@@ -26,7 +27,7 @@ export function writeInlineProject(files: Record<string, string>): InlineProject
   }
   return {
     dir,
-    run(args = [], env = {}, user = {}) {
+    run(args = [], env = {}, user = {}, killAfterMs) {
       const cli = join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
       const child = spawn(process.execPath, [cli, 'test', ...args], {
         cwd: dir,
@@ -38,9 +39,19 @@ export function writeInlineProject(files: Record<string, string>): InlineProject
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer =
+        killAfterMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              stderr += `\n(inlineProject: still running after ${killAfterMs} ms: killed)\n`;
+              child.kill('SIGKILL');
+            }, killAfterMs);
       return new Promise((done, fail) => {
         child.on('error', fail);
-        child.on('close', (code) => done({ code, stdout, stderr }));
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          done({ code, stdout, stderr });
+        });
       });
     },
     remove() {
