@@ -5,7 +5,7 @@ import { medicConfigSchema, resolveMedicConfig, type MedicConfig } from '../src/
 import { describeError } from '../src/errors.js';
 import { gitInfo } from '../src/run/git.js';
 import type { KnowledgeStore } from '../src/store/KnowledgeStore.js';
-import { openStore } from '../src/store/open.js';
+import { openStore, spoolPath } from '../src/store/open.js';
 import { SpooledStore } from '../src/store/spooledStore.js';
 import type { AttemptRecord, RunRecord } from '../src/store/records.js';
 import type { HealEvent } from '../src/learning/heals.js';
@@ -28,6 +28,8 @@ export default class MedicReporter implements Reporter {
   private store: KnowledgeStore | undefined;
   /** Set once the store could not be opened: nothing of this run is recorded. */
   private unusable = false;
+  /** The Playwright config's folder: the store's and the spool's paths are relative to it. */
+  private baseDir = '';
   private runId = '';
   private run: RunRecord | undefined;
   private runStarted = false;
@@ -102,9 +104,15 @@ export default class MedicReporter implements Reporter {
         // What the run teaches: not a record of the run, and a problem here loses none of them.
         this.queue = this.queue.then(async () => {
           if (store instanceof SpooledStore && store.spooled && !(await this.replaySpool(store))) return;
-          const learned = await learnRun(this.config, store, this.runId, (message) => {
-            if (this.failedWrites === 0) console.warn(message);
-          });
+          const learned = await learnRun(
+            this.config,
+            store,
+            this.runId,
+            (message) => {
+              if (this.failedWrites === 0) console.warn(message);
+            },
+            { spoolPath: spoolPath(this.config, this.baseDir) },
+          );
           if (learned) this.patterns = learned;
         });
       }
@@ -128,6 +136,7 @@ export default class MedicReporter implements Reporter {
     if (this.store || this.unusable || !this.fullConfig) return this.store;
     const config = this.fullConfig;
     const baseDir = config.configFile ? dirname(config.configFile) : config.rootDir;
+    this.baseDir = baseDir;
     try {
       this.store = openStore(this.config, baseDir, { spool: true });
     } catch (error) {

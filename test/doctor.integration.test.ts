@@ -15,6 +15,8 @@ import { MIGRATIONS } from '../src/store/migrations.js';
 import { openStore } from '../src/store/open.js';
 import { inspectSqlite, openSqliteStore } from '../src/store/sqliteOpen.js';
 import { chromaIndex } from '../src/vector/chromaIndex.js';
+import { pendingVectors, vectorSpoolTarget } from '../src/vector/pendingVectors.js';
+import { Spool } from '../src/resilience/spool.js';
 import { hashingEmbedder } from '../src/vector/embedder.js';
 import { findChroma, type ChromaServer } from './helpers/chromaServer.js';
 import { freePort } from './helpers/freePort.js';
@@ -171,6 +173,27 @@ describe.skipIf(!chroma)('medic doctor on Chroma', () => {
     expect(down.code).toBe(1);
     expect(checkOf(down.report, 'vectors')).toMatchObject({ status: 'problem', detail: expect.stringContaining('fall back to the local index'), fix: expect.stringContaining('npm run chroma') });
     expect(checkOf(down.report, 'breakers').detail).toContain('chroma would open');
+  });
+
+  it('names the vector writes that wait; --fix sends them once Chroma answers', async () => {
+    const dir = folder();
+    const embedder = hashingEmbedder();
+    const prefix = 'doctor-spool-';
+    const spool = Spool.open(join(dir, '.medic', 'spool.db'));
+    const downUrl = `http://127.0.0.1:${await freePort()}`;
+    for (const url of [downUrl, chroma!.url]) {
+      const scope = { url, prefix, collection: 'failures', embedder: { id: embedder.id, dimension: embedder.dimension } };
+      pendingVectors(spool, vectorSpoolTarget(chromaIndex(scope).location), scope).keepUpsert([{ id: 'a', vector: (await embedder.embed(['Timeout 5000ms exceeded']))[0]! }]);
+    }
+    spool.close();
+    const env = { MEDIC_VECTORS_KIND: 'chroma', MEDIC_CHROMA_URL: chroma!.url, MEDIC_CHROMA_PREFIX: prefix };
+    const waiting = await doctorJson(dir, env);
+    expect(waiting.code).toBe(1);
+    expect(checkOf(waiting.report, 'spool')).toMatchObject({ status: 'problem', detail: expect.stringContaining('2 vector writes wait for Chroma'), fix: expect.stringContaining('npx medic sync') });
+
+    const fixed = await doctorJson(dir, env, '--fix');
+    expect(checkOf(fixed.report, 'spool')).toMatchObject({ status: 'warn', fixed: 'sent: 1 vector writes, 0 still waiting, 1 kept for another server or prefix' });
+    expect(await chromaIndex({ url: chroma!.url, collection: 'failures', embedder, prefix }).count()).toBe(1);
   });
 });
 

@@ -10,7 +10,8 @@ import { openRedisStore, type RedisStore } from '../src/store/redis.js';
 import { repoRoot, writeInlineProject } from './helpers/inlineProject.js';
 import { learnedBy, teamSuite } from './helpers/teamSuite.js';
 import { dropKeys, findRedis } from './helpers/redisServer.js';
-import { findChroma } from './helpers/chromaServer.js';
+import { findChroma, startChroma } from './helpers/chromaServer.js';
+import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import { chromaIndex } from '../src/vector/chromaIndex.js';
 import { hashingEmbedder } from '../src/vector/embedder.js';
 import { localIndex } from '../src/vector/localIndex.js';
@@ -90,6 +91,50 @@ describe.skipIf(!server || !chroma)('shards sharing one Redis and one Chroma', {
       expect(cli.status, cli.stderr).toBe(0);
       expect((JSON.parse(cli.stdout) as unknown[]).length).toBe(4);
     } finally {
+      project.remove();
+    }
+  });
+});
+
+describe.skipIf(!chroma)('a run while Chroma is down', { timeout: 240_000 }, () => {
+  it('learns into the local index with one warning; the vectors Chroma missed wait in the spool and medic sync sends them', async () => {
+    const { 'ui.spec.ts': _browser, ...plain } = teamSuite(); // no browser needed: failures and successes to learn from
+    const project = writeInlineProject(plain);
+    const own = await startChroma(); // this test's own, to stop
+    try {
+      await own.halt!();
+      const env = { MEDIC_CHROMA_URL: own.url };
+      const run = await project.run([], env, {}, 150_000);
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(run.stderr.match(/medic: the chroma vector index is unavailable/g), run.stderr).toHaveLength(1);
+      expect(run.stderr).toMatch(/Its writes wait in .*spool\.db and are sent when it is back \(next run, or npx medic sync\)/);
+      expect(run.stderr).not.toMatch(/medic: could not/);
+
+      await own.restart!();
+      const sync = spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'sync', '--json'], {
+        cwd: project.dir,
+        encoding: 'utf8',
+        env: { ...process.env, ...env, MEDIC_STORE_KIND: '', MEDIC_STORE_PATH: '', MEDIC_REDIS_URL: '', MEDIC_VECTORS_KIND: '' },
+      });
+      expect(sync.status, sync.stdout + sync.stderr).toBe(0);
+      const synced = JSON.parse(sync.stdout) as { vectors: { applied: number; left: number; refused: string[] } };
+      expect(synced.vectors.applied).toBeGreaterThan(0);
+      expect(synced.vectors).toMatchObject({ left: 0, refused: [] });
+
+      // Chroma now holds what the local index holds, each vector once.
+      const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db'), readonly: true });
+      try {
+        const embedder = hashingEmbedder();
+        for (const collection of ['failures', 'successes']) {
+          const local = await localIndex(store, collection, embedder).count({ project: 'shop' });
+          expect(local, collection).toBeGreaterThan(0);
+          expect(await chromaIndex({ url: own.url, collection, embedder }).count({ project: 'shop' }), collection).toBe(local);
+        }
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await own.stop();
       project.remove();
     }
   });

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineMedicConfig } from '../config/index.js';
-import { describeError, isMedicError, MedicConfigError, MedicStoreUnavailableError } from '../errors.js';
+import { describeError, isMedicError, MedicConfigError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import type { RunRecord } from '../store/records.js';
-import { openStore } from '../store/open.js';
-import type { SpooledStore } from '../store/spooledStore.js';
+import { openStore, spoolPath } from '../store/open.js';
+import { Spool } from '../resilience/spool.js';
 import { openSqliteStore } from '../store/sqliteOpen.js';
 import { assessFlakiness } from '../learning/flakiness.js';
 import { loadHistory } from '../learning/history.js';
@@ -150,7 +151,11 @@ export function buildCli(): Command {
         const project = projectOf(options);
         const config = defineMedicConfig({});
         const embedder = openEmbedder(config);
-        const found = await findSimilarSuccess({ store, embedder, index: openVectorIndex(config, store, VECTOR_COLLECTIONS.successes, embedder) }, project, query, { k: options.limit });
+        // Vectors Chroma missed wait in the spool: while they do, the local index answers.
+        const path = spoolPath(config, process.cwd());
+        const spool = config.vectors.kind === 'chroma' && existsSync(path) ? Spool.open(path) : undefined;
+        const index = openVectorIndex(config, store, VECTOR_COLLECTIONS.successes, embedder, console.warn, spool);
+        const found = await findSimilarSuccess({ store, embedder, index }, project, query, { k: options.limit }).finally(() => spool?.close());
         console.log(options.json ? JSON.stringify(found, null, 2) : formatSuccesses(found, query, store.location));
       });
     });
@@ -207,27 +212,11 @@ export function buildCli(): Command {
 
   program
     .command('sync')
-    .description('write what was spooled while the shared store (Redis) was unreachable, and learn from the runs it completes')
+    .description('write what was spooled while the shared store (Redis) was unreachable, learn from the runs it completes, and send Chroma the vectors it missed')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const config = defineMedicConfig({});
-      if (config.store.kind !== 'redis') {
-        console.log(options.json ? JSON.stringify({ applied: 0, left: 0, refused: [] }) : `nothing to sync: the store is ${config.store.kind}, which is written directly (set MEDIC_REDIS_URL for a shared one)`);
-        return;
-      }
-      const store = openStore(config, process.cwd(), { spool: true }) as SpooledStore;
-      try {
-        const before = store.waiting;
-        const result = await store.replay();
-        if (options.json) console.log(JSON.stringify(result, null, 2));
-        else {
-          console.log(`${store.location}: ${result.applied} of ${before} spooled writes written, ${result.left} still waiting (${store.spool.path})`);
-          for (const why of result.refused) console.log(`  refused and dropped: ${why}`);
-        }
-        if (result.left > 0) throw new MedicStoreUnavailableError(`${store.location} went away again during the sync; ${result.left} writes still wait.`, { fix: 'Check the server, then run `npx medic sync` again.' });
-      } finally {
-        await store.close();
-      }
+      const { syncCommand } = await import('./sync.js');
+      await syncCommand(defineMedicConfig({}), process.cwd(), options);
     });
 
   program

@@ -11,6 +11,7 @@ import type { SpooledStore } from '../store/spooledStore.js';
 import { inspectSqlite, openSqliteStore } from '../store/sqliteOpen.js';
 import { chromaClient, chromaCollectionName } from '../vector/chromaIndex.js';
 import { openEmbedder } from '../vector/openEmbedder.js';
+import { isVectorSpoolTarget, replayChromaSpool } from '../vector/pendingVectors.js';
 import { splitFix, summarizeChecks, type Check, type CheckStatus, type DoctorReport } from './report.js';
 import { VECTOR_COLLECTION_NAMES } from '../learning/collections.js';
 
@@ -77,7 +78,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const embedder = await check('embedder', () => checkEmbedder(c, env));
   const llm = await check('llm', () => checkLlm(c, env, timeoutMs));
   await check('breakers', async () => breakers(c, { store: store.status, vectors: vectors.status, embedder: embedder.status, llm: llm.status }));
-  await check('spool', () => checkSpool(c, options.baseDir, options.fix === true, store.status !== 'problem'));
+  await check('spool', () => checkSpool(c, options.baseDir, options.fix === true, { store: store.status !== 'problem', vectors: vectors.status !== 'problem' }));
   await check('disk', async () => checkDisk(c, options.baseDir));
   return summarizeChecks(checks);
 }
@@ -207,15 +208,27 @@ function breakers(c: MedicConfig, probes: Record<'store' | 'vectors' | 'embedder
   return { status: 'ok', detail: parts.join(', ') };
 }
 
-async function checkSpool(c: MedicConfig, baseDir: string, fix: boolean, storeReachable: boolean): Promise<Found> {
+async function checkSpool(c: MedicConfig, baseDir: string, fix: boolean, reachable: { store: boolean; vectors: boolean }): Promise<Found> {
   const path = spoolPath(c, baseDir);
   if (!existsSync(path)) return { status: 'ok', detail: `${path}: empty` };
+  const parts = [await storeSpool(c, baseDir, path, fix, reachable.store), await vectorSpool(c, path, fix, reachable.vectors)].filter((p): p is Found => p !== undefined);
+  if (!parts.length) return { status: 'ok', detail: `${path}: empty` };
+  const worst = parts.find((p) => p.status === 'problem') ?? parts.find((p) => p.status === 'warn') ?? parts[0]!;
+  const joined = (key: 'detail' | 'fix' | 'fixed') => parts.map((p) => p[key]).filter(Boolean).join('; ') || undefined;
+  const fixText = joined('fix');
+  const fixed = joined('fixed');
+  return { status: worst.status, detail: `${path}: ${joined('detail')}`, ...(fixText ? { fix: fixText } : {}), ...(fixed ? { fixed } : {}) };
+}
+
+/** Writes waiting for a store; undefined when none waits and no store shares the spool. */
+async function storeSpool(c: MedicConfig, baseDir: string, path: string, fix: boolean, storeReachable: boolean): Promise<Found | undefined> {
   if (c.store.kind !== 'redis') {
     const spool = Spool.open(path);
     try {
-      const waiting = spool.count();
-      if (!waiting) return { status: 'ok', detail: `${path}: empty` };
-      return { status: 'warn', detail: `${path}: ${waiting} writes wait for ${spool.targets().join(', ')}, which is not the configured store`, fix: 'Set MEDIC_REDIS_URL to that store and run npx medic sync.' };
+      const targets = spool.targets().filter((t) => !isVectorSpoolTarget(t));
+      const waiting = targets.reduce((n, t) => n + spool.count(t), 0);
+      if (!waiting) return undefined;
+      return { status: 'warn', detail: `${waiting} writes wait for ${targets.join(', ')}, which is not the configured store`, fix: 'Set MEDIC_REDIS_URL to that store and run npx medic sync.' };
     } finally {
       spool.close();
     }
@@ -223,16 +236,34 @@ async function checkSpool(c: MedicConfig, baseDir: string, fix: boolean, storeRe
   const store = openStore(c, baseDir, { spool: true, warn: () => undefined }) as SpooledStore;
   try {
     const waiting = store.waiting;
-    const others = store.spool.count() - waiting;
+    const others = store.spool.targets().filter((t) => !isVectorSpoolTarget(t)).reduce((n, t) => n + store.spool.count(t), 0) - waiting;
     const elsewhere = others ? `; ${others} more for other stores` : '';
-    if (!waiting) return { status: 'ok', detail: `${path}: nothing waits for ${store.location}${elsewhere}` };
-    const detail = `${path}: ${waiting} writes wait for ${store.location}${elsewhere}`;
+    if (!waiting) return { status: 'ok', detail: `nothing waits for ${store.location}${elsewhere}` };
+    const detail = `${waiting} writes wait for ${store.location}${elsewhere}`;
     if (!fix || !storeReachable) return { status: 'problem', detail, fix: storeReachable ? 'npx medic sync (or npx medic doctor --fix)' : 'Bring the store back (see above), then npx medic sync.' };
     const result = await store.replay();
     const fixed = `replayed: ${result.applied} written, ${result.left} still waiting${result.refused.length ? `, ${result.refused.length} refused (${result.refused.join('; ')})` : ''}`;
     return { status: result.left ? 'problem' : 'ok', detail, fixed, ...(result.left ? { fix: 'npx medic sync once the store answers again.' } : {}) };
   } finally {
     await store.close();
+  }
+}
+
+/** Vector writes Chroma missed; undefined when none waits. */
+async function vectorSpool(c: MedicConfig, path: string, fix: boolean, vectorsReachable: boolean): Promise<Found | undefined> {
+  const spool = Spool.open(path);
+  try {
+    const waiting = spool.targets().filter(isVectorSpoolTarget).reduce((n, t) => n + spool.count(t), 0);
+    if (!waiting) return undefined;
+    if (c.vectors.kind !== 'chroma') return { status: 'warn', detail: `${waiting} vector writes wait for a Chroma server, which is not configured`, fix: 'Set MEDIC_CHROMA_URL to that server and run npx medic sync.' };
+    const detail = `${waiting} vector writes wait for Chroma at ${c.vectors.url} (the local index has them)`;
+    if (!fix || !vectorsReachable) return { status: 'problem', detail, fix: vectorsReachable ? 'npx medic sync (or npx medic doctor --fix)' : 'Bring Chroma back (see above), then npx medic sync.' };
+    const result = await replayChromaSpool(spool, { url: c.vectors.url!, prefix: c.vectors.prefix });
+    const elsewhere = result.elsewhere ? `, ${result.elsewhere} kept for another server or prefix` : '';
+    const fixed = `sent: ${result.applied} vector writes, ${result.left} still waiting${elsewhere}${result.refused.length ? `, ${result.refused.length} refused (${result.refused.join('; ')})` : ''}`;
+    return { status: result.left ? 'problem' : result.elsewhere ? 'warn' : 'ok', detail, fixed, ...(result.left ? { fix: 'npx medic sync once Chroma answers again.' } : {}) };
+  } finally {
+    spool.close();
   }
 }
 

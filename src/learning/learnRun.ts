@@ -1,5 +1,6 @@
 import type { MedicConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
+import { Spool } from '../resilience/spool.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { openEmbedder } from '../vector/openEmbedder.js';
 import { openVectorIndex } from '../vector/openIndex.js';
@@ -16,10 +17,16 @@ export type Learned = { touched: number; created: number };
  * patterns, strategy executions — learned under the project's lock (shards ending together
  * each see the others' merges). Each part that fails is one warning; the run's records stay.
  * The reporter calls it at the end of a run; a replayed spool (`medic sync`) for runs recorded
- * while the store was away.
- * @example const learned = await learnRun(config, store, runId, console.warn);
+ * while the store was away. With Chroma, what it cannot take waits in the spool at `spoolPath`.
+ * @example const learned = await learnRun(config, store, runId, console.warn, { spoolPath: '.medic/spool.db' });
  */
-export async function learnRun(config: Pick<MedicConfig, 'project' | 'vectors' | 'embedder'>, store: KnowledgeStore, runId: string, warn: (message: string) => void): Promise<Learned | undefined> {
+export async function learnRun(
+  config: Pick<MedicConfig, 'project' | 'vectors' | 'embedder'>,
+  store: KnowledgeStore,
+  runId: string,
+  warn: (message: string) => void,
+  options: { spoolPath?: string } = {},
+): Promise<Learned | undefined> {
   let learned: Learned | undefined;
   const learn = async () => {
     const embedder = openEmbedder(config);
@@ -28,7 +35,8 @@ export async function learnRun(config: Pick<MedicConfig, 'project' | 'vectors' |
       if (!warned) warn(message);
       warned = true;
     };
-    const index = (collection: string) => openVectorIndex(config, store, collection, embedder, warnOnce);
+    const spool = config.vectors.kind === 'chroma' && options.spoolPath ? openVectorSpool(options.spoolPath, warnOnce) : undefined;
+    const index = (collection: string) => openVectorIndex(config, store, collection, embedder, warnOnce, spool);
     try {
       const failures = await learnFailures({ store, embedder, index: index(VECTOR_COLLECTIONS.failures) }, runId);
       learned = { touched: failures.touched.length, created: failures.created.length };
@@ -44,6 +52,8 @@ export async function learnRun(config: Pick<MedicConfig, 'project' | 'vectors' |
       await learnStrategies(store, runId);
     } catch (error) {
       warn(`medic: could not record how the healing strategies did in this run (its records are kept): ${describeError(error)}`);
+    } finally {
+      spool?.close();
     }
   };
   try {
@@ -52,4 +62,14 @@ export async function learnRun(config: Pick<MedicConfig, 'project' | 'vectors' |
     warn(`medic: could not learn from this run (its records are kept): ${describeError(error)}`);
   }
   return learned;
+}
+
+/** The spool for Chroma's missed writes; undefined (they stay in the local index only) when it cannot be opened. */
+function openVectorSpool(path: string, warn: (message: string) => void): Spool | undefined {
+  try {
+    return Spool.open(path);
+  } catch (error) {
+    warn(`medic: vectors Chroma misses cannot be kept for later: ${describeError(error)}`);
+    return undefined;
+  }
 }

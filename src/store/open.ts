@@ -41,7 +41,7 @@ export function openStore(config: MedicConfig, baseDir: string, options: OpenSto
       const warn = options.warn ?? console.warn;
       return new SpooledStore(redis, Spool.open(spoolPath(config, baseDir)), {
         target: `${redis.location} ${config.store.keyPrefix}`,
-        learn: async (store, runId) => void (await learnRun(config, store, runId, warn)),
+        learn: async (store, runId) => void (await learnRun(config, store, runId, warn, { spoolPath: spoolPath(config, baseDir) })),
         warn,
       });
     }

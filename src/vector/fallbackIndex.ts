@@ -1,33 +1,86 @@
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
-import { describeError } from '../errors.js';
+import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import { describeError, isMedicConfigError } from '../errors.js';
+import type { PendingVectors } from './pendingVectors.js';
 import type { VectorIndex } from './VectorIndex.js';
 
 /** How long a server that failed is left alone before one call tries it again. */
 export const SERVER_RETRY_AFTER_MS = 30_000;
 
+export type FallbackOptions = {
+  /** Where the writes the server misses wait (the local spool); without it they are only in the local index. */
+  pending?: PendingVectors;
+  /** Override of SERVER_RETRY_AFTER_MS (tests). */
+  retryAfterMs?: number;
+};
+
 /**
  * A server index (Chroma) in front of the local one: every vector is written to the local
  * index (the knowledge store holds them all, so nothing is lost) and to the server; queries go
  * to the server. When the server fails, a circuit breaker opens: queries are answered by the
- * local index and the server is tried again after SERVER_RETRY_AFTER_MS; `warn` is called once.
- * @example const index = fallbackIndex(chromaIndex({ url, collection, embedder }), localIndex(store, collection, embedder), console.warn);
+ * local index, the server's writes wait in `pending` (the spool), and the server is tried again
+ * after SERVER_RETRY_AFTER_MS; `warn` is called once. What waits is sent, in order, before the
+ * server takes a new write or answers a query again (so it never answers from an incomplete
+ * collection), at the next run or with `medic sync`.
+ * @example const index = fallbackIndex(chromaIndex({ url, collection, embedder }), localIndex(store, collection, embedder), console.warn, { pending });
  */
-export function fallbackIndex(server: VectorIndex & { location?: string }, local: VectorIndex, warn: (message: string) => void): VectorIndex & { readonly serving: () => string } {
-  const breaker = circuitBreaker(handleAll, { halfOpenAfter: SERVER_RETRY_AFTER_MS, breaker: new ConsecutiveBreaker(1) });
+export function fallbackIndex(
+  server: VectorIndex & { location?: string },
+  local: VectorIndex,
+  warn: (message: string) => void,
+  options: FallbackOptions = {},
+): VectorIndex & { readonly serving: () => string } {
+  // A bad argument (a wrong dimension) is the caller's fault, not the server's: it does not open the breaker.
+  const breaker = circuitBreaker(
+    handleWhen((error) => !isMedicConfigError(error)),
+    { halfOpenAfter: options.retryAfterMs ?? SERVER_RETRY_AFTER_MS, breaker: new ConsecutiveBreaker(1) },
+  );
+  const { pending } = options;
   let warned = false;
   let serving = server.kind;
-  const onServer = async <T>(action: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
+  const failed = (error: unknown) => {
+    if (isMedicConfigError(error)) throw error;
+    serving = local.kind;
+    if (warned) return;
+    warned = true;
+    const why = error instanceof BrokenCircuitError ? 'it failed before' : describeError(error);
+    const kept = pending ? ` Its writes wait in ${pending.spoolPath} and are sent when it is back (next run, or npx medic sync).` : '';
+    warn(`medic: the ${server.kind} vector index is unavailable (${why}); similar failures and successes are looked up in the local index for now.${kept}`);
+  };
+  /** Sends what waits; true when nothing waits any more. */
+  const caughtUp = async (): Promise<boolean> => {
+    if (!pending || pending.waiting() === 0) return true;
     try {
-      const result = await breaker.execute(action);
+      const sent = await pending.replay({ upsert: (items) => breaker.execute(() => server.upsert(items)), delete: (ids) => breaker.execute(() => server.delete(ids)) }, isMedicConfigError);
+      if (sent.refused.length) warn(`medic: ${sent.refused.length} writes kept for the ${server.kind} vector index were refused and dropped: ${sent.refused.join('; ')}`);
+      if (sent.left === 0) return true;
+      failed(sent.error);
+      return false;
+    } catch (error) {
+      failed(error);
+      return false;
+    }
+  };
+  const write = async (send: () => Promise<void>, keep: () => void) => {
+    if (!(await caughtUp())) {
+      keep();
+      return;
+    }
+    try {
+      await breaker.execute(send);
+      serving = server.kind;
+    } catch (error) {
+      failed(error);
+      keep();
+    }
+  };
+  const read = async <T>(ask: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
+    if (!(await caughtUp())) return fallback();
+    try {
+      const result = await breaker.execute(ask);
       serving = server.kind;
       return result;
     } catch (error) {
-      serving = local.kind;
-      if (!warned) {
-        warned = true;
-        const why = error instanceof BrokenCircuitError ? 'it failed before' : describeError(error);
-        warn(`medic: the ${server.kind} vector index is unavailable (${why}); similar failures and successes are looked up in the local index for now.`);
-      }
+      failed(error);
       return fallback();
     }
   };
@@ -36,17 +89,17 @@ export function fallbackIndex(server: VectorIndex & { location?: string }, local
     serving: () => serving,
     async upsert(items) {
       await local.upsert(items);
-      await onServer(() => server.upsert(items), async () => undefined);
+      await write(() => server.upsert(items), () => pending?.keepUpsert(items));
     },
-    async query(vector, options) {
-      return onServer(() => server.query(vector, options), () => local.query(vector, options));
+    async query(vector, queryOptions) {
+      return read(() => server.query(vector, queryOptions), () => local.query(vector, queryOptions));
     },
     async delete(ids) {
       await local.delete(ids);
-      await onServer(() => server.delete(ids), async () => undefined);
+      await write(() => server.delete(ids), () => pending?.keepDelete(ids));
     },
     async count(where) {
-      return onServer(() => server.count(where), () => local.count(where));
+      return read(() => server.count(where), () => local.count(where));
     },
   };
 }

@@ -1,16 +1,18 @@
 import type { MedicConfig } from '../config/schema.js';
+import type { Spool } from '../resilience/spool.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { chromaIndex } from './chromaIndex.js';
 import type { Embedder } from './embedder.js';
 import { fallbackIndex } from './fallbackIndex.js';
 import { localIndex } from './localIndex.js';
+import { pendingVectors, vectorSpoolTarget } from './pendingVectors.js';
 import type { VectorIndex } from './VectorIndex.js';
 
 /**
  * The vector index the config names for a collection: the local one (vectors in the knowledge
- * store), or Chroma in front of it (see fallbackIndex: when Chroma is down, `warn` is called and
- * the local index answers).
- * @example const index = openVectorIndex(config, store, 'failures', embedder, warnOnce);
+ * store), or Chroma in front of it (see fallbackIndex: when Chroma is down, `warn` is called,
+ * the local index answers, and Chroma's writes wait in `spool` until it is back).
+ * @example const index = openVectorIndex(config, store, 'failures', embedder, warnOnce, spool);
  */
 export function openVectorIndex(
   config: Pick<MedicConfig, 'vectors'>,
@@ -18,8 +20,11 @@ export function openVectorIndex(
   collection: string,
   embedder: Pick<Embedder, 'id' | 'dimension'>,
   warn: (message: string) => void = console.warn,
+  spool?: Spool,
 ): VectorIndex {
   const local = localIndex(store, collection, embedder);
   if (config.vectors.kind === 'local') return local;
-  return fallbackIndex(chromaIndex({ url: config.vectors.url!, collection, embedder, prefix: config.vectors.prefix }), local, warn);
+  const scope = { url: config.vectors.url!, prefix: config.vectors.prefix, collection, embedder: { id: embedder.id, dimension: embedder.dimension } };
+  const server = chromaIndex({ ...scope, embedder });
+  return fallbackIndex(server, local, warn, spool ? { pending: pendingVectors(spool, vectorSpoolTarget(server.location), scope) } : {});
 }

@@ -8,7 +8,16 @@ import { join } from 'node:path';
 import { freePort } from './freePort.js';
 import { repoRoot } from './inlineProject.js';
 
-export type ChromaServer = { url: string; process?: ChildProcess; stop(): Promise<void> };
+export type ChromaServer = {
+  url: string;
+  process?: ChildProcess;
+  /** Stops the server and removes its data. */
+  stop(): Promise<void>;
+  /** Stops the server, keeping its data (a server that went down); `restart` brings it back. */
+  halt?(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  restart?(): Promise<void>;
+};
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -18,29 +27,58 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** Starts the project's Chroma server on a free port; resolves once it answers (the first start may download libraries). */
-export async function startChroma(): Promise<ChromaServer> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'medic-chroma-'));
+/** Runs the project's Chroma script on `port` over `dir`; resolves once it answers (the first start may download libraries). */
+async function spawnChroma(port: number, dir: string): Promise<{ child: ChildProcess; halt: () => Promise<void> }> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'chroma.mjs'), '--path', dir, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const stop = async () => {
+  const halt = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM'); // the script stops Chroma with SIGINT
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
   };
   for (let waited = 0; waited < 180_000; waited += 200) {
-    if (await answers(url)) return { url, process: child, stop };
+    if (await answers(url)) return { child, halt };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  await stop();
+  await halt();
   throw new Error(`the Chroma server did not start on ${url}:\n${stderr.slice(-2000)}`);
+}
+
+/** Starts the project's Chroma server on a free port with a fresh data folder. */
+export async function startChroma(): Promise<ChromaServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'medic-chroma-'));
+  let running: Awaited<ReturnType<typeof spawnChroma>> | undefined;
+  try {
+    running = await spawnChroma(port, dir);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const server: ChromaServer = {
+    url: `http://127.0.0.1:${port}`,
+    process: running.child,
+    async halt() {
+      await running?.halt();
+      running = undefined;
+    },
+    async restart() {
+      await running?.halt();
+      running = await spawnChroma(port, dir);
+      server.process = running.child;
+    },
+    async stop() {
+      await running?.halt();
+      running = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return server;
 }
 
 /**
