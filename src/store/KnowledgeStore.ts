@@ -6,7 +6,7 @@ import type { SuccessPattern } from '../learning/successPatterns.js';
 import type { AttemptRecord, RunRecord } from './records.js';
 import type { FailurePattern } from '../learning/failurePatterns.js';
 import type { StrategyExecution, StrategyQuery } from '../learning/strategies.js';
-import type { VectorQuery, VectorRecord, VectorRecordInput } from '../vector/records.js';
+import type { Metadata, VectorQuery, VectorRecord, VectorRecordInput } from '../vector/records.js';
 
 export type { HealEventInput } from './learning.js';
 export type { HealQuery, PatternQuery, SelectorQuery, SuccessQuery } from './queries.js';
@@ -24,6 +24,9 @@ export type AttemptQuery = {
  * What playwright-medic knows, behind a narrow interface. Every record is validated with its
  * zod schema when written and when read. Adapters: memory (reference), sqlite (default).
  */
+/** A vector as a scan reads it: see KnowledgeStore.scanVectors. */
+export type ScannedVector = { id: string; vector: ArrayLike<number>; metadata: Metadata };
+
 export interface KnowledgeStore {
   /** `memory`, `sqlite`, … */
   readonly kind: string;
@@ -86,6 +89,11 @@ export interface KnowledgeStore {
   putVectors(records: VectorRecordInput[]): Promise<void>;
   /** A collection's vectors (of one embedder, passing a metadata filter when given), in insertion order. */
   listVectors(query: VectorQuery): Promise<VectorRecord[]>;
+  /**
+   * Optional fast path of listVectors for a search: calls `visit` with each vector as it is read,
+   * without making arrays of them (`vector` may be a view that is only valid during the call).
+   */
+  scanVectors?(query: VectorQuery, visit: (item: ScannedVector) => void): Promise<void>;
   deleteVectors(collection: string, ids: string[]): Promise<void>;
   /**
    * Runs `action` while no other holder of the lock `name` on this store runs one — other

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { selectorRecordSchema, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
 import { healEventSchema, type HealEvent } from '../learning/heals.js';
-import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
+import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, ScannedVector, SelectorQuery } from './KnowledgeStore.js';
 import { batchIdSchema, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
 import { duplicateRun, unknownRun } from './memory.js';
 import { translateSqliteError } from './sqliteErrors.js';
@@ -255,25 +255,29 @@ export class SqliteStore implements KnowledgeStore {
 
   async listVectors(options: VectorQuery): Promise<VectorRecord[]> {
     const query = vectorQuerySchema.parse(options);
-    const { where, params } = conditions({ collection: query.collection, embedder: query.embedder });
-    const rows = this.read(
-      () =>
-        this.statement(`SELECT collection, id, embedder, metadata, vector FROM vectors ${where} ORDER BY rowid`).all(params) as {
-          collection: string;
-          id: string;
-          embedder: string;
-          metadata: string;
-          vector: Buffer;
-        }[],
-    );
     const out: VectorRecord[] = [];
-    for (const row of rows) {
-      const metadata = parseRow(metadataSchema, row.metadata, 'vectors', this.location);
-      if (!matchesWhere(metadata, query.where)) continue;
-      const floats = new Float32Array(new Uint8Array(row.vector).buffer); // a copy: the blob's offset may not be 4-aligned
-      out.push({ collection: row.collection, id: row.id, embedder: row.embedder, metadata, vector: Array.from(floats) });
-    }
+    this.eachVector(query, (embedder, { id, vector, metadata }) => out.push({ collection: query.collection, id, embedder, metadata, vector: Array.from(vector) }));
     return out;
+  }
+
+  async scanVectors(options: VectorQuery, visit: (item: ScannedVector) => void): Promise<void> {
+    this.eachVector(vectorQuerySchema.parse(options), (_, item) => visit(item));
+  }
+
+  /** Each vector of a (parsed) query as it is read, its floats a view of the row's blob. */
+  private eachVector(query: VectorQuery, visit: (embedder: string, item: ScannedVector) => void): void {
+    const { where, params } = conditions({ collection: query.collection, embedder: query.embedder });
+    this.read(() => {
+      const rows = this.statement(`SELECT id, embedder, metadata, vector FROM vectors ${where} ORDER BY rowid`).iterate(params) as IterableIterator<{ id: string; embedder: string; metadata: string; vector: Buffer }>;
+      for (const row of rows) {
+        const metadata = parseRow(metadataSchema, row.metadata, 'vectors', this.location);
+        if (!matchesWhere(metadata, query.where)) continue;
+        const blob = row.vector;
+        // A view of the blob where it is 4-aligned, else a copy.
+        const vector = blob.byteOffset % 4 === 0 ? new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4) : new Float32Array(new Uint8Array(blob).buffer);
+        visit(row.embedder, { id: row.id, vector, metadata });
+      }
+    });
   }
 
   async deleteVectors(collection: string, ids: string[]): Promise<void> {

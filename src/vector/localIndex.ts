@@ -1,6 +1,6 @@
 import { MedicConfigError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
-import { topK } from './cosine.js';
+import { similarityTo, topK, topKStream } from './cosine.js';
 import type { Embedder } from './embedder.js';
 import { whereSchema, type Where } from './records.js';
 import type { VectorHit, VectorIndex } from './VectorIndex.js';
@@ -22,7 +22,8 @@ export function localIndex(store: KnowledgeStore, collection: string, embedder: 
       });
     }
   };
-  const list = (where?: Where) => store.listVectors({ collection, embedder: embedder.id, ...(where ? { where: whereSchema.parse(where) } : {}) });
+  const queryOf = (where?: Where) => ({ collection, embedder: embedder.id, ...(where ? { where: whereSchema.parse(where) } : {}) });
+  const list = (where?: Where) => store.listVectors(queryOf(where));
   return {
     kind: 'local',
     async upsert(items) {
@@ -33,13 +34,23 @@ export function localIndex(store: KnowledgeStore, collection: string, embedder: 
       checkDimension(vector, 'look up');
       const k = options.k ?? 10;
       if (!Number.isInteger(k) || k < 1) throw new MedicConfigError(`k must be a whole number ≥ 1, got ${String(k)}`, { fix: 'ask for k ≥ 1 neighbours' });
+      if (store.scanVectors) {
+        // The store's fast path: each vector scored as it is read, only the best k kept.
+        const score = similarityTo(vector);
+        const best = topKStream<VectorHit>(k);
+        await store.scanVectors(queryOf(options.where), (item) => best.offer({ id: item.id, score: 0, metadata: item.metadata }, score(item.vector)));
+        return best.result().map(({ item, score: s }) => ({ ...item, score: s }));
+      }
       return topK(vector, await list(options.where), k).map(({ item, score }): VectorHit => ({ id: item.id, score, metadata: item.metadata }));
     },
     async delete(ids) {
       await store.deleteVectors(collection, [...ids]);
     },
     async count(where) {
-      return (await list(where)).length;
+      if (!store.scanVectors) return (await list(where)).length;
+      let n = 0;
+      await store.scanVectors(queryOf(where), () => n++);
+      return n;
     },
   };
 }

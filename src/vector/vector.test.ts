@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isMedicConfigError } from '../errors.js';
 import { MemoryStore } from '../store/memory.js';
-import { cosine } from './cosine.js';
+import { cosine, topK, topKStream } from './cosine.js';
 import { hashingEmbedder, words } from './embedder.js';
 import { localIndex } from './localIndex.js';
 import { indexContract } from './contract.index.testkit.js';
@@ -55,5 +55,25 @@ describe('localIndex', () => {
     await localIndex(store, 'failures', e).upsert([{ id: 'p0', vector: (await e.embed(['checkout total wrong']))[0]! }]);
     expect(await localIndex(store, 'failures', e).count()).toBe(1);
     expect(await localIndex(store, 'failures', { id: 'other', dimension: 128 }).count()).toBe(0);
+  });
+});
+
+describe('top k', () => {
+  it('keeps the best k of a stream, best first, the earlier of equal scores first', () => {
+    const best = topKStream<string>(3);
+    for (const [item, score] of [['a', 0.1], ['b', 0.9], ['c', 0.5], ['d', 0.9], ['e', 0.5], ['f', -1]] as const) best.offer(item, score);
+    expect(best.result()).toEqual([
+      { item: 'b', score: 0.9 },
+      { item: 'd', score: 0.9 },
+      { item: 'c', score: 0.5 },
+    ]);
+  });
+
+  it('scores exactly, as a sort of every item would', () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({ id: i, vector: [Math.sin(i), Math.cos(i * 1.3), (i % 7) - 3] }));
+    const query = [0.3, -0.2, 0.9];
+    const sorted = items.map((item) => ({ item, score: cosine(query, item.vector) })).sort((x, y) => y.score - x.score || x.item.id - y.item.id);
+    expect(topK(query, items, 10)).toEqual(sorted.slice(0, 10));
+    expect(cosine([0, 0], [1, 0])).toBe(0);
   });
 });
