@@ -20,7 +20,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function setUp() {
+async function setUp(retryAfterMs?: number) {
   const server = await startRedis({ persist: true });
   servers.push(server);
   const warnings: string[] = [];
@@ -34,6 +34,7 @@ async function setUp() {
       await self.putVectors([{ collection: 'failures', id: `learned-${runId}`, embedder: 'e', vector: [1] }]);
     },
     warn: (m) => warnings.push(m),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
   const kill = async () => {
     const child = server.process!;
@@ -80,6 +81,30 @@ describe.skipIf(!hasRedisServer())('a Redis store with a spool', () => {
     expect((await store.getRun('run-1'))!.status).toBe('failed');
     expect((await store.listSelectors())[0]!.timesUsed).toBe(1);
     expect(learned).toEqual(['run-1']);
+    await store.close();
+  });
+
+  it('opens its breaker when Redis goes away, and once it lets a write through again, replays the spool before it and writes straight on', async () => {
+    const { server, store, spool, warnings, kill } = await setUp(200);
+    await store.startRun(makeRun());
+    expect(store.breakerState).toBe('closed');
+    await kill();
+    await store.recordAttempt(makeAttempt({ testId: 'during-1' }));
+    expect(store.breakerState).toBe('open');
+    const started = performance.now();
+    await store.recordAttempt(makeAttempt({ testId: 'during-2' })); // the breaker is open: spooled without waiting for Redis
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(spool.count()).toBe(2);
+    await server.restart!();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(store.breakerState).toBe('half-open');
+    await store.recordAttempt(makeAttempt({ testId: 'after' }));
+    expect(store.breakerState).toBe('closed');
+    expect(store.spooled).toBe(false);
+    expect(spool.count()).toBe(0);
+    expect((await store.listAttempts()).map((a) => a.testId).sort()).toEqual(['after', 'during-1', 'during-2']);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toMatch(/^medic: redis:\/\/127\.0\.0\.1:\d+ is back: 2 spooled writes are written; this run writes to it again\.$/);
     await store.close();
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { describeError, isMedicStoreError, isStoreUnavailable, MedicStoreUnavailableError } from '../errors.js';
@@ -36,9 +37,14 @@ export type SpooledStoreOptions = {
   target: string;
   /** Learns from a run once its records are written (the reporter's end-of-run learning). */
   learn: (store: KnowledgeStore, runId: string) => Promise<void>;
-  /** One warning per process when writes start to be spooled. */
+  /** One warning per process when writes start to be spooled (and one when the store is back during the run). */
   warn: (message: string) => void;
+  /** Override of STORE_RETRY_AFTER_MS (tests). */
+  retryAfterMs?: number;
 };
+
+/** How long a store that went away is left alone (writes go to the spool) before one write tries it again. */
+export const STORE_RETRY_AFTER_MS = 30_000;
 
 /** What a replay did: writes applied, writes still waiting (the store went away again), writes refused (dropped, with the reason). */
 export type ReplayResult = { applied: number; left: number; refused: string[] };
@@ -58,6 +64,9 @@ export class SpooledStore implements KnowledgeStore {
   private spooling = false;
   private warned = false;
   private checked = false;
+  private breaker: CircuitBreakerPolicy;
+  /** When the open breaker lets a call through again (cockatiel half-opens at the next call after it). */
+  private retryAt = 0;
 
   constructor(
     readonly primary: KnowledgeStore,
@@ -66,6 +75,27 @@ export class SpooledStore implements KnowledgeStore {
   ) {
     this.kind = primary.kind;
     this.location = primary.location;
+    this.breaker = this.newBreaker();
+  }
+
+  /**
+   * A circuit breaker (cockatiel) around the server: the first write it cannot take opens it,
+   * and writes go to the spool without waiting for the server until `retryAfterMs` have passed;
+   * then the next write replays the spool (and so resumes writing to the server) or, if the
+   * server still fails, opens it again.
+   */
+  private newBreaker(): CircuitBreakerPolicy {
+    const retryAfterMs = this.options.retryAfterMs ?? STORE_RETRY_AFTER_MS;
+    const breaker = circuitBreaker(handleWhen(isStoreUnavailable), { halfOpenAfter: retryAfterMs, breaker: new ConsecutiveBreaker(1) });
+    breaker.onBreak(() => (this.retryAt = Date.now() + retryAfterMs));
+    return breaker;
+  }
+
+  /** The breaker's state: `closed` (writing to the server), `open` (spooling), `half-open` (the next write tries the server). */
+  get breakerState(): 'closed' | 'open' | 'half-open' {
+    const state = this.breaker.state;
+    if (state === CircuitState.Closed) return 'closed';
+    return state === CircuitState.HalfOpen || Date.now() >= this.retryAt ? 'half-open' : 'open';
   }
 
   /** Whether this process is spooling its writes (the server went away). */
@@ -155,6 +185,14 @@ export class SpooledStore implements KnowledgeStore {
    * a write the store refuses (a record of an unknown run, say) is dropped and named.
    */
   async replay(): Promise<ReplayResult> {
+    // Asked for (end of run, next run, `medic sync`): the server is tried whatever the breaker says,
+    // and the writes a replayed `learn` makes go to it too.
+    this.breaker = this.newBreaker();
+    return this.replayThrough((write) => this.apply(write));
+  }
+
+  /** Writes what waits, in order, with `apply`; stops (spooling) at the first write the server cannot take. */
+  private async replayThrough(apply: (write: SpooledWrite) => Promise<void>): Promise<ReplayResult> {
     // The writes of a replayed `learn` go straight to the store: they come after everything spooled before them.
     this.checked = true;
     this.spooling = false;
@@ -163,9 +201,9 @@ export class SpooledStore implements KnowledgeStore {
     for (let i = 0; i < pending.length; i++) {
       const write = pending[i]!;
       try {
-        await this.apply(write);
+        await apply(write);
       } catch (error) {
-        if (isStoreUnavailable(error)) {
+        if (isStoreUnavailable(error) || error instanceof BrokenCircuitError) {
           result.left = pending.length - i;
           this.spooling = true;
           return result;
@@ -210,12 +248,13 @@ export class SpooledStore implements KnowledgeStore {
         if (this.spooling) this.warnOnce(`${replayed.left} writes of an earlier run still wait`);
       }
     }
+    await this.catchUp();
     if (!this.spooling) {
       try {
-        await (this.primary[method] as (...a: unknown[]) => Promise<void>).apply(this.primary, args);
+        await this.breaker.execute(() => (this.primary[method] as (...a: unknown[]) => Promise<void>).apply(this.primary, args));
         return;
       } catch (error) {
-        if (!isStoreUnavailable(error)) throw error;
+        if (!isStoreUnavailable(error) && !(error instanceof BrokenCircuitError)) throw error;
         this.spooling = true;
         this.warnOnce(describeError(error).split('\n')[0]!);
       }
@@ -224,7 +263,17 @@ export class SpooledStore implements KnowledgeStore {
     this.spool.append(this.options.target, method, args);
   }
 
+  /** Once the breaker lets a call through again, writes what waits (then this process writes to the server again). */
+  private async catchUp(): Promise<void> {
+    if (!this.spooling || this.breakerState === 'open') return;
+    // A spooled `learn` is not one call to the server: its own writes go through the breaker.
+    const replayed = await this.replayThrough((write) => (write.method === 'learn' ? this.apply(write) : this.breaker.execute(() => this.apply(write))));
+    for (const why of replayed.refused) this.options.warn(`medic: a spooled write was refused and dropped: ${why}`);
+    if (!this.spooling) this.options.warn(`medic: ${this.location} is back: ${replayed.applied} spooled writes are written; this run writes to it again.`);
+  }
+
   private async read<T>(action: () => Promise<T>): Promise<T> {
+    await this.catchUp();
     if (this.spooling) {
       throw new MedicStoreUnavailableError(`${this.location} is not reachable; this process spools its writes to ${this.spool.path}.`, {
         fix: 'Start the server again; the spooled writes are written at the next run or with `npx medic sync`.',
