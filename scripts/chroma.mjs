@@ -9,6 +9,7 @@
 // (MEDIC_CHROMA_LIBS, default ~/.cache/playwright-medic/chroma-libs) and starts the server with
 // that folder's dynamic loader. Nothing is installed on the system.
 import { spawn, spawnSync } from 'node:child_process';
+import { clearInterval, setInterval, setTimeout } from 'node:timers';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -115,4 +116,18 @@ const child = spawn(command, args, { stdio: 'inherit' });
 const stop = () => child.exitCode === null && child.kill('SIGINT');
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+
+// MEDIC_CHROMA_EXIT_WITH_PARENT=1 (the tests' servers): when the process that started this one
+// dies without stopping it, stop Chroma too (SIGKILL if SIGINT has not stopped it in 5 s),
+// instead of leaving a server that keeps a core busy.
+if (process.env.MEDIC_CHROMA_EXIT_WITH_PARENT === '1') {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    stop();
+    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5_000).unref();
+  }, 1_000);
+  watch.unref();
+}
 child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 0 : 1)));

@@ -30,7 +30,10 @@ async function answers(url: string): Promise<boolean> {
 /** Runs the project's Chroma script on `port` over `dir`; resolves once it answers (the first start may download libraries). */
 async function spawnChroma(port: number, dir: string): Promise<{ child: ChildProcess; halt: () => Promise<void> }> {
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'chroma.mjs'), '--path', dir, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'chroma.mjs'), '--path', dir, '--port', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, MEDIC_CHROMA_EXIT_WITH_PARENT: '1' }, // a test process that dies takes its server with it
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const halt = async () => {
