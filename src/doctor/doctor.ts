@@ -11,7 +11,7 @@ import type { SpooledStore } from '../store/spooledStore.js';
 import { inspectSqlite, openSqliteStore } from '../store/sqliteOpen.js';
 import { chromaClient, chromaCollectionName } from '../vector/chromaIndex.js';
 import { openEmbedder } from '../vector/openEmbedder.js';
-import { isVectorSpoolTarget, replayChromaSpool } from '../vector/pendingVectors.js';
+import { isVectorSpoolTarget, replayChromaSpool, vectorWritesWaiting } from '../vector/pendingVectors.js';
 import { splitFix, summarizeChecks, type Check, type CheckStatus, type DoctorReport } from './report.js';
 import { VECTOR_COLLECTION_NAMES } from '../learning/collections.js';
 
@@ -236,7 +236,7 @@ async function storeSpool(c: MedicConfig, baseDir: string, path: string, fix: bo
   const store = openStore(c, baseDir, { spool: true, warn: () => undefined }) as SpooledStore;
   try {
     const waiting = store.waiting;
-    const others = store.spool.targets().filter((t) => !isVectorSpoolTarget(t)).reduce((n, t) => n + store.spool.count(t), 0) - waiting;
+    const others = store.spool.count() - vectorWritesWaiting(store.spool) - waiting;
     const elsewhere = others ? `; ${others} more for other stores` : '';
     if (!waiting) return { status: 'ok', detail: `nothing waits for ${store.location}${elsewhere}` };
     const detail = `${waiting} writes wait for ${store.location}${elsewhere}`;
@@ -253,7 +253,7 @@ async function storeSpool(c: MedicConfig, baseDir: string, path: string, fix: bo
 async function vectorSpool(c: MedicConfig, path: string, fix: boolean, vectorsReachable: boolean): Promise<Found | undefined> {
   const spool = Spool.open(path);
   try {
-    const waiting = spool.targets().filter(isVectorSpoolTarget).reduce((n, t) => n + spool.count(t), 0);
+    const waiting = vectorWritesWaiting(spool);
     if (!waiting) return undefined;
     if (c.vectors.kind !== 'chroma') return { status: 'warn', detail: `${waiting} vector writes wait for a Chroma server, which is not configured`, fix: 'Set MEDIC_CHROMA_URL to that server and run npx medic sync.' };
     const detail = `${waiting} vector writes wait for Chroma at ${c.vectors.url} (the local index has them)`;

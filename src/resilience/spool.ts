@@ -78,9 +78,9 @@ export class Spool {
       .run(target, opId, method, JSON.stringify(args), new Date().toISOString());
   }
 
-  /** The writes kept for `target`, oldest first. */
-  pending(target: string): SpooledWrite[] {
-    const rows = this.db.prepare('SELECT seq, target, op_id AS opId, method, args, at FROM writes WHERE target = ? ORDER BY seq').all(target) as (Omit<SpooledWrite, 'args'> & { args: string })[];
+  /** The writes kept for `target`, oldest first (the oldest `limit` of them when given). */
+  pending(target: string, limit = -1): SpooledWrite[] {
+    const rows = this.db.prepare('SELECT seq, target, op_id AS opId, method, args, at FROM writes WHERE target = ? ORDER BY seq LIMIT ?').all(target, limit) as (Omit<SpooledWrite, 'args'> & { args: string })[];
     return rows.map((row) => {
       const parsed = spooledSchema.safeParse({ ...row, args: safeJson(row.args) });
       if (!parsed.success) {

@@ -37,9 +37,9 @@ export function localIndex(store: KnowledgeStore, collection: string, embedder: 
       if (store.scanVectors) {
         // The store's fast path: each vector scored as it is read, only the best k kept.
         const score = similarityTo(vector);
-        const best = topKStream<VectorHit>(k);
-        await store.scanVectors(queryOf(options.where), (item) => best.offer({ id: item.id, score: 0, metadata: item.metadata }, score(item.vector)));
-        return best.result().map(({ item, score: s }) => ({ ...item, score: s }));
+        const best = topKStream<Omit<VectorHit, 'score'>>(k);
+        await store.scanVectors(queryOf(options.where), ({ id, vector: v, metadata }) => best.offer({ id, metadata }, score(v)));
+        return best.result().map(({ item, score: s }): VectorHit => ({ ...item, score: s }));
       }
       return topK(vector, await list(options.where), k).map(({ item, score }): VectorHit => ({ id: item.id, score, metadata: item.metadata }));
     },

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { describeError, isMedicConfigError } from '../errors.js';
-import type { Spool } from '../resilience/spool.js';
+import type { Spool, SpooledWrite } from '../resilience/spool.js';
 import { chromaIndex } from './chromaIndex.js';
-import { metadataSchema } from './records.js';
+import { metadataSchema, type Metadata } from './records.js';
 import type { VectorIndex } from './VectorIndex.js';
 
 const itemSchema = z.object({ id: z.string().min(1), vector: z.array(z.number().finite()).min(1), metadata: metadataSchema.optional() }).strict();
@@ -32,9 +32,14 @@ export function isVectorSpoolTarget(target: string): boolean {
   return target.startsWith(TARGET_START);
 }
 
+/** How many vector writes wait in the spool, for every server. */
+export function vectorWritesWaiting(spool: Spool): number {
+  return spool.targets().filter(isVectorSpoolTarget).reduce((n, t) => n + spool.count(t), 0);
+}
+
 /** The scope of the writes kept for a target (from its oldest write); undefined when none waits. */
 export function spooledVectorScope(spool: Spool, target: string): VectorScope | undefined {
-  const first = spool.pending(target)[0];
+  const first = spool.pending(target, 1)[0];
   return first ? anyArgs.parse(first.args)[1] : undefined;
 }
 
@@ -53,14 +58,14 @@ export function pendingVectors(spool: Spool, target: string, scope: VectorScope)
     spoolPath: spool.path,
     /** Writes waiting for the server. */
     waiting: (): number => spool.count(target),
-    keepUpsert(items: readonly { id: string; vector: ArrayLike<number>; metadata?: Record<string, string | number | boolean> }[]): void {
+    keepUpsert(items: readonly { id: string; vector: ArrayLike<number>; metadata?: Metadata }[]): void {
       if (items.length) spool.append(target, 'putVectors', [items.map((i) => ({ id: i.id, vector: Array.from(i.vector), ...(i.metadata ? { metadata: i.metadata } : {}) })), scope]);
     },
     keepDelete(ids: readonly string[]): void {
       if (ids.length) spool.append(target, 'deleteVectors', [[...ids], scope]);
     },
     /**
-     * Sends what waits, oldest first, through `send` (the server, behind its breaker). Stops at
+     * Sends what waits, oldest first, to `server` (behind its breaker). Stops at
      * the first write the server fails (it waits for the next replay); a write it refuses as
      * malformed (changed outside playwright-medic) is dropped and named.
      */
@@ -69,17 +74,20 @@ export function pendingVectors(spool: Spool, target: string, scope: VectorScope)
       const writes = spool.pending(target);
       for (let i = 0; i < writes.length; i++) {
         const write = writes[i]!;
-        try {
-          if (write.method === 'putVectors') await server.upsert(upsertArgs.parse(write.args)[0]);
-          else if (write.method === 'deleteVectors') await server.delete(deleteArgs.parse(write.args)[0]);
-          else throw new z.ZodError([{ code: 'custom', message: `${write.method} is not a vector write`, path: ['method'], input: write.method }]);
-        } catch (error) {
-          if (!(error instanceof z.ZodError) && !isRefusal(error)) {
-            result.left = writes.length - i;
-            result.error = error;
-            return result;
+        const send = sendOf(server, write);
+        if (typeof send === 'string') {
+          result.refused.push(`${write.method} (spooled ${write.at}): ${send}`); // changed outside playwright-medic
+        } else {
+          try {
+            await send();
+          } catch (error) {
+            if (!isRefusal(error)) {
+              result.left = writes.length - i;
+              result.error = error;
+              return result;
+            }
+            result.refused.push(`${write.method} (spooled ${write.at}): ${describeError(error)}`);
           }
-          result.refused.push(`${write.method} (spooled ${write.at}): ${describeError(error)}`);
         }
         spool.remove(write.seq);
         result.applied++;
@@ -89,6 +97,19 @@ export function pendingVectors(spool: Spool, target: string, scope: VectorScope)
   };
 }
 export type PendingVectors = ReturnType<typeof pendingVectors>;
+
+/** The call that sends a kept write to the server, or why it cannot be sent (not a vector write as they are kept). */
+function sendOf(server: Pick<VectorIndex, 'upsert' | 'delete'>, write: SpooledWrite): (() => Promise<void>) | string {
+  if (write.method === 'putVectors') {
+    const parsed = upsertArgs.safeParse(write.args);
+    return parsed.success ? () => server.upsert(parsed.data[0]) : parsed.error.message;
+  }
+  if (write.method === 'deleteVectors') {
+    const parsed = deleteArgs.safeParse(write.args);
+    return parsed.success ? () => server.delete(parsed.data[0]) : parsed.error.message;
+  }
+  return 'not a vector write';
+}
 
 /** What `medic sync` did for the configured Chroma: per server collection, and writes kept for other servers (left alone). */
 export type ChromaSync = VectorReplay & { collections: number; elsewhere: number };
