@@ -150,7 +150,7 @@ export function buildCli(): Command {
         const query = words.join(' ');
         const project = projectOf(options);
         const config = defineMedicConfig({});
-        const embedder = openEmbedder(config);
+        const embedder = openEmbedder(config, process.env, store);
         // Vectors Chroma missed wait in the spool: while they do, the local index answers.
         const path = spoolPath(config, process.cwd());
         const spool = config.vectors.kind === 'chroma' && existsSync(path) ? Spool.open(path) : undefined;

@@ -9,6 +9,8 @@ import { openStore, spoolPath, storePath } from '../store/open.js';
 import { openRedisStore, REDIS_SCHEMA_VERSION } from '../store/redis.js';
 import type { SpooledStore } from '../store/spooledStore.js';
 import { inspectSqlite, openSqliteStore } from '../store/sqliteOpen.js';
+import { MIGRATIONS } from '../store/migrations.js';
+import type { BreakerState } from '../resilience/breakerBoard.js';
 import { chromaClient, chromaCollectionName } from '../vector/chromaIndex.js';
 import { openEmbedder } from '../vector/openEmbedder.js';
 import { isVectorSpoolTarget, replayChromaSpool, vectorWritesWaiting } from '../vector/pendingVectors.js';
@@ -77,7 +79,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const vectors = await check('vectors', () => checkVectors(c, timeoutMs));
   const embedder = await check('embedder', () => checkEmbedder(c, env));
   const llm = await check('llm', () => checkLlm(c, env, timeoutMs));
-  await check('breakers', async () => breakers(c, { store: store.status, vectors: vectors.status, embedder: embedder.status, llm: llm.status }));
+  await check('breakers', async () => breakers(c, { store: store.status, vectors: vectors.status, embedder: embedder.status, llm: llm.status }, await sharedBreakers(c, options.baseDir, timeoutMs, store.status)));
   await check('spool', () => checkSpool(c, options.baseDir, options.fix === true, { store: store.status !== 'problem', vectors: vectors.status !== 'problem' }));
   await check('disk', async () => checkDisk(c, options.baseDir));
   return summarizeChecks(checks);
@@ -188,24 +190,56 @@ async function checkLlm(c: MedicConfig, env: NodeJS.ProcessEnv, timeoutMs: numbe
 }
 
 /**
- * The breakers a run starting now would meet. They live in each process (every run starts with
- * them closed) and open at the first failures of their backend: so what the probes above found
- * is what they would do.
+ * The breakers a run starting now would meet. Each process has its own, which open at the first
+ * failures of their backend (so what the probes above found is what they would do), and the
+ * store shares the openings: a backend another process found down (`shared`) is skipped by every
+ * process of the store until it may be tried again.
  */
-function breakers(c: MedicConfig, probes: Record<'store' | 'vectors' | 'embedder' | 'llm', CheckStatus>): Found {
+function breakers(c: MedicConfig, probes: Record<'store' | 'vectors' | 'embedder' | 'llm', CheckStatus>, shared: BreakerState[] | string): Found {
   const parts: string[] = [];
   const open: string[] = [];
+  const sharedOpen = typeof shared === 'string' ? [] : shared;
   const line = (name: string, failed: boolean, then: string) => {
-    parts.push(`${name} ${failed ? 'would open' : 'closed'}`);
-    if (failed) open.push(`${name}: ${then}`);
+    const published = sharedOpen.filter((s) => s.name === name);
+    parts.push(`${name} ${published.length ? 'open in the store' : failed ? 'would open' : 'closed'}`);
+    if (failed || published.length) open.push(`${name}: ${then}`);
   };
   if (c.store.kind === 'redis') line('redis', probes.store === 'problem', 'writes go to the spool');
   if (c.vectors.kind === 'chroma') line('chroma', probes.vectors === 'problem', 'similarity uses the local index');
   if (c.embedder.kind === 'openai') line('embedder', probes.embedder === 'problem', 'nothing is learnt from failure messages');
   if (c.llm) line('llm', probes.llm === 'problem', 'no LLM repairs');
   parts.push('app guard closed (it opens in a run when the application under test is down)');
+  const published = sharedOpen.map((s) => `${s.name} ${s.target} opened by ${s.by} at ${s.openedAt} (${s.reason}), skipped by every process until ${s.until}`);
+  if (typeof shared === 'string') parts.push(`shared breakers unknown (${shared})`);
+  else if (published.length) parts.push(`shared: ${published.join('; ')}`);
   if (open.length) return { status: 'warn', detail: `${parts.join(', ')}; a run now: ${open.join('; ')}`, fix: 'Fix the problems above; the run itself goes on.' };
   return { status: 'ok', detail: parts.join(', ') };
+}
+
+/** The breakers open in the configured store (what its processes skip), or why they cannot be read. */
+async function sharedBreakers(c: MedicConfig, baseDir: string, timeoutMs: number, storeStatus: CheckStatus): Promise<BreakerState[] | string> {
+  if (c.store.kind === 'memory') return [];
+  if (storeStatus === 'problem') return 'the store is not usable';
+  try {
+    if (c.store.kind === 'redis') {
+      const redis = openRedisStore({ url: c.store.url!, keyPrefix: c.store.keyPrefix, connectTimeoutMs: timeoutMs });
+      try {
+        return await redis.listBreakers();
+      } finally {
+        await redis.close();
+      }
+    }
+    const path = storePath(c, baseDir);
+    if (!existsSync(path) || inspectSqlite(path).version < MIGRATIONS.length) return []; // no run of this version has written it yet
+    const store = openSqliteStore({ path, busyTimeoutMs: c.store.busyTimeoutMs });
+    try {
+      return await store.listBreakers();
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    return describeError(error);
+  }
 }
 
 async function checkSpool(c: MedicConfig, baseDir: string, fix: boolean, reachable: { store: boolean; vectors: boolean }): Promise<Found> {

@@ -29,7 +29,7 @@ export async function learnRun(
 ): Promise<Learned | undefined> {
   let learned: Learned | undefined;
   const learn = async () => {
-    const embedder = openEmbedder(config);
+    const embedder = openEmbedder(config, process.env, store);
     let warned = false;
     const warnOnce = (message: string) => {
       if (!warned) warn(message);

@@ -6,6 +6,7 @@ import type { SuccessPattern } from '../learning/successPatterns.js';
 import type { AttemptRecord, RunRecord } from './records.js';
 import type { FailurePattern } from '../learning/failurePatterns.js';
 import type { StrategyExecution, StrategyQuery } from '../learning/strategies.js';
+import type { BreakerBoard, BreakerState } from '../resilience/breakerBoard.js';
 import type { Metadata, VectorQuery, VectorRecord, VectorRecordInput } from '../vector/records.js';
 
 export type { HealEventInput } from './learning.js';
@@ -27,7 +28,7 @@ export type AttemptQuery = {
 /** A vector as a scan reads it: see KnowledgeStore.scanVectors. */
 export type ScannedVector = { id: string; vector: ArrayLike<number>; metadata: Metadata };
 
-export interface KnowledgeStore {
+export interface KnowledgeStore extends BreakerBoard {
   /** `memory`, `sqlite`, … */
   readonly kind: string;
   /** Where the data lives, for messages (a file path, a URL). */
@@ -103,5 +104,13 @@ export interface KnowledgeStore {
    * @example await store.exclusive(`learn:${project}`, () => learnFailures(deps, runId));
    */
   exclusive<T>(name: string, action: () => Promise<T>): Promise<T>;
+  /**
+   * Publishes a backend's circuit breaker to every process sharing the store (hot state, never
+   * spooled: see src/resilience/breakerBoard.ts); `closed` removes it.
+   * @example await store.putBreaker({ name: 'chroma', target: url, state: 'open', reason, openedAt, until, by });
+   */
+  putBreaker(state: BreakerState): Promise<void>;
+  /** The breakers open now (`until` not passed), by name then target. */
+  listBreakers(): Promise<BreakerState[]>;
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { processLock } from './locks.js';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
+import { breakerStateSchema, openBreakers, type BreakerState } from '../resilience/breakerBoard.js';
 import { EXECUTIONS_KEPT, parseRunExecutions, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
 
 /** The reference adapter: everything in memory, gone with the process. */
@@ -27,6 +28,7 @@ export class MemoryStore implements KnowledgeStore {
   private executions: StrategyExecution[] = [];
   private readonly lock = processLock();
   private readonly appliedBatches = new Set<string>();
+  private readonly breakers = new Map<string, BreakerState>();
 
   async startRun(run: RunRecord): Promise<void> {
     const parsed = runRecordSchema.parse(run);
@@ -211,6 +213,17 @@ export class MemoryStore implements KnowledgeStore {
     return this.lock(name, action);
   }
 
+  async putBreaker(state: BreakerState): Promise<void> {
+    const parsed = breakerStateSchema.parse(state);
+    const key = breakerKey(parsed);
+    if (parsed.state === 'open') this.breakers.set(key, parsed);
+    else this.breakers.delete(key);
+  }
+
+  async listBreakers(): Promise<BreakerState[]> {
+    return structuredClone(openBreakers([...this.breakers.values()]));
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -218,6 +231,9 @@ export class MemoryStore implements KnowledgeStore {
 function newestFirst(executions: readonly StrategyExecution[]): StrategyExecution[] {
   return [...executions].reverse().sort((a, b) => compareText(b.at, a.at));
 }
+
+/** One breaker per (name, target). */
+export const breakerKey = (s: Pick<BreakerState, 'name' | 'target'>) => `${s.name}\u0000${s.target}`;
 
 export function unknownRun(runId: string): MedicStoreError {
   return new MedicStoreError(`No run with id ${JSON.stringify(runId)} in the knowledge store.`, {

@@ -104,6 +104,16 @@ export const MIGRATIONS: readonly string[] = [
     at TEXT NOT NULL
   );
   `,
+  // 6: circuit breakers of the backends, shared by the processes of this machine (hot state)
+  `
+  CREATE TABLE breakers (
+    name TEXT NOT NULL,
+    target TEXT NOT NULL,
+    until TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (name, target)
+  );
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

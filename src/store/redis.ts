@@ -27,6 +27,7 @@ import {
   type RedisTable,
 } from './redisTables.js';
 import { parseRow } from './rows.js';
+import { breakerStateSchema, openBreakers, type BreakerState } from '../resilience/breakerBoard.js';
 import { LOCK_POLL_MS, LOCK_RENEW_MS, LOCK_STALE_MS, LOCK_WAIT_MS, lockTimeout, processLock, sleep } from './locks.js';
 
 export type RedisStoreOptions = {
@@ -103,7 +104,9 @@ export type RedisInspection = {
  * - `<table>:scopes`: the scopes that hold records of a table (queries over every project);
  * - `runs:project`: run id → project (attempts and heals name only their run);
  * - `strategy_executions:run:<run>`: what a run's executions are, so recording it again replaces them;
- * - `seq`: the insertion counter; `schema`: the layout version (REDIS_SCHEMA_VERSION).
+ * - `seq`: the insertion counter; `schema`: the layout version (REDIS_SCHEMA_VERSION);
+ * - `breaker:<name>:<target>`: an open circuit breaker (JSON), expiring when it may be tried
+ *   again, and `breakers`: their keys by that time (a sorted set), for listing.
  * Every write is one MULTI/EXEC under WATCH of what it read (a merge, a replaced record, a
  * trimmed history), retried when another shard wrote in between, so concurrent writers lose no
  * update. Every record is validated when written and when read.
@@ -428,6 +431,29 @@ export class RedisStore implements KnowledgeStore {
       throw new MedicStoreError(`A record of ${table.name} in ${this.location} is not in playwright-medic's format.`, { fix });
     }
     return { s, d: parseRow(table.schema, value.slice(space + 1), table.name, this.location, fix) };
+  }
+
+  async putBreaker(state: BreakerState): Promise<void> {
+    const parsed = breakerStateSchema.parse(state);
+    const key = this.key('breaker', parsed.name, parsed.target);
+    const index = this.key('breakers');
+    const ms = Date.parse(parsed.until) - Date.now();
+    await this.guard(async () => {
+      const multi = this.redis.multi().zremrangebyscore(index, '-inf', Date.now());
+      if (parsed.state === 'open' && ms > 0) multi.set(key, JSON.stringify(parsed), 'PX', ms).zadd(index, Date.parse(parsed.until), key);
+      else multi.del(key).zrem(index, key);
+      const done = await multi.exec();
+      for (const [error] of done ?? []) if (error) throw error;
+    });
+  }
+
+  async listBreakers(): Promise<BreakerState[]> {
+    return this.guard(async () => {
+      const keys = await this.redis.zrangebyscore(this.key('breakers'), Date.now(), '+inf');
+      const values = keys.length ? await this.redis.mget(...keys) : [];
+      const rows = values.flatMap((v) => (v === null ? [] : [parseRow(breakerStateSchema, v, 'breakers', this.location)]));
+      return openBreakers(rows);
+    });
   }
 
   // ---- writing ----

@@ -7,6 +7,7 @@ import { selectorRecordSchema, type SelectorObservation, type SelectorRecord } f
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 import { parseRunExecutions, type StrategyExecution } from '../learning/strategies.js';
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
+import type { BreakerState } from '../resilience/breakerBoard.js';
 import type { Spool, SpoolMethod, SpooledWrite } from '../resilience/spool.js';
 import { vectorRecordSchema, type VectorQuery, type VectorRecordInput } from '../vector/records.js';
 import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery, SuccessQuery } from './KnowledgeStore.js';
@@ -172,6 +173,14 @@ export class SpooledStore implements KnowledgeStore {
 
   exclusive<T>(name: string, action: () => Promise<T>): Promise<T> {
     return this.primary.exclusive(name, action);
+  }
+
+  /** Hot state: never spooled, and not sent while the server is away (a breaker outlives no outage of its board). */
+  async putBreaker(state: BreakerState): Promise<void> {
+    if (!this.spooling) await this.primary.putBreaker(state);
+  }
+  async listBreakers(): Promise<BreakerState[]> {
+    return this.spooling ? [] : this.primary.listBreakers();
   }
 
   /** Keeps "learn from this run" in the spool, after the run's records: done by the replay that writes them. */

@@ -13,6 +13,7 @@ import { matchesWhere, metadataSchema, vectorQuerySchema, vectorRecordSchema, ty
 import { z } from 'zod';
 import { failurePatternSchema, type FailurePattern } from '../learning/failurePatterns.js';
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
+import { breakerStateSchema, openBreakers, type BreakerState } from '../resilience/breakerBoard.js';
 import { EXECUTIONS_KEPT, parseRunExecutions, strategyExecutionSchema, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
 
 export class SqliteStore implements KnowledgeStore {
@@ -292,6 +293,23 @@ export class SqliteStore implements KnowledgeStore {
   /** Across the processes of this machine: a lock folder next to the database file. */
   exclusive<T>(name: string, action: () => Promise<T>): Promise<T> {
     return this.lock(name, () => fileLock(`${this.location}.lock-${encodeURIComponent(name)}`, name, action, this.location));
+  }
+
+  /** A read-only store (the CLI's) shares no breaker. */
+  async putBreaker(state: BreakerState): Promise<void> {
+    const parsed = breakerStateSchema.parse(state);
+    if (this.db.readonly) return;
+    this.write(() => {
+      this.statement('DELETE FROM breakers WHERE until <= ?').run(new Date().toISOString());
+      if (parsed.state === 'closed') this.statement('DELETE FROM breakers WHERE name = ? AND target = ?').run(parsed.name, parsed.target);
+      else this.statement('INSERT OR REPLACE INTO breakers (name, target, until, data) VALUES (?, ?, ?, ?)').run(parsed.name, parsed.target, parsed.until, JSON.stringify(parsed));
+    });
+  }
+
+  async listBreakers(): Promise<BreakerState[]> {
+    const now = new Date().toISOString();
+    const rows = this.read(() => this.statement('SELECT data FROM breakers WHERE until > ?').all(now) as { data: string }[]);
+    return openBreakers(rows.map((row) => parseRow(breakerStateSchema, row.data, 'breakers', this.location)));
   }
 
   async close(): Promise<void> {

@@ -52,7 +52,7 @@ export function chromaClient(rawUrl: string): { client: ChromaClient; url: URL }
  * const index = chromaIndex({ url: 'http://127.0.0.1:8000', collection: 'failures', embedder });
  * const near = await index.query(vector, { k: 3, where: { project: 'shop', category: 'timeout' } });
  */
-export function chromaIndex(options: ChromaIndexOptions): VectorIndex & { readonly location: string } {
+export function chromaIndex(options: ChromaIndexOptions): VectorIndex & { readonly location: string; readonly origin: string } {
   const { client, url } = chromaClient(options.url);
   const { collection, embedder } = options;
   const name = chromaCollectionName(options.prefix ?? 'medic-', collection, embedder.id);
@@ -86,6 +86,7 @@ export function chromaIndex(options: ChromaIndexOptions): VectorIndex & { readon
   return {
     kind: 'chroma',
     location,
+    origin: url.origin,
     async upsert(items) {
       if (items.length === 0) return;
       for (const item of items) checkDimension(item.vector, 'store');

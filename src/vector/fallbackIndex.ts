@@ -1,5 +1,6 @@
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import { describeError, isMedicConfigError } from '../errors.js';
+import { SharedBreakerOpenError, sharedBreaker, type BreakerBoard } from '../resilience/breakerBoard.js';
 import type { PendingVectors } from './pendingVectors.js';
 import type { VectorIndex } from './VectorIndex.js';
 
@@ -11,6 +12,8 @@ export type FallbackOptions = {
   pending?: PendingVectors;
   /** Override of SERVER_RETRY_AFTER_MS (tests). */
   retryAfterMs?: number;
+  /** Where the breaker is shared (the knowledge store): a server one process found down is not called by the others until it may be tried again. */
+  board?: BreakerBoard;
 };
 
 /**
@@ -24,16 +27,20 @@ export type FallbackOptions = {
  * @example const index = fallbackIndex(chromaIndex({ url, collection, embedder }), localIndex(store, collection, embedder), console.warn, { pending });
  */
 export function fallbackIndex(
-  server: VectorIndex & { location?: string },
+  server: VectorIndex & { location?: string; origin?: string },
   local: VectorIndex,
   warn: (message: string) => void,
   options: FallbackOptions = {},
-): VectorIndex & { readonly serving: () => string } {
+): VectorIndex & { readonly serving: () => string; readonly settled: () => Promise<void> } {
   // A bad argument (a wrong dimension) is the caller's fault, not the server's: it does not open the breaker.
-  const breaker = circuitBreaker(
-    handleWhen((error) => !isMedicConfigError(error)),
-    { halfOpenAfter: options.retryAfterMs ?? SERVER_RETRY_AFTER_MS, breaker: new ConsecutiveBreaker(1) },
-  );
+  const halfOpenAfterMs = options.retryAfterMs ?? SERVER_RETRY_AFTER_MS;
+  const breaker = sharedBreaker(circuitBreaker(handleWhen((error) => !isMedicConfigError(error)), { halfOpenAfter: halfOpenAfterMs, breaker: new ConsecutiveBreaker(1) }), {
+    board: options.board,
+    name: server.kind,
+    target: server.origin ?? server.location ?? server.kind,
+    halfOpenAfterMs,
+    warn,
+  });
   const { pending } = options;
   let warned = false;
   let serving = server.kind;
@@ -42,7 +49,7 @@ export function fallbackIndex(
     serving = local.kind;
     if (warned) return;
     warned = true;
-    const why = error instanceof BrokenCircuitError ? 'it failed before' : describeError(error);
+    const why = error instanceof SharedBreakerOpenError ? error.message : error instanceof BrokenCircuitError ? 'it failed before' : describeError(error);
     const kept = pending ? ` Its writes wait in ${pending.spoolPath} and are sent when it is back (next run, or npx medic sync).` : '';
     warn(`medic: the ${server.kind} vector index is unavailable (${why}); similar failures and successes are looked up in the local index for now.${kept}`);
   };
@@ -87,6 +94,7 @@ export function fallbackIndex(
   return {
     kind: `${server.kind}+${local.kind}`,
     serving: () => serving,
+    settled: () => breaker.flush(),
     async upsert(items) {
       await local.upsert(items);
       await write(() => server.upsert(items), () => pending?.keepUpsert(items));

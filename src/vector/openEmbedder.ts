@@ -1,13 +1,15 @@
 import type { MedicConfig } from '../config/schema.js';
+import type { BreakerBoard } from '../resilience/breakerBoard.js';
 import { hashingEmbedder, type Embedder } from './embedder.js';
 import { openaiEmbedder } from './openaiEmbedder.js';
 
 /**
  * The embedder the config names: the offline hashing one, or an OpenAI-compatible endpoint
- * with its key read from the variable `embedder.apiKeyEnv` names.
- * @example const embedder = openEmbedder(config);
+ * with its key read from the variable `embedder.apiKeyEnv` names, its breaker shared through
+ * `board` (the knowledge store) when given.
+ * @example const embedder = openEmbedder(config, process.env, store);
  */
-export function openEmbedder(config: Pick<MedicConfig, 'embedder'>, env: NodeJS.ProcessEnv = process.env): Embedder {
+export function openEmbedder(config: Pick<MedicConfig, 'embedder'>, env: NodeJS.ProcessEnv = process.env, board?: BreakerBoard): Embedder {
   const e = config.embedder;
   if (e.kind === 'hashing') return hashingEmbedder();
   return openaiEmbedder({
@@ -17,5 +19,5 @@ export function openEmbedder(config: Pick<MedicConfig, 'embedder'>, env: NodeJS.
     dimension: e.dimension!,
     batchSize: e.batchSize,
     timeoutMs: e.timeoutMs,
-  });
+  }, board ? { board } : {});
 }

@@ -11,7 +11,8 @@ import type { VectorIndex } from './VectorIndex.js';
 /**
  * The vector index the config names for a collection: the local one (vectors in the knowledge
  * store), or Chroma in front of it (see fallbackIndex: when Chroma is down, `warn` is called,
- * the local index answers, and Chroma's writes wait in `spool` until it is back).
+ * the local index answers, and Chroma's writes wait in `spool` until it is back; its breaker is
+ * shared through `store`, so the other processes of the store skip a Chroma found down).
  * @example const index = openVectorIndex(config, store, 'failures', embedder, warnOnce, spool);
  */
 export function openVectorIndex(
@@ -26,5 +27,5 @@ export function openVectorIndex(
   if (config.vectors.kind === 'local') return local;
   const scope = { url: config.vectors.url!, prefix: config.vectors.prefix, collection, embedder: { id: embedder.id, dimension: embedder.dimension } };
   const server = chromaIndex({ ...scope, embedder });
-  return fallbackIndex(server, local, warn, spool ? { pending: pendingVectors(spool, vectorSpoolTarget(server.location), scope) } : {});
+  return fallbackIndex(server, local, warn, { board: store, ...(spool ? { pending: pendingVectors(spool, vectorSpoolTarget(server.location), scope) } : {}) });
 }

@@ -93,6 +93,23 @@ describe('openai embedder (the real openai SDK against a local Embeddings server
     expect(requests).toHaveLength(2); // the open breaker made no call
   });
 
+  it('shares its breaker through the store: another process does not call an endpoint found down', async () => {
+    script = (_req, res) => fail(res, 503);
+    const board = new MemoryStore();
+    const first = openaiEmbedder({ baseURL, model: 'm-embed', dimension: 8, initialDelayMs: 1, attempts: 1, breakAfter: 1, halfOpenAfterMs: 60_000 }, { board });
+    await expect(first.embed(['down'])).rejects.toThrow(/failed: 503/);
+    expect(requests).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 20)); // the opening reaches the store
+    expect(await board.listBreakers()).toEqual([expect.objectContaining({ name: 'embedder', target: `${baseURL} m-embed`, reason: expect.stringContaining('503') })]);
+    // Another process (its own breaker closed), the same endpoint and model: no call.
+    const second = openaiEmbedder({ baseURL, model: 'm-embed', dimension: 8, initialDelayMs: 1, attempts: 4 }, { board });
+    await expect(second.embed(['still down'])).rejects.toThrow(/The embedder is not called: the embedder at http:\/\/127\.0\.0\.1:\d+\/v1 m-embed failed for .* \(.*503.*\); not called until/);
+    expect(requests).toHaveLength(1);
+    // Another model of the same endpoint is its own breaker.
+    script = (req, res) => answer(req, res);
+    expect(await openaiEmbedder({ baseURL, model: 'other', dimension: 8 }, { board }).embed(['up'])).toHaveLength(1);
+  });
+
   it('does not retry a request the server refuses (400, 401)', async () => {
     script = (_req, res) => fail(res, 401);
     await expect(embedder({ attempts: 4 }).embed(['no key'])).rejects.toThrow(/failed: 401[\s\S]*Fix: check embedder.model, embedder.baseURL and the API key variable/);

@@ -1,7 +1,8 @@
-import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap, BrokenCircuitError } from 'cockatiel';
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, BrokenCircuitError } from 'cockatiel';
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import { z } from 'zod';
 import { describeError, MedicConfigError, MedicError } from '../errors.js';
+import { SharedBreakerOpenError, sharedBreaker, type BreakerBoard } from '../resilience/breakerBoard.js';
 import { normalize, type Embedder } from './embedder.js';
 
 /** The embedder's endpoint failed, refused the request or answered something unusable. */
@@ -50,7 +51,7 @@ function transient(error: unknown): boolean {
  * checked (one vector per text, in order, of `dimension` numbers), then L2-normalised.
  * @example const embedder = openaiEmbedder({ baseURL: 'http://localhost:11434/v1', model: 'nomic-embed-text', dimension: 768 });
  */
-export function openaiEmbedder(options: OpenAIEmbedderOptions): Embedder {
+export function openaiEmbedder(options: OpenAIEmbedderOptions, shared: { board?: BreakerBoard; warn?: (message: string) => void } = {}): Embedder {
   const parsed = openaiEmbedderOptionsSchema.safeParse(options);
   if (!parsed.success) {
     throw new MedicConfigError(`The openai embedder's options are invalid: ${z.prettifyError(parsed.error)}`, {
@@ -61,18 +62,29 @@ export function openaiEmbedder(options: OpenAIEmbedderOptions): Embedder {
   const client = new OpenAI({ apiKey: o.apiKey || 'none', ...(o.baseURL ? { baseURL: o.baseURL } : {}), timeout: o.timeoutMs, maxRetries: 0 });
   const where = o.baseURL ?? 'the OpenAI API';
   // Retry outside, breaker inside: every failed request counts toward opening it, and an open breaker is not retried.
-  const policy = wrap(
-    retry(handleWhen(transient), { maxAttempts: o.attempts - 1, backoff: new ExponentialBackoff({ initialDelay: o.initialDelayMs, maxDelay: 5000 }) }),
-    circuitBreaker(handleWhen(transient), { halfOpenAfter: o.halfOpenAfterMs, breaker: new ConsecutiveBreaker(o.breakAfter) }),
-  );
+  // The breaker is shared through the store (when given): an endpoint another process found down is not called.
+  const retries = retry(handleWhen(transient), { maxAttempts: o.attempts - 1, backoff: new ExponentialBackoff({ initialDelay: o.initialDelayMs, maxDelay: 5000 }) });
+  const breaker = sharedBreaker(circuitBreaker(handleWhen(transient), { halfOpenAfter: o.halfOpenAfterMs, breaker: new ConsecutiveBreaker(o.breakAfter) }), {
+    board: shared.board,
+    name: 'embedder',
+    target: `${o.baseURL ?? 'https://api.openai.com/v1'} ${o.model}`,
+    halfOpenAfterMs: o.halfOpenAfterMs,
+    ...(shared.warn ? { warn: shared.warn } : {}),
+  });
 
   const batch = async (texts: string[]): Promise<Float32Array[]> => {
     let response: OpenAI.Embeddings.CreateEmbeddingResponse;
     try {
-      response = await policy.execute(() =>
-        client.embeddings.create({ model: o.model, input: texts, encoding_format: 'float', ...(o.requestDimensions ? { dimensions: o.dimension } : {}) }),
+      response = await retries.execute(() =>
+        breaker.execute(() => client.embeddings.create({ model: o.model, input: texts, encoding_format: 'float', ...(o.requestDimensions ? { dimensions: o.dimension } : {}) })),
       );
     } catch (error) {
+      if (error instanceof SharedBreakerOpenError) {
+        throw new MedicEmbedderError(`The embedder is not called: ${error.message}.`, {
+          fix: 'check that the endpoint is up (`npx medic doctor`), or use the offline embedder: embedder: { kind: \'hashing\' }',
+          cause: error,
+        });
+      }
       if (error instanceof BrokenCircuitError) {
         throw new MedicEmbedderError(`The embedder at ${where} failed ${o.breakAfter} times in a row; no calls for ${o.halfOpenAfterMs / 1000} s.`, {
           fix: 'check that the endpoint is up (`npx medic doctor`), or use the offline embedder: embedder: { kind: \'hashing\' }',
