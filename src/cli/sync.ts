@@ -1,16 +1,18 @@
 import type { MedicConfig } from '../config/schema.js';
 import { describeError, MedicStoreUnavailableError } from '../errors.js';
 import { Spool } from '../resilience/spool.js';
-import { openStore, spoolPath } from '../store/open.js';
+import { learnWaitingRuns } from '../learning/learnRun.js';
+import { openStore, spoolPath, storePath } from '../store/open.js';
 import type { ReplayResult, SpooledStore } from '../store/spooledStore.js';
 import { replayChromaSpool, type ChromaSync } from '../vector/pendingVectors.js';
 import { existsSync } from 'node:fs';
 
-export type SyncResult = ReplayResult & { vectors?: ChromaSync };
+export type SyncResult = ReplayResult & { vectors?: ChromaSync; learning?: { learned: number; waiting: number } };
 
 /**
- * `medic sync`: writes what was spooled while the shared store (Redis) was unreachable, and
- * sends Chroma the vectors it missed. Prints what it did; fails while anything still waits.
+ * `medic sync`: writes what was spooled while the shared store (Redis) was unreachable, learns
+ * the runs that could not be learned when they ran (the embedder was down), and sends Chroma
+ * the vectors it missed. Prints what it did; fails while anything still waits.
  * @example await syncCommand(defineMedicConfig({}), process.cwd(), { json: false });
  */
 export async function syncCommand(config: MedicConfig, baseDir: string, options: { json?: boolean }): Promise<void> {
@@ -32,6 +34,19 @@ export async function syncCommand(config: MedicConfig, baseDir: string, options:
     lines.push(`the store is ${config.store.kind}, which is written directly: nothing of it to sync (set MEDIC_REDIS_URL for a shared one)`);
   }
   const path = spoolPath(config, baseDir);
+  const storeThere = config.store.kind === 'redis' ? result.left === 0 : config.store.kind === 'sqlite' && existsSync(storePath(config, baseDir));
+  if (storeThere) {
+    // Runs that could not be learned when they ran (their embedder was down): learned now, oldest first.
+    const store = openStore(config, baseDir, { spool: true });
+    try {
+      const learning = await learnWaitingRuns(config, store, (message) => lines.push(`  ${message.replace(/^medic: /, '')}`), { spoolPath: path });
+      result.learning = learning;
+      lines.push(`learning: ${learning.learned} earlier runs of ${config.project} learned, ${learning.waiting} still waiting`);
+      if (learning.waiting) waitingFor.push(`${learning.waiting} runs of ${config.project} to learn`);
+    } finally {
+      await store.close();
+    }
+  }
   if (config.vectors.kind === 'chroma' && existsSync(path)) {
     const spool = Spool.open(path);
     try {

@@ -2,8 +2,11 @@ import type { MedicConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import { Spool } from '../resilience/spool.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
+import type { RunRecord } from '../store/records.js';
+import type { Embedder } from '../vector/embedder.js';
 import { openEmbedder } from '../vector/openEmbedder.js';
 import { openVectorIndex } from '../vector/openIndex.js';
+import type { VectorIndex } from '../vector/VectorIndex.js';
 import { VECTOR_COLLECTIONS } from './collections.js';
 import { learnFailures } from './patternLearner.js';
 import { learnStrategies } from './strategyLearner.js';
@@ -12,12 +15,22 @@ import { learnSuccesses } from './successLearner.js';
 /** What one run taught: the failure patterns it touched and how many of them are new. */
 export type Learned = { touched: number; created: number };
 
+type Part = NonNullable<RunRecord['unlearned']>['parts'][number];
+const PARTS: readonly Part[] = ['failures', 'successes', 'strategies'];
+const WHAT: Record<Part, string> = { failures: 'failure patterns', successes: 'success patterns', strategies: 'how the healing strategies did' };
+/** How many of a project's newest runs are looked at for learning that waits. */
+const RUNS_LOOKED_AT = 200;
+
+type Learner = { store: KnowledgeStore; embedder: Embedder; index: (collection: string) => VectorIndex };
+
 /**
  * Everything a recorded run teaches — failure patterns and their known fixes, success
  * patterns, strategy executions — learned under the project's lock (shards ending together
- * each see the others' merges). Each part that fails is one warning; the run's records stay.
- * The reporter calls it at the end of a run; a replayed spool (`medic sync`) for runs recorded
- * while the store was away. With Chroma, what it cannot take waits in the spool at `spoolPath`.
+ * each see the others' merges). Each part that fails is one warning; the run's records stay,
+ * and the part is kept on the run (`unlearned`) and learned before a later run of the project
+ * learns (the embedder was down, say), so nothing it teaches is lost. The reporter calls it at
+ * the end of a run; a replayed spool (`medic sync`) for runs recorded while the store was away.
+ * With Chroma, what it cannot take waits in the spool at `spoolPath`.
  * @example const learned = await learnRun(config, store, runId, console.warn, { spoolPath: '.medic/spool.db' });
  */
 export async function learnRun(
@@ -28,7 +41,47 @@ export async function learnRun(
   options: { spoolPath?: string } = {},
 ): Promise<Learned | undefined> {
   let learned: Learned | undefined;
-  const learn = async () => {
+  try {
+    await withLearner(config, store, warn, options, async (learner) => {
+      const run = await store.getRun(runId);
+      // Runs whose learning waits come first: what they teach comes before what this one does.
+      await learnWaiting(learner, run?.project ?? config.project, runId, warn);
+      const done = await learnParts(learner, runId, PARTS, (part, error) => warn(`medic: could not learn ${WHAT[part]} from this run (its records are kept; learned at a later run): ${describeError(error)}`));
+      learned = done.learned;
+      if (done.failed.length && run) await keepUnlearned(store, run, done.failed, warn);
+    });
+  } catch (error) {
+    warn(`medic: could not learn from this run (its records are kept): ${describeError(error)}`);
+  }
+  return learned;
+}
+
+/**
+ * Learns what waits on the project's earlier runs (`medic sync`); how many runs were learned.
+ * @example const runs = await learnWaitingRuns(config, store, console.warn, { spoolPath });
+ */
+export async function learnWaitingRuns(
+  config: Pick<MedicConfig, 'project' | 'vectors' | 'embedder'>,
+  store: KnowledgeStore,
+  warn: (message: string) => void,
+  options: { spoolPath?: string } = {},
+): Promise<{ learned: number; waiting: number }> {
+  let result = { learned: 0, waiting: 0 };
+  await withLearner(config, store, warn, options, async (learner) => {
+    result = await learnWaiting(learner, config.project, undefined, warn);
+  });
+  return result;
+}
+
+/** Opens the embedder and the indexes once, under the project's lock. */
+async function withLearner(
+  config: Pick<MedicConfig, 'project' | 'vectors' | 'embedder'>,
+  store: KnowledgeStore,
+  warn: (message: string) => void,
+  options: { spoolPath?: string },
+  action: (learner: Learner) => Promise<void>,
+): Promise<void> {
+  await store.exclusive(`learn:${config.project}`, async () => {
     const embedder = openEmbedder(config, process.env, store);
     let warned = false;
     const warnOnce = (message: string) => {
@@ -36,32 +89,67 @@ export async function learnRun(
       warned = true;
     };
     const spool = config.vectors.kind === 'chroma' && options.spoolPath ? openVectorSpool(options.spoolPath, warnOnce) : undefined;
-    const index = (collection: string) => openVectorIndex(config, store, collection, embedder, warnOnce, spool);
     try {
-      const failures = await learnFailures({ store, embedder, index: index(VECTOR_COLLECTIONS.failures) }, runId);
-      learned = { touched: failures.touched.length, created: failures.created.length };
-    } catch (error) {
-      warn(`medic: could not learn failure patterns from this run (its records are kept): ${describeError(error)}`);
-    }
-    try {
-      await learnSuccesses({ store, embedder, index: index(VECTOR_COLLECTIONS.successes) }, runId);
-    } catch (error) {
-      warn(`medic: could not learn success patterns from this run (its records are kept): ${describeError(error)}`);
-    }
-    try {
-      await learnStrategies(store, runId);
-    } catch (error) {
-      warn(`medic: could not record how the healing strategies did in this run (its records are kept): ${describeError(error)}`);
+      await action({ store, embedder, index: (collection) => openVectorIndex(config, store, collection, embedder, warnOnce, spool) });
     } finally {
       spool?.close();
     }
+  });
+}
+
+/** Learns `parts` of a run; the parts that failed, with their errors. */
+async function learnParts(learner: Learner, runId: string, parts: readonly Part[], failed: (part: Part, error: unknown) => void): Promise<{ learned?: Learned; failed: { part: Part; error: unknown }[] }> {
+  const { store, embedder } = learner;
+  const out: { learned?: Learned; failed: { part: Part; error: unknown }[] } = { failed: [] };
+  const learners: Record<Part, () => Promise<unknown>> = {
+    failures: async () => {
+      const f = await learnFailures({ store, embedder, index: learner.index(VECTOR_COLLECTIONS.failures) }, runId);
+      out.learned = { touched: f.touched.length, created: f.created.length };
+    },
+    successes: () => learnSuccesses({ store, embedder, index: learner.index(VECTOR_COLLECTIONS.successes) }, runId),
+    strategies: () => learnStrategies(store, runId),
   };
-  try {
-    await store.exclusive(`learn:${config.project}`, learn);
-  } catch (error) {
-    warn(`medic: could not learn from this run (its records are kept): ${describeError(error)}`);
+  for (const part of parts) {
+    try {
+      await learners[part]();
+    } catch (error) {
+      failed(part, error);
+      out.failed.push({ part, error });
+    }
   }
-  return learned;
+  return out;
+}
+
+/** Keeps the parts that failed on the run, to be learned later. */
+async function keepUnlearned(store: KnowledgeStore, run: RunRecord, failed: { part: Part; error: unknown }[], warn: (message: string) => void): Promise<void> {
+  try {
+    const unlearned = { parts: failed.map((f) => f.part), error: describeError(failed[0]!.error).slice(0, 2000), at: new Date().toISOString() };
+    await store.finishRun(run.id, { endedAt: run.endedAt, status: run.status, unlearned });
+  } catch (error) {
+    warn(`medic: could not note what is left to learn from this run: ${describeError(error)}`);
+  }
+}
+
+/**
+ * Learns the parts that wait on the project's runs (other than `exceptRunId`), oldest first;
+ * stops at the first run that still cannot be learned (its backend is still down).
+ */
+async function learnWaiting(learner: Learner, project: string, exceptRunId: string | undefined, warn: (message: string) => void): Promise<{ learned: number; waiting: number }> {
+  const runs = (await learner.store.listRuns({ project, limit: RUNS_LOOKED_AT })).filter((r) => r.unlearned && r.id !== exceptRunId).reverse();
+  let learned = 0;
+  for (const run of runs) {
+    const done = await learnParts(learner, run.id, run.unlearned!.parts, () => undefined);
+    if (done.failed.length) {
+      const still = runs.length - learned;
+      warn(`medic: ${still} earlier run${still === 1 ? '' : 's'} of ${project} still wait${still === 1 ? 's' : ''} to be learned (${describeError(done.failed[0]!.error).split('\n')[0]}); tried again at the next run or with npx medic sync.`);
+      await keepUnlearned(learner.store, run, done.failed, warn);
+      return { learned, waiting: still };
+    }
+    await learner.store.finishRun(run.id, { endedAt: run.endedAt, status: run.status, unlearned: null });
+    learned++;
+  }
+  if (learned) warn(`medic: learned ${learned} earlier run${learned === 1 ? '' : 's'} of ${project} that could not be learned when ${learned === 1 ? 'it' : 'they'} ran.`);
+  return { learned, waiting: 0 };
 }
 
 /** The spool for Chroma's missed writes; undefined (they stay in the local index only) when it cannot be opened. */

@@ -12,7 +12,7 @@ import type { Metadata, VectorQuery, VectorRecord, VectorRecordInput } from '../
 export type { HealEventInput } from './learning.js';
 export type { HealQuery, PatternQuery, SelectorQuery, SuccessQuery } from './queries.js';
 
-export type RunEnd = Pick<RunRecord, 'endedAt' | 'status'> & Partial<Pick<RunRecord, 'errors'>>;
+export type RunEnd = Pick<RunRecord, 'endedAt' | 'status'> & Partial<Pick<RunRecord, 'errors' | 'unlearned'>>;
 
 export type AttemptQuery = {
   runId?: string;

@@ -21,6 +21,14 @@ export const runRecordSchema = z.object({
   plannedTests: z.number().int().nonnegative(),
   /** Errors outside any test (a spec that does not load, a failing global setup, a web server). */
   errors: z.array(z.object({ message: z.string(), category: categorySchema, signature: z.string() })).default([]),
+  /**
+   * What could not be learned from this run yet (its embedder was down, say): tried again, oldest
+   * run first, before a later run of the project learns (and by `medic sync`); null once learned.
+   */
+  unlearned: z
+    .object({ parts: z.array(z.enum(['failures', 'successes', 'strategies'])).min(1), error: z.string().max(2000), at: z.iso.datetime() })
+    .nullable()
+    .optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

@@ -20,7 +20,7 @@ const VALIDATE: Record<Exclude<SpoolMethod, 'learn'>, (args: unknown[]) => void>
   startRun: ([run]) => runRecordSchema.parse(run),
   finishRun: ([runId, end]) => {
     z.string().min(1).parse(runId);
-    runRecordSchema.pick({ endedAt: true, status: true, errors: true }).partial({ errors: true }).parse(end);
+    runRecordSchema.pick({ endedAt: true, status: true, errors: true, unlearned: true }).partial({ errors: true }).parse(end);
   },
   recordAttempt: ([attempt]) => attemptRecordSchema.parse(attempt),
   recordSelectors: ([project, observations]) => parseSelectorBatch(project as string, observations as unknown[]),
