@@ -3,7 +3,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { medicConfigSchema, resolveMedicConfig, type MedicConfig } from '../src/config/index.js';
 import { describeError } from '../src/errors.js';
-import { gitInfo } from '../src/run/git.js';
+import { ciBuildId, gitInfo } from '../src/run/git.js';
 import type { KnowledgeStore } from '../src/store/KnowledgeStore.js';
 import { openStore, spoolPath } from '../src/store/open.js';
 import { SpooledStore } from '../src/store/spooledStore.js';
@@ -73,7 +73,9 @@ export default class MedicReporter implements Reporter {
       for (const error of invalid) this.enqueue(() => Promise.reject(error));
       const where = { project: this.config.project, runId: this.runId, testKey: attempt.testKey, testId: attempt.testId, retry: attempt.retry };
       for (const message of messages) {
-        if (message.selectors.length) this.enqueue(() => store.recordSelectors(this.config.project, message.selectors));
+        // Each observation says which run it belongs to: the store counts a selector once per page per run (or run group).
+        const run = this.run?.group ?? this.runId;
+        if (message.selectors.length) this.enqueue(() => store.recordSelectors(this.config.project, message.selectors.map((o) => ({ ...o, run }))));
         if (message.heals.length) {
           const events = message.heals.map((heal) => toHealEvent(heal, where));
           this.heals.push(...events);
@@ -156,6 +158,7 @@ export default class MedicReporter implements Reporter {
       gitBranch: git.branch,
       playwrightVersion: config.version,
       shard: config.shard ? { current: config.shard.current, total: config.shard.total } : null,
+      group: this.config.runGroup ?? (config.shard ? ciBuildId() : null),
       workers: config.workers,
       configFile: config.configFile ?? null,
       plannedTests: this.plannedTests,

@@ -2,8 +2,12 @@
 // run by the real Playwright runner with 4 workers: v1 feeds the catalog; on v2 (markup changed,
 // same features) the same specs heal, and an oracle checks every heal found the element v1's
 // locator meant; a second v2 run heals from known fixes without relocating; on v3 (real
-// regressions) the tests of the removed features still fail.
-import { spawn } from 'node:child_process';
+// regressions) the tests of the removed features still fail. And shards: the knowledge of v1 and
+// the first v2 run, copied into a real Redis (`medic migrate`, vectors into a real Chroma), takes
+// the second v2 run as 4 concurrent `--shard` processes of one run group: every attempt is
+// recorded once, and what they learn (patterns, catalog confidences, heals, vectors) equals what
+// the same run learned unsharded in SQLite.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,14 +18,24 @@ import { chromiumLaunchOptions } from '../src/browser/chromium.js';
 import { pageKey } from '../src/learning/catalog.js';
 import type { HealEvent } from '../src/learning/heals.js';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
+import { openRedisStore } from '../src/store/redis.js';
+import { chromaIndex } from '../src/vector/chromaIndex.js';
+import { hashingEmbedder } from '../src/vector/embedder.js';
+import { localIndex } from '../src/vector/localIndex.js';
+import { findChroma } from './helpers/chromaServer.js';
 import { DEMO_ORACLE, type OracleCase } from './helpers/demoOracle.js';
 import { freePort } from './helpers/freePort.js';
+import { dropKeys, findRedis } from './helpers/redisServer.js';
+import { learnedBy } from './helpers/teamSuite.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'node_modules/@playwright/test/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'medic-fixture-'));
 const storePath = join(dir, 'medic.db');
 const PORT = await freePort();
+const redis = await findRedis();
+const chroma = redis ? await findChroma() : undefined;
+const team = redis && chroma ? { redis, chroma, prefix: `medic-int:${process.pid}:demo-shards:`, chromaPrefix: `demo-shards-${process.pid}-` } : undefined;
 
 type JsonTest = { results: { status: string; annotations?: { type: string; description?: string }[] }[] };
 type JsonSpec = { title: string; file: string; tests: JsonTest[] };
@@ -34,6 +48,43 @@ function specsOf(suites: JsonSuite[], into = new Map<string, JsonSpec>()): Map<s
     specsOf(suite.suites ?? [], into);
   }
   return into;
+}
+
+/** The v2 suite as 4 concurrent shards of one run group, each its own process, app server and output, against one Redis and one Chroma. */
+async function runShards(t: NonNullable<typeof team>): Promise<{ exit: number | null; output: string }[]> {
+  return Promise.all(
+    [1, 2, 3, 4].map(async (i) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        MEDIC_APP_VERSION: 'v2',
+        MEDIC_DEMO_PORT: String(await freePort()),
+        MEDIC_DEMO_JSON: join(dir, `shard-${i}.json`),
+        MEDIC_HEALING_MODE: 'heal',
+        MEDIC_REDIS_URL: t.redis.url,
+        MEDIC_REDIS_PREFIX: t.prefix,
+        MEDIC_VECTORS_KIND: 'chroma',
+        MEDIC_CHROMA_URL: t.chroma.url,
+        MEDIC_CHROMA_PREFIX: t.chromaPrefix,
+        MEDIC_STORE_SPOOL_PATH: join(dir, `spool-${i}.db`),
+        MEDIC_RUN_GROUP: 'demo-v2-again',
+      };
+      const child = spawn(process.execPath, [cli, 'test', `--shard=${i}/4`, '--workers=1', '--retries=0', '--timeout=60000', `--output=${join(dir, `shard-${i}`)}`], { cwd: root, env });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      return { exit: await new Promise<number | null>((done) => child.on('exit', done)), output: `shard ${i}/4:\n${output}` };
+    }),
+  );
+}
+
+/** What the SQLite store learned (after the unsharded second v2 run). */
+async function learnedInSqlite() {
+  const store = openSqliteStore({ path: storePath, readonly: true });
+  try {
+    return { ...(await learnedBy(store, 'default')), vectors: await localIndex(store, 'failures', hashingEmbedder()).count({ project: 'default' }) };
+  } finally {
+    await store.close();
+  }
 }
 
 async function runSuite(version: 'v1' | 'v2' | 'v3', name: string, files: string[] = []): Promise<SuiteRun> {
@@ -73,12 +124,23 @@ let v2: SuiteRun;
 let again: SuiteRun;
 let v3: SuiteRun;
 let browser: Browser;
+let whole: Awaited<ReturnType<typeof learnedInSqlite>>;
+let shards: { exit: number | null; output: string }[] = [];
+let migrated = '';
 
 describe('the demo suite written for v1, healed by playwright-medic', { timeout: 600_000 }, () => {
   beforeAll(async () => {
     v1 = await runSuite('v1', 'v1');
     v2 = await runSuite('v2', 'v2');
+    if (team) {
+      // What v1 and v2 taught, copied into Redis (and the pattern vectors into Chroma) as a team moving to shared memory would.
+      const env = { ...process.env, MEDIC_REDIS_PREFIX: team.prefix, MEDIC_VECTORS_KIND: 'chroma', MEDIC_CHROMA_URL: team.chroma.url, MEDIC_CHROMA_PREFIX: team.chromaPrefix };
+      const copy = spawnSync(process.execPath, [join(root, 'dist/src/cli/main.js'), '--store', storePath, 'migrate', '--to', team.redis.url], { cwd: dir, env, encoding: 'utf8' });
+      migrated = `${copy.status} ${copy.stdout}${copy.stderr}`;
+    }
     again = await runSuite('v2', 'v2-again');
+    whole = await learnedInSqlite();
+    if (team && migrated.startsWith('0 ')) shards = await runShards(team);
     v3 = await runSuite('v3', 'v3', ['e2e/demo/catalog.spec.ts', 'e2e/demo/checkout.spec.ts']);
     browser = await chromium.launch(chromiumLaunchOptions());
     console.log(
@@ -91,6 +153,11 @@ describe('the demo suite written for v1, healed by playwright-medic', { timeout:
 
   afterAll(async () => {
     await browser?.close();
+    if (team) {
+      await dropKeys(team.redis.url, team.prefix);
+      await team.redis.stop();
+      await team.chroma.stop();
+    }
   });
 
   it('passes on v1 and fills the catalog', async () => {
@@ -155,6 +222,32 @@ describe('the demo suite written for v1, healed by playwright-medic', { timeout:
     const relocatedAgain = again.heals.filter((h) => h.strategy !== 'known_fix' && relocatedBefore.has(where(h)));
     expect(relocatedAgain.map((h) => h.from.code)).toEqual([]);
     for (const name of passed(v2)) expect(passed(again), name).toContain(name);
+  });
+
+  it.skipIf(!team)('as 4 concurrent shards against one Redis and one Chroma, records every attempt once and learns what the unsharded run learned', async () => {
+    expect(migrated, 'medic migrate').toMatch(/^0 /);
+    const output = shards.map((s) => s.output).join('\n');
+    expect(shards.map((s) => s.exit).sort(), output).toContain(1); // the toast copy still fails on v2
+    // Anything not written, spooled or lost shows in a shard's output.
+    expect(output).not.toMatch(/medic: (could not|the knowledge store is unusable|the chroma vector index is unavailable|the store at .* is unreachable|\d+ of \d+ records)/);
+    const store = openRedisStore({ url: team!.redis.url, keyPrefix: team!.prefix });
+    try {
+      const runs = (await store.listRuns({ project: 'default' })).filter((r) => r.shard);
+      expect(runs.map((r) => [r.shard!.current, r.group]).sort(), output).toEqual([1, 2, 3, 4].map((i) => [i, 'demo-v2-again']));
+      const attempts = (await Promise.all(runs.map((r) => store.listAttempts({ runId: r.id })))).flat();
+      const sqlite = openSqliteStore({ path: storePath, readonly: true });
+      const unsharded = await sqlite.listAttempts({ runId: again.runId }).finally(() => sqlite.close());
+      expect(attempts.map((a) => `${a.testKey} ${a.status}`).sort()).toEqual(unsharded.map((a) => `${a.testKey} ${a.status}`).sort());
+      expect(new Set(attempts.map((a) => a.testKey)).size).toBe(again.specs.size);
+      const sharded = { ...(await learnedBy(store, 'default')), vectors: await localIndex(store, 'failures', hashingEmbedder()).count({ project: 'default' }) };
+      expect(whole.catalog.length).toBeGreaterThan(50);
+      expect(whole.heals.length).toBeGreaterThan(10);
+      expect(sharded).toEqual(whole);
+      const inChroma = await chromaIndex({ url: team!.chroma.url, collection: 'failures', embedder: hashingEmbedder(), prefix: team!.chromaPrefix }).count({ project: 'default' });
+      expect(inChroma).toBe(whole.vectors);
+    } finally {
+      await store.close();
+    }
   });
 
   it('on v3 the tests of the removed features still fail (no false pass)', () => {

@@ -29,6 +29,7 @@ const list: Parse = (raw) =>
 /** Each MEDIC_* variable and the option path it overrides. Environment beats options. */
 export const ENV_OVERRIDES: ReadonlyArray<{ name: string; path: readonly string[]; parse: Parse }> = [
   { name: 'MEDIC_PROJECT', path: ['project'], parse: text },
+  { name: 'MEDIC_RUN_GROUP', path: ['runGroup'], parse: text },
   { name: 'MEDIC_STORE_KIND', path: ['store', 'kind'], parse: text },
   { name: 'MEDIC_STORE_PATH', path: ['store', 'path'], parse: text },
   { name: 'MEDIC_STORE_BUSY_TIMEOUT_MS', path: ['store', 'busyTimeoutMs'], parse: number },

@@ -107,6 +107,13 @@ export const medicConfigSchema = z
   .object({
     /** Namespace of this suite's knowledge (shared stores hold many projects). */
     project: z.string().min(1).default('default'),
+    /**
+     * What makes the shards of one CI build one run for the selector catalog (each selector
+     * counts once per page per run, however many shards and workers used it). Unset: the build
+     * id of common CI services (GitHub Actions, GitLab, CircleCI, Buildkite, Jenkins, Azure) when
+     * the run is sharded, else each run is its own.
+     */
+    runGroup: z.string().min(1).max(200).optional(),
     store: storeSchema.default(storeSchema.parse({})),
     /** Where the vectors of failure and success patterns are searched. */
     vectors: vectorsSchema.default(vectorsSchema.parse({})),

@@ -134,6 +134,29 @@ describe('mergeSelector', () => {
     }
   });
 
+  it('counts a run once, however many workers and shards saw the selector in it', () => {
+    const one = mergeAll([observe({ run: 'build-7', at: at(1) }), observe({ run: 'build-7', at: at(2) }), observe({ run: 'build-7', at: at(3) })]);
+    expect(one).toMatchObject({ timesUsed: 1, failureCount: 0, confidence: 0.625, lastRun: { key: 'build-7', before: 0.5, worked: true, failed: false } });
+    // The next run counts again.
+    expect(mergeAll([observe({ run: 'build-8', at: at(4) }), observe({ run: 'build-8', at: at(5) })], one)).toMatchObject({ timesUsed: 2, confidence: 0.71875 });
+    // Failures and heals of one run: one failure, one fall.
+    const failing = mergeAll([observe({ run: 'r', outcome: 'failed' }), observe({ run: 'r', outcome: 'healed', healedTo: ALT_A }), observe({ run: 'r', outcome: 'failed' })]);
+    expect(failing).toMatchObject({ timesUsed: 0, failureCount: 1, confidence: 0.25 });
+    expect(failing.alternatives).toEqual([{ ...ALT_A, timesUsed: 1, lastUsed: at(1) }]);
+  });
+
+  it('gives a run that worked and failed one rise then one fall, whichever was told first', () => {
+    const worked = observe({ run: 'r', at: at(1) });
+    const failed = observe({ run: 'r', outcome: 'failed', fingerprint: undefined, at: at(2) });
+    const start = mergeAll([observe({ run: 'before' })]);
+    const a = mergeAll([worked, failed, worked], start);
+    const b = mergeAll([failed, worked, failed], start);
+    expect(a).toMatchObject({ timesUsed: 2, failureCount: 1, confidence: (0.625 + 0.375 * 0.25) * 0.5 });
+    expect([b.timesUsed, b.failureCount, b.confidence]).toEqual([a.timesUsed, a.failureCount, a.confidence]);
+    // A slow step's time is not a use: it changes nothing of the run's count.
+    expect(mergeAll([observe({ run: 'r', outcome: 'slow', waitedMs: 9000, fingerprint: undefined })], a)).toMatchObject({ timesUsed: 2, failureCount: 1, confidence: a.confidence, slowestMs: 9000 });
+  });
+
   it('changes neither the previous record nor the observation', () => {
     const previous = deepFreeze(mergeAll([observe(), observe({ outcome: 'healed', healedTo: ALT_A, at: at(2) })]));
     const observation = deepFreeze(observe({ outcome: 'healed', healedTo: ALT_A, at: at(3) }));

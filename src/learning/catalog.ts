@@ -36,6 +36,8 @@ export const selectorObservationSchema = locatorRefSchema.extend({
   healedTo: locatorRefSchema.optional(),
   /** How long a step that worked took, when it was slow (at least SLOW_STEP_MS). */
   waitedMs: z.number().nonnegative().optional(),
+  /** The run it belongs to (its id, or its shards' run group; set by the reporter): a record counts each run once. */
+  run: z.string().min(1).max(200).optional(),
   at,
 });
 export type SelectorObservation = z.infer<typeof selectorObservationSchema>;
@@ -63,6 +65,11 @@ export const selectorRecordSchema = locatorRefSchema.extend({
   slowestMs: z.number().nonnegative().optional(),
   /** When its fingerprint or list sample was last captured (absent: never, or a record older than this field). */
   capturedAt: at.optional(),
+  /**
+   * What the latest run (or run group) has told it so far, and its confidence before that run:
+   * the observations of one run, from any worker or shard, count once (see mergeValidSelector).
+   */
+  lastRun: z.object({ key: z.string().min(1), before: z.number().min(0).max(1), worked: z.boolean(), failed: z.boolean() }).optional(),
 });
 export type SelectorRecord = z.infer<typeof selectorRecordSchema>;
 
@@ -81,6 +88,10 @@ const later = (a: string, b: string) => (a > b ? a : b);
 /**
  * The record after one more observation (pure). Confidence starts at 0.5, rises by a quarter
  * of the remaining gap on success and halves on failure, so one failure weighs two successes.
+ * Observations of one run (`run`: its id or run group) count once: a run in which the selector
+ * worked is one use and one rise, one in which it failed (or was healed) one failure and one
+ * fall, one with both a rise then a fall, whichever worker or shard told it first; so the
+ * record does not depend on how the run was split into workers and shards.
  * @example mergeSelector(undefined, 'shop', observation).timesUsed // 1
  */
 export function mergeSelector(previous: SelectorRecord | undefined, project: string, observation: SelectorObservation): SelectorRecord {
@@ -108,7 +119,7 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
   };
   const worked = o.outcome === 'worked';
   const slow = o.outcome === 'slow';
-  const confidence = slow ? base.confidence : worked ? base.confidence + (1 - base.confidence) * RISE : base.confidence * (1 - FALL);
+  const counted = countRun(base, o.run, worked, !worked && !slow);
   let alternatives = base.alternatives;
   if (o.healedTo) {
     const found = alternatives.find((a) => a.selector === o.healedTo!.selector);
@@ -127,14 +138,35 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
     ...(set ? { set } : {}),
     code: newer ? o.code : base.code,
     fingerprint: o.fingerprint && (newer || base.fingerprint === null) ? o.fingerprint : base.fingerprint,
-    confidence,
-    timesUsed: base.timesUsed + (worked ? 1 : 0),
-    failureCount: base.failureCount + (worked || slow ? 0 : 1),
+    confidence: counted.confidence,
+    timesUsed: counted.timesUsed,
+    failureCount: counted.failureCount,
+    ...(counted.lastRun ? { lastRun: counted.lastRun } : {}),
     lastWorking: worked || slow ? (base.lastWorking ? later(base.lastWorking, o.at) : o.at) : base.lastWorking,
     lastSeen: later(base.lastSeen, o.at),
     alternatives,
     ...(o.waitedMs !== undefined || base.slowestMs !== undefined ? { slowestMs: Math.max(base.slowestMs ?? 0, o.waitedMs ?? 0) } : {}),
     ...(captured ? { capturedAt: captured } : {}),
+  };
+}
+
+const rise = (c: number) => c + (1 - c) * RISE;
+const fall = (c: number) => c * (1 - FALL);
+
+/** Confidence and counts after an observation that worked or failed (neither: only its time, as `slow`), counting each run once. */
+function countRun(base: SelectorRecord, run: string | undefined, worked: boolean, failed: boolean): Pick<SelectorRecord, 'confidence' | 'timesUsed' | 'failureCount' | 'lastRun'> {
+  if (!worked && !failed) return base;
+  if (run === undefined) {
+    return { confidence: worked ? rise(base.confidence) : fall(base.confidence), timesUsed: base.timesUsed + (worked ? 1 : 0), failureCount: base.failureCount + (failed ? 1 : 0), lastRun: base.lastRun };
+  }
+  const same = base.lastRun?.key === run ? base.lastRun : undefined;
+  const lastRun = { key: run, before: same ? same.before : base.confidence, worked: worked || (same?.worked ?? false), failed: failed || (same?.failed ?? false) };
+  const risen = lastRun.worked ? rise(lastRun.before) : lastRun.before;
+  return {
+    confidence: lastRun.failed ? fall(risen) : risen,
+    timesUsed: base.timesUsed + (worked && !same?.worked ? 1 : 0),
+    failureCount: base.failureCount + (failed && !same?.failed ? 1 : 0),
+    lastRun,
   };
 }
 

@@ -19,6 +19,8 @@ export const runRecordSchema = z.object({
   configFile: z.string().nullable(),
   /** Tests Playwright planned to run (after sharding and filters). */
   plannedTests: z.number().int().nonnegative(),
+  /** The run group its shards share (MEDIC_RUN_GROUP, a CI build id), when it has one: the catalog counts the group as one run. */
+  group: z.string().min(1).max(200).nullable().optional(),
   /** Errors outside any test (a spec that does not load, a failing global setup, a web server). */
   errors: z.array(z.object({ message: z.string(), category: categorySchema, signature: z.string() })).default([]),
   /**

@@ -59,13 +59,13 @@ export function teamSuite(stepMs = 0): Record<string, string> {
  * attempt (test, retry, status), the failure patterns (counts, tests, known fixes), the
  * selector catalog (uses, failures, confidence) and the heals; timestamps and run ids left out.
  */
-export async function learnedBy(store: KnowledgeStore) {
+export async function learnedBy(store: KnowledgeStore, project = 'shop') {
   const attempts = (await store.listAttempts()).map((a) => `${a.testKey} #${a.retry} ${a.status}`).sort();
-  const patterns = (await store.listFailurePatterns({ project: 'shop' }))
+  const patterns = (await store.listFailurePatterns({ project }))
     .map((p) => ({ id: p.id, category: p.category, count: p.count, tests: [...p.tests].sort(), fixes: p.knownFixes.map((f) => [f.strategy, f.to, f.from, f.successes, f.tries]) }))
     .sort((x, y) => x.id.localeCompare(y.id));
-  const catalog = (await store.listSelectors({ project: 'shop' })).map((r) => [r.pageKey, r.code, r.timesUsed, r.failureCount, r.confidence]).sort();
-  const heals = (await store.listHeals({ project: 'shop' })).map((h) => `${h.from.code} → ${h.to?.code} ${h.outcome}`).sort();
-  const successes = (await store.listSuccessPatterns({ project: 'shop' })).map((p) => `${p.feature} ${p.passes}/${p.failures}`).sort();
+  const catalog = (await store.listSelectors({ project })).map((r) => [r.pageKey, r.code, r.timesUsed, r.failureCount, r.confidence]).sort();
+  const heals = (await store.listHeals({ project })).map((h) => `${h.from.code} → ${h.to?.code} ${h.outcome}`).sort();
+  const successes = (await store.listSuccessPatterns({ project })).map((p) => `${p.feature} ${p.passes}/${p.failures}`).sort();
   return { attempts, patterns, catalog, heals, successes };
 }
