@@ -103,7 +103,7 @@ async function targetIndex(page: Page, demo: DemoCase): Promise<number | undefin
 
 async function isTarget(page: Page, demo: DemoCase, index: number | undefined): Promise<boolean> {
   if (!demo.target || index === undefined) return false;
-  const oracle = await demo.target(page).elementHandle({ timeout: 2_000 });
+  const oracle = await demo.target(page).elementHandle({ timeout: 10_000 }); // the oracle, not timed: roomy for a loaded machine
   const chosen = await candidateElement(page, index);
   return page.evaluate(([a, b]) => a === b, [oracle, chosen] as const);
 }

@@ -1,4 +1,4 @@
-// A real `playwright test` run (4 workers, 200 tests of every kind) recorded by the reporter
+// A real `playwright test` run (4 workers, 180 tests of every kind) recorded by the reporter
 // into SQLite; then the same run with an unusable store.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ const files: Record<string, string> = {
       projects: [{ name: 'chromium' }],
     });`,
   'pass.spec.ts': spec('pass', 100, { statuses: ['passed'], outcome: 'expected', category: null }, (i) => `expect(${i} + 1).toBe(${i + 1});`),
-  'fail.spec.ts': spec('fail', 30, { statuses: ['failed', 'failed'], outcome: 'unexpected', category: 'assertion' }, (i) => `expect(${i}).toBe(${i + 1});`),
+  'fail.spec.ts': spec('fail', 10, { statuses: ['failed', 'failed'], outcome: 'unexpected', category: 'assertion' }, (i) => `expect(${i}).toBe(${i + 1});`),
   'flaky.spec.ts': spec('flaky', 20, { statuses: ['failed', 'passed'], outcome: 'flaky', category: 'assertion' }, () => 'expect(testInfo.retry).toBe(1);'),
   'timeout.spec.ts': spec('timeout', 10, { statuses: ['timedOut', 'timedOut'], outcome: 'unexpected', category: 'timeout' }, () =>
     'test.setTimeout(400); await new Promise(() => {});',
@@ -90,7 +90,7 @@ describe('reporter against a real Playwright run', () => {
 
   it('completes the run and prints the summary', () => {
     expect(result.code).toBe(1); // the suite has real failures
-    expect(result.stdout).toMatch(/medic: recorded 265 attempts of 200 tests in .*medic\.db/);
+    expect(result.stdout).toMatch(/medic: recorded 225 attempts of 180 tests in .*medic\.db/);
     expect(result.stderr).not.toMatch(/medic:/);
   });
 
@@ -98,7 +98,7 @@ describe('reporter against a real Playwright run', () => {
     const json = JSON.parse(readFileSync(join(project.dir, 'results.json'), 'utf8')) as JsonReport;
     const reported = json.suites.reduce((n, s) => n + countResults(s), 0);
     expect(attempts).toHaveLength(reported);
-    expect(attempts).toHaveLength(265);
+    expect(attempts).toHaveLength(225);
     const keys = attempts.map((a) => `${a.testId}#${a.retry}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(new Set(attempts.map((a) => a.runId)).size).toBe(1);
@@ -170,21 +170,24 @@ describe('reporter against a real Playwright run', () => {
     const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db') });
     const [run] = await store.listRuns();
     await store.close();
-    expect(run).toMatchObject({ status: 'failed', workers: 4, plannedTests: 200, shard: null });
+    expect(run).toMatchObject({ status: 'failed', workers: 4, plannedTests: 180, shard: null });
     expect(run!.playwrightVersion).toMatch(/^1\.\d+/);
     expect(Date.parse(run!.endedAt!)).toBeGreaterThanOrEqual(Date.parse(run!.startedAt));
   });
 
   it('warns once and completes the run when the store is unusable', async () => {
-    const broken = writeInlineProject(files);
+    // Many records (110 tests, 10 of them failing as expected), no browser and no unexpected
+    // failure (each would start a new worker): one warning for all of them.
+    const { 'playwright.config.ts': config, 'pass.spec.ts': pass, 'expected-fail.spec.ts': expectedFail } = files;
+    const broken = writeInlineProject({ 'playwright.config.ts': config!, 'pass.spec.ts': pass!, 'expected-fail.spec.ts': expectedFail! });
     try {
       mkdirSync(join(broken.dir, '.medic', 'medic.db'), { recursive: true });
       const run = await broken.run();
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(0);
       expect(run.stderr.match(/medic:/g)).toHaveLength(1);
       expect(run.stderr).toMatch(/medic: the knowledge store is unusable; this run goes on without recording\.\n.*is a directory/);
       const json = JSON.parse(readFileSync(join(broken.dir, 'results.json'), 'utf8')) as JsonReport;
-      expect(json.suites.reduce((n, s) => n + countResults(s), 0)).toBe(265);
+      expect(json.suites.reduce((n, s) => n + countResults(s), 0)).toBe(110);
     } finally {
       broken.remove();
     }
@@ -197,7 +200,7 @@ describe('reporter edge cases', () => {
     try {
       const run = await listed.run(['--list']);
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/Total: 200 tests in 7 files/);
+      expect(run.stdout).toMatch(/Total: 180 tests in 7 files/);
       expect(run.stdout + run.stderr).not.toMatch(/medic:/);
       expect(existsSync(join(listed.dir, '.medic', 'medic.db'))).toBe(false);
     } finally {
