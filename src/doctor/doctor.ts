@@ -13,6 +13,7 @@ import { MIGRATIONS } from '../store/migrations.js';
 import type { BreakerState } from '../resilience/breakerBoard.js';
 import { chromaClient, chromaCollectionName } from '../vector/chromaIndex.js';
 import { openEmbedder } from '../vector/openEmbedder.js';
+import { embedderTarget } from '../vector/openaiEmbedder.js';
 import { isVectorSpoolTarget, replayChromaSpool, vectorWritesWaiting } from '../vector/pendingVectors.js';
 import { splitFix, summarizeChecks, type Check, type CheckStatus, type DoctorReport } from './report.js';
 import { VECTOR_COLLECTION_NAMES } from '../learning/collections.js';
@@ -198,7 +199,12 @@ async function checkLlm(c: MedicConfig, env: NodeJS.ProcessEnv, timeoutMs: numbe
 function breakers(c: MedicConfig, probes: Record<'store' | 'vectors' | 'embedder' | 'llm', CheckStatus>, shared: BreakerState[] | string): Found {
   const parts: string[] = [];
   const open: string[] = [];
-  const sharedOpen = typeof shared === 'string' ? [] : shared;
+  // The openings of the backends this config names (a shared Redis may hold other projects' too).
+  const targets: Record<string, string | undefined> = {
+    chroma: c.vectors.kind === 'chroma' ? new URL(c.vectors.url!).origin : undefined,
+    embedder: c.embedder.kind === 'openai' ? embedderTarget(c.embedder.baseURL, c.embedder.model!) : undefined,
+  };
+  const sharedOpen = typeof shared === 'string' ? [] : shared.filter((s) => (s.name in targets ? targets[s.name] === s.target : s.name !== 'llm' || c.llm !== undefined));
   const line = (name: string, failed: boolean, then: string) => {
     const published = sharedOpen.filter((s) => s.name === name);
     parts.push(`${name} ${published.length ? 'open in the store' : failed ? 'would open' : 'closed'}`);

@@ -136,13 +136,28 @@ describe('mergeSelector', () => {
 
   it('counts a run once, however many workers and shards saw the selector in it', () => {
     const one = mergeAll([observe({ run: 'build-7', at: at(1) }), observe({ run: 'build-7', at: at(2) }), observe({ run: 'build-7', at: at(3) })]);
-    expect(one).toMatchObject({ timesUsed: 1, failureCount: 0, confidence: 0.625, lastRun: { key: 'build-7', before: 0.5, worked: true, failed: false } });
+    expect(one).toMatchObject({ timesUsed: 1, failureCount: 0, confidence: 0.625, runs: [{ key: 'build-7', before: 0.5, worked: true, failed: false }] });
     // The next run counts again.
     expect(mergeAll([observe({ run: 'build-8', at: at(4) }), observe({ run: 'build-8', at: at(5) })], one)).toMatchObject({ timesUsed: 2, confidence: 0.71875 });
     // Failures and heals of one run: one failure, one fall.
     const failing = mergeAll([observe({ run: 'r', outcome: 'failed' }), observe({ run: 'r', outcome: 'healed', healedTo: ALT_A }), observe({ run: 'r', outcome: 'failed' })]);
     expect(failing).toMatchObject({ timesUsed: 0, failureCount: 1, confidence: 0.25 });
     expect(failing.alternatives).toEqual([{ ...ALT_A, timesUsed: 1, lastUsed: at(1) }]);
+  });
+
+  it('counts each of two builds writing at the same time once', () => {
+    const a = (o: Partial<SelectorObservation>) => observe({ run: 'build-a', ...o });
+    const b = (o: Partial<SelectorObservation>) => observe({ run: 'build-b', ...o });
+    const interleaved = mergeAll([a({}), b({ outcome: 'failed' }), a({}), a({ outcome: 'failed' }), b({}), b({ outcome: 'failed' })]);
+    expect(interleaved).toMatchObject({ timesUsed: 2, failureCount: 2 });
+    expect(interleaved.runs?.map((r) => [r.key, r.worked, r.failed])).toEqual([
+      ['build-b', true, true],
+      ['build-a', true, true],
+    ]);
+    // Only the newest runs are remembered.
+    const many = mergeAll(Array.from({ length: 12 }, (_, i) => observe({ run: `r${i}` })));
+    expect(many.runs).toHaveLength(8);
+    expect(many.timesUsed).toBe(12);
   });
 
   it('gives a run that worked and failed one rise then one fall, whichever was told first', () => {

@@ -66,10 +66,11 @@ export const selectorRecordSchema = locatorRefSchema.extend({
   /** When its fingerprint or list sample was last captured (absent: never, or a record older than this field). */
   capturedAt: at.optional(),
   /**
-   * What the latest run (or run group) has told it so far, and its confidence before that run:
-   * the observations of one run, from any worker or shard, count once (see mergeValidSelector).
+   * What the latest runs (or run groups) have told it so far, newest first (at most RUNS_KEPT),
+   * each with the confidence before it: the observations of one run, from any worker or shard,
+   * count once (see mergeValidSelector).
    */
-  lastRun: z.object({ key: z.string().min(1), before: z.number().min(0).max(1), worked: z.boolean(), failed: z.boolean() }).optional(),
+  runs: z.array(z.object({ key: z.string().min(1), before: z.number().min(0).max(1), worked: z.boolean(), failed: z.boolean() })).optional(),
 });
 export type SelectorRecord = z.infer<typeof selectorRecordSchema>;
 
@@ -141,7 +142,7 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
     confidence: counted.confidence,
     timesUsed: counted.timesUsed,
     failureCount: counted.failureCount,
-    ...(counted.lastRun ? { lastRun: counted.lastRun } : {}),
+    ...(counted.runs ? { runs: counted.runs } : {}),
     lastWorking: worked || slow ? (base.lastWorking ? later(base.lastWorking, o.at) : o.at) : base.lastWorking,
     lastSeen: later(base.lastSeen, o.at),
     alternatives,
@@ -153,21 +154,33 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
 const rise = (c: number) => c + (1 - c) * RISE;
 const fall = (c: number) => c * (1 - FALL);
 
-/** Confidence and counts after an observation that worked or failed (neither: only its time, as `slow`), counting each run once. */
-function countRun(base: SelectorRecord, run: string | undefined, worked: boolean, failed: boolean): Pick<SelectorRecord, 'confidence' | 'timesUsed' | 'failureCount' | 'lastRun'> {
+/** How many recent runs a record remembers (concurrent builds interleave their writes). */
+const RUNS_KEPT = 8;
+
+/**
+ * Confidence and counts after an observation that worked or failed (neither: only its time, as
+ * `slow`), counting each run once: the latest run's confidence is worked out again from before
+ * it (a rise, a fall, or a rise then a fall), so it does not depend on which shard told it
+ * first; a run older than the latest (a concurrent build) adds what it had not told yet.
+ */
+function countRun(base: SelectorRecord, run: string | undefined, worked: boolean, failed: boolean): Pick<SelectorRecord, 'confidence' | 'timesUsed' | 'failureCount' | 'runs'> {
   if (!worked && !failed) return base;
-  if (run === undefined) {
-    return { confidence: worked ? rise(base.confidence) : fall(base.confidence), timesUsed: base.timesUsed + (worked ? 1 : 0), failureCount: base.failureCount + (failed ? 1 : 0), lastRun: base.lastRun };
+  const step = (c: number, w: boolean, f: boolean) => (f ? fall(w ? rise(c) : c) : w ? rise(c) : c);
+  if (run === undefined) return { confidence: step(base.confidence, worked, failed), timesUsed: base.timesUsed + (worked ? 1 : 0), failureCount: base.failureCount + (failed ? 1 : 0), runs: base.runs };
+  const runs = base.runs ?? [];
+  const at = runs.findIndex((r) => r.key === run);
+  const seen = at >= 0 ? runs[at]! : undefined;
+  const newWorked = worked && !seen?.worked;
+  const newFailed = failed && !seen?.failed;
+  const counts = { timesUsed: base.timesUsed + (newWorked ? 1 : 0), failureCount: base.failureCount + (newFailed ? 1 : 0) };
+  if (!seen) {
+    const entry = { key: run, before: base.confidence, worked, failed };
+    return { ...counts, confidence: step(base.confidence, worked, failed), runs: [entry, ...runs].slice(0, RUNS_KEPT) };
   }
-  const same = base.lastRun?.key === run ? base.lastRun : undefined;
-  const lastRun = { key: run, before: same ? same.before : base.confidence, worked: worked || (same?.worked ?? false), failed: failed || (same?.failed ?? false) };
-  const risen = lastRun.worked ? rise(lastRun.before) : lastRun.before;
-  return {
-    confidence: lastRun.failed ? fall(risen) : risen,
-    timesUsed: base.timesUsed + (worked && !same?.worked ? 1 : 0),
-    failureCount: base.failureCount + (failed && !same?.failed ? 1 : 0),
-    lastRun,
-  };
+  const entry = { ...seen, worked: seen.worked || worked, failed: seen.failed || failed };
+  const next = runs.map((r, i) => (i === at ? entry : r));
+  if (at === 0) return { ...counts, confidence: step(entry.before, entry.worked, entry.failed), runs: next };
+  return { ...counts, confidence: step(base.confidence, newWorked, newFailed), runs: next };
 }
 
 /**

@@ -97,6 +97,21 @@ describe('learnRun while the embedder is down', { timeout: 60_000 }, () => {
     expect((await store.getRun('r1'))!.unlearned).toBeNull();
   });
 
+  it('keeps the whole run for later when it cannot learn at all (the lock, say)', async () => {
+    api.status = 0;
+    const store = new MemoryStore();
+    await record(store, 0);
+    const exclusive = store.exclusive.bind(store);
+    store.exclusive = () => Promise.reject(new Error('the lock learn:shop stayed held for 120 s'));
+    const warnings: string[] = [];
+    expect(await learnRun(config(), store, 'r1', (m) => warnings.push(m))).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('could not learn from this run (its records are kept; learned at a later run): the lock learn:shop stayed held')]);
+    expect((await store.getRun('r1'))!.unlearned).toMatchObject({ parts: ['failures', 'successes', 'strategies'] });
+    store.exclusive = exclusive;
+    expect(await learnWaitingRuns(config(), store, () => undefined)).toEqual({ learned: 1, waiting: 0 });
+    expect((await store.listFailurePatterns()).map((p) => p.count)).toEqual([1, 1]);
+  });
+
   it('medic sync learns what waits, and says what still does', async () => {
     const store = new MemoryStore();
     api.status = 503;

@@ -20,6 +20,8 @@ const PARTS: readonly Part[] = ['failures', 'successes', 'strategies'];
 const WHAT: Record<Part, string> = { failures: 'failure patterns', successes: 'success patterns', strategies: 'how the healing strategies did' };
 /** How many of a project's newest runs are looked at for learning that waits. */
 const RUNS_LOOKED_AT = 200;
+/** How many waiting runs one call learns at most (the oldest first; the rest at the next run), so a backlog does not hold the project's lock for long. */
+const CATCH_UP_AT_MOST = 20;
 
 type Learner = { store: KnowledgeStore; embedder: Embedder; index: (collection: string) => VectorIndex };
 
@@ -41,17 +43,23 @@ export async function learnRun(
   options: { spoolPath?: string } = {},
 ): Promise<Learned | undefined> {
   let learned: Learned | undefined;
+  let run: RunRecord | undefined;
+  let tried = false;
   try {
     await withLearner(config, store, warn, options, async (learner) => {
-      const run = await store.getRun(runId);
+      run = await store.getRun(runId);
       // Runs whose learning waits come first: what they teach comes before what this one does.
       await learnWaiting(learner, run?.project ?? config.project, runId, warn);
+      tried = true;
       const done = await learnParts(learner, runId, PARTS, (part, error) => warn(`medic: could not learn ${WHAT[part]} from this run (its records are kept; learned at a later run): ${describeError(error)}`));
       learned = done.learned;
       if (done.failed.length && run) await keepUnlearned(store, run, done.failed, warn);
     });
   } catch (error) {
-    warn(`medic: could not learn from this run (its records are kept): ${describeError(error)}`);
+    // The lock, say: nothing of this run was learned; it is kept for later, as far as the store lets.
+    warn(`medic: could not learn from this run (its records are kept; learned at a later run): ${describeError(error)}`);
+    run ??= await store.getRun(runId).catch(() => undefined);
+    if (run && !tried) await keepUnlearned(store, run, PARTS.map((part) => ({ part, error })), warn);
   }
   return learned;
 }
@@ -131,25 +139,34 @@ async function keepUnlearned(store: KnowledgeStore, run: RunRecord, failed: { pa
 }
 
 /**
- * Learns the parts that wait on the project's runs (other than `exceptRunId`), oldest first;
- * stops at the first run that still cannot be learned (its backend is still down).
+ * Learns the parts that wait on the project's runs (other than `exceptRunId`), oldest first, at
+ * most CATCH_UP_AT_MOST of them; a run that still cannot be learned (its backend is still down)
+ * keeps waiting, and the next one is tried. Each run is marked learned before it is learned, so
+ * a store that fails in between loses that run's learning rather than counting it twice.
  */
 async function learnWaiting(learner: Learner, project: string, exceptRunId: string | undefined, warn: (message: string) => void): Promise<{ learned: number; waiting: number }> {
-  const runs = (await learner.store.listRuns({ project, limit: RUNS_LOOKED_AT })).filter((r) => r.unlearned && r.id !== exceptRunId).reverse();
+  const { store } = learner;
+  const waiting = (await store.listRuns({ project, limit: RUNS_LOOKED_AT })).filter((r) => r.unlearned && r.id !== exceptRunId).reverse();
   let learned = 0;
-  for (const run of runs) {
+  let why = '';
+  for (const run of waiting.slice(0, CATCH_UP_AT_MOST)) {
+    try {
+      await store.finishRun(run.id, { endedAt: run.endedAt, status: run.status, unlearned: null });
+    } catch (error) {
+      why ||= describeError(error);
+      continue;
+    }
     const done = await learnParts(learner, run.id, run.unlearned!.parts, () => undefined);
     if (done.failed.length) {
-      const still = runs.length - learned;
-      warn(`medic: ${still} earlier run${still === 1 ? '' : 's'} of ${project} still wait${still === 1 ? 's' : ''} to be learned (${describeError(done.failed[0]!.error).split('\n')[0]}); tried again at the next run or with npx medic sync.`);
-      await keepUnlearned(learner.store, run, done.failed, warn);
-      return { learned, waiting: still };
-    }
-    await learner.store.finishRun(run.id, { endedAt: run.endedAt, status: run.status, unlearned: null });
-    learned++;
+      why ||= describeError(done.failed[0]!.error);
+      await keepUnlearned(store, run, done.failed, warn);
+    } else learned++;
   }
-  if (learned) warn(`medic: learned ${learned} earlier run${learned === 1 ? '' : 's'} of ${project} that could not be learned when ${learned === 1 ? 'it' : 'they'} ran.`);
-  return { learned, waiting: 0 };
+  const still = waiting.length - learned;
+  const runs = (n: number) => `${n} earlier run${n === 1 ? '' : 's'} of ${project}`;
+  if (learned) warn(`medic: learned ${runs(learned)} that could not be learned when ${learned === 1 ? 'it' : 'they'} ran.`);
+  if (still) warn(`medic: ${runs(still)} still wait${still === 1 ? 's' : ''} to be learned${why ? ` (${why.split('\n')[0]})` : ''}; tried again at the next run or with npx medic sync.`);
+  return { learned, waiting: still };
 }
 
 /** The spool for Chroma's missed writes; undefined (they stay in the local index only) when it cannot be opened. */

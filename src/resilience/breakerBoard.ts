@@ -107,13 +107,16 @@ export function sharedBreaker(policy: CircuitBreakerPolicy, options: SharedBreak
     const now = new Date().toISOString();
     publish({ name, target, state: 'closed', reason: '', openedAt: now, until: now, by });
   });
+  // One read of the board at a time, shared by the calls that wait for it.
+  let reading: Promise<void> | undefined;
   const sharedOpen = async (): Promise<BreakerState | undefined> => {
-    const now = Date.now();
-    if (!read || now - read.at >= READ_EVERY_MS) {
-      const all = await quietly(() => board.listBreakers(), []);
-      read = { at: now, open: all.find((s) => s.name === name && s.target === target) };
+    if (!read || Date.now() - read.at >= READ_EVERY_MS) {
+      reading ??= quietly(() => board.listBreakers(), [])
+        .then((all) => void (read = { at: Date.now(), open: all.find((s) => s.name === name && s.target === target) }))
+        .finally(() => (reading = undefined));
+      await reading;
     }
-    return read.open && Date.parse(read.open.until) > now ? read.open : undefined;
+    return read?.open && Date.parse(read.open.until) > Date.now() ? read.open : undefined;
   };
   return {
     async execute(fn) {

@@ -158,13 +158,13 @@ export function storeContract(name: string, open: () => Promise<KnowledgeStore>)
       const open = { state: 'open' as const, reason: 'ECONNREFUSED', openedAt: at(0), by: 'ci/1' };
       await store.putBreaker({ ...open, name: 'embedder', target: 'http://127.0.0.1:9/v1', until: at(60_000) });
       await store.putBreaker({ ...open, name: 'chroma', target: 'http://127.0.0.1:8000', until: at(60_000) });
-      await store.putBreaker({ ...open, name: 'chroma', target: 'http://127.0.0.1:8001', until: at(150) });
+      await store.putBreaker({ ...open, name: 'chroma', target: 'http://127.0.0.1:8001', until: at(1_500) });
       expect((await store.listBreakers()).map((b) => `${b.name} ${b.target}`)).toEqual(['chroma http://127.0.0.1:8000', 'chroma http://127.0.0.1:8001', 'embedder http://127.0.0.1:9/v1']);
       expect((await store.listBreakers())[0]).toEqual({ ...open, name: 'chroma', target: 'http://127.0.0.1:8000', until: at(60_000) });
       // Opened again by another process: replaced, not added.
       await store.putBreaker({ ...open, name: 'chroma', target: 'http://127.0.0.1:8000', until: at(90_000), by: 'ci/2' });
       await store.putBreaker({ ...open, name: 'embedder', target: 'http://127.0.0.1:9/v1', state: 'closed', until: at(0) });
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, Math.max(0, now + 1_600 - Date.now())));
       expect(await store.listBreakers()).toEqual([{ ...open, name: 'chroma', target: 'http://127.0.0.1:8000', until: at(90_000), by: 'ci/2' }]);
       await expect(store.putBreaker({ ...open, name: '', target: 'x', until: at(1000) })).rejects.toThrow(/name/);
     });

@@ -106,7 +106,7 @@ export type RedisInspection = {
  * - `strategy_executions:run:<run>`: what a run's executions are, so recording it again replaces them;
  * - `seq`: the insertion counter; `schema`: the layout version (REDIS_SCHEMA_VERSION);
  * - `breaker:<name>:<target>`: an open circuit breaker (JSON), expiring when it may be tried
- *   again, and `breakers`: their keys by that time (a sorted set), for listing.
+ *   again, and `breakers`: their keys (a sorted set by that time), for listing.
  * Every write is one MULTI/EXEC under WATCH of what it read (a merge, a replaced record, a
  * trimmed history), retried when another shard wrote in between, so concurrent writers lose no
  * update. Every record is validated when written and when read.
@@ -439,7 +439,7 @@ export class RedisStore implements KnowledgeStore {
     const index = this.key('breakers');
     const ms = Date.parse(parsed.until) - Date.now();
     await this.guard(async () => {
-      const multi = this.redis.multi().zremrangebyscore(index, '-inf', Date.now());
+      const multi = this.redis.multi();
       if (parsed.state === 'open' && ms > 0) multi.set(key, JSON.stringify(parsed), 'PX', ms).zadd(index, Date.parse(parsed.until), key);
       else multi.del(key).zrem(index, key);
       const done = await multi.exec();
@@ -448,9 +448,13 @@ export class RedisStore implements KnowledgeStore {
   }
 
   async listBreakers(): Promise<BreakerState[]> {
+    // Redis expires the openings (no clock of ours decides); the index forgets the keys that are gone.
     return this.guard(async () => {
-      const keys = await this.redis.zrangebyscore(this.key('breakers'), Date.now(), '+inf');
+      const index = this.key('breakers');
+      const keys = await this.redis.zrange(index, 0, -1);
       const values = keys.length ? await this.redis.mget(...keys) : [];
+      const gone = keys.filter((_, i) => values[i] === null);
+      if (gone.length) await this.redis.zrem(index, ...gone);
       const rows = values.flatMap((v) => (v === null ? [] : [parseRow(breakerStateSchema, v, 'breakers', this.location)]));
       return openBreakers(rows);
     });

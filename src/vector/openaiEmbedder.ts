@@ -38,6 +38,9 @@ export const openaiEmbedderOptionsSchema = z
   .strict();
 export type OpenAIEmbedderOptions = z.input<typeof openaiEmbedderOptionsSchema>;
 
+/** Which endpoint and model an embedder's breaker is for (one breaker per model of an endpoint). */
+export const embedderTarget = (baseURL: string | undefined, model: string) => `${baseURL ?? 'https://api.openai.com/v1'} ${model}`;
+
 /** Worth another try: rate limits, server errors, timeouts and connections that failed. */
 function transient(error: unknown): boolean {
   if (error instanceof APIConnectionError) return true;
@@ -67,7 +70,7 @@ export function openaiEmbedder(options: OpenAIEmbedderOptions, shared: { board?:
   const breaker = sharedBreaker(circuitBreaker(handleWhen(transient), { halfOpenAfter: o.halfOpenAfterMs, breaker: new ConsecutiveBreaker(o.breakAfter) }), {
     board: shared.board,
     name: 'embedder',
-    target: `${o.baseURL ?? 'https://api.openai.com/v1'} ${o.model}`,
+    target: embedderTarget(o.baseURL, o.model),
     halfOpenAfterMs: o.halfOpenAfterMs,
     ...(shared.warn ? { warn: shared.warn } : {}),
   });
