@@ -1,4 +1,4 @@
-// A real `playwright test` run (4 workers, 180 tests of every kind) recorded by the reporter
+// A real `playwright test` run (4 workers, 165 tests of every kind) recorded by the reporter
 // into SQLite; then the same run with an unusable store.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,8 +38,8 @@ const files: Record<string, string> = {
     });`,
   'pass.spec.ts': spec('pass', 100, { statuses: ['passed'], outcome: 'expected', category: null }, (i) => `expect(${i} + 1).toBe(${i + 1});`),
   'fail.spec.ts': spec('fail', 10, { statuses: ['failed', 'failed'], outcome: 'unexpected', category: 'assertion' }, (i) => `expect(${i}).toBe(${i + 1});`),
-  'flaky.spec.ts': spec('flaky', 20, { statuses: ['failed', 'passed'], outcome: 'flaky', category: 'assertion' }, () => 'expect(testInfo.retry).toBe(1);'),
-  'timeout.spec.ts': spec('timeout', 10, { statuses: ['timedOut', 'timedOut'], outcome: 'unexpected', category: 'timeout' }, () =>
+  'flaky.spec.ts': spec('flaky', 10, { statuses: ['failed', 'passed'], outcome: 'flaky', category: 'assertion' }, () => 'expect(testInfo.retry).toBe(1);'),
+  'timeout.spec.ts': spec('timeout', 5, { statuses: ['timedOut', 'timedOut'], outcome: 'unexpected', category: 'timeout' }, () =>
     'test.setTimeout(400); await new Promise(() => {});',
   ),
   // Deliberate skips: the run must record skipped attempts, both a runtime skip with a reason
@@ -90,7 +90,7 @@ describe('reporter against a real Playwright run', () => {
 
   it('completes the run and prints the summary', () => {
     expect(result.code).toBe(1); // the suite has real failures
-    expect(result.stdout).toMatch(/medic: recorded 225 attempts of 180 tests in .*medic\.db/);
+    expect(result.stdout).toMatch(/medic: recorded 195 attempts of 165 tests in .*medic\.db/);
     expect(result.stderr).not.toMatch(/medic:/);
   });
 
@@ -98,7 +98,7 @@ describe('reporter against a real Playwright run', () => {
     const json = JSON.parse(readFileSync(join(project.dir, 'results.json'), 'utf8')) as JsonReport;
     const reported = json.suites.reduce((n, s) => n + countResults(s), 0);
     expect(attempts).toHaveLength(reported);
-    expect(attempts).toHaveLength(225);
+    expect(attempts).toHaveLength(195);
     const keys = attempts.map((a) => `${a.testId}#${a.retry}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(new Set(attempts.map((a) => a.runId)).size).toBe(1);
@@ -135,7 +135,7 @@ describe('reporter against a real Playwright run', () => {
     const files = new Set(failing.map((a) => a.file));
     expect(new Set(patterns.map((p) => p.tests[0]!.split(' › ')[1])).size).toBe(files.size);
     const flaky = patterns.find((p) => p.tests[0]!.includes('flaky.spec.ts'))!;
-    expect(flaky.knownFixes).toEqual([expect.objectContaining({ strategy: 'retry', successes: 20, tries: 20 })]);
+    expect(flaky.knownFixes).toEqual([expect.objectContaining({ strategy: 'retry', successes: 10, tries: 10 })]);
     expect(result.stdout).toMatch(new RegExp(`failure patterns: ${patterns.length} new · 0 recurring`));
   });
 
@@ -148,16 +148,16 @@ describe('reporter against a real Playwright run', () => {
     expect([...byFeature.keys()].sort()).toEqual(['browser.spec.ts › browser', 'expected-fail.spec.ts › expected-fail', 'fail.spec.ts › fail', 'flaky.spec.ts › flaky', 'pass.spec.ts › pass', 'timeout.spec.ts › timeout']);
     expect(byFeature.get('pass.spec.ts › pass')).toMatchObject({ passes: 100, failures: 0, sequences: [{ steps: ['expect toBe'], count: 100 }], assertions: [{ value: 'toBe', count: 100 }] });
     expect(byFeature.get('browser.spec.ts › browser')).toMatchObject({ passes: 5, failures: 5, locators: [{ value: "page.getByRole('button', { name: 'Save' })", count: 5 }] });
-    expect(byFeature.get('flaky.spec.ts › flaky')).toMatchObject({ passes: 20, failures: 0 });
+    expect(byFeature.get('flaky.spec.ts › flaky')).toMatchObject({ passes: 10, failures: 0 });
   });
 
   it('records every retry of a failed attempt in the strategy tracker, a success when it passed', () => {
     const retried = attempts.filter((a) => a.retry > 0 && attempts.find((b) => b.testId === a.testId && b.retry === a.retry - 1)?.error);
-    expect(retried.length).toBeGreaterThan(20);
+    expect(retried.length).toBeGreaterThan(10);
     expect(executions.filter((e) => e.strategy === 'retry')).toHaveLength(retried.length);
     expect(executions.filter((e) => e.success)).toHaveLength(retried.filter((a) => a.status === a.expectedStatus).length);
     const flakyRetries = executions.filter((e) => e.success && e.taskType === patterns.find((p) => p.tests[0]!.includes('flaky.spec.ts'))!.category);
-    expect(flakyRetries.length).toBeGreaterThanOrEqual(20);
+    expect(flakyRetries.length).toBeGreaterThanOrEqual(10);
   });
 
   it('keeps the details: location, worker, annotations, run metadata', async () => {
@@ -170,7 +170,7 @@ describe('reporter against a real Playwright run', () => {
     const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db') });
     const [run] = await store.listRuns();
     await store.close();
-    expect(run).toMatchObject({ status: 'failed', workers: 4, plannedTests: 180, shard: null });
+    expect(run).toMatchObject({ status: 'failed', workers: 4, plannedTests: 165, shard: null });
     expect(run!.playwrightVersion).toMatch(/^1\.\d+/);
     expect(Date.parse(run!.endedAt!)).toBeGreaterThanOrEqual(Date.parse(run!.startedAt));
   });
@@ -200,7 +200,7 @@ describe('reporter edge cases', () => {
     try {
       const run = await listed.run(['--list']);
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/Total: 180 tests in 7 files/);
+      expect(run.stdout).toMatch(/Total: 165 tests in 7 files/);
       expect(run.stdout + run.stderr).not.toMatch(/medic:/);
       expect(existsSync(join(listed.dir, '.medic', 'medic.db'))).toBe(false);
     } finally {
