@@ -233,7 +233,7 @@ function newestFirst(executions: readonly StrategyExecution[]): StrategyExecutio
 }
 
 /** One breaker per (name, target). */
-export const breakerKey = (s: Pick<BreakerState, 'name' | 'target'>) => `${s.name}\u0000${s.target}`;
+const breakerKey = (s: Pick<BreakerState, 'name' | 'target'>) => `${s.name}\u0000${s.target}`;
 
 export function unknownRun(runId: string): MedicStoreError {
   return new MedicStoreError(`No run with id ${JSON.stringify(runId)} in the knowledge store.`, {

@@ -31,7 +31,7 @@ export function fallbackIndex(
   local: VectorIndex,
   warn: (message: string) => void,
   options: FallbackOptions = {},
-): VectorIndex & { readonly serving: () => string; readonly settled: () => Promise<void> } {
+): VectorIndex & { readonly serving: () => string } {
   // A bad argument (a wrong dimension) is the caller's fault, not the server's: it does not open the breaker.
   const halfOpenAfterMs = options.retryAfterMs ?? SERVER_RETRY_AFTER_MS;
   const breaker = sharedBreaker(circuitBreaker(handleWhen((error) => !isMedicConfigError(error)), { halfOpenAfter: halfOpenAfterMs, breaker: new ConsecutiveBreaker(1) }), {
@@ -94,7 +94,6 @@ export function fallbackIndex(
   return {
     kind: `${server.kind}+${local.kind}`,
     serving: () => serving,
-    settled: () => breaker.flush(),
     async upsert(items) {
       await local.upsert(items);
       await write(() => server.upsert(items), () => pending?.keepUpsert(items));
