@@ -178,6 +178,32 @@ export function buildCli(): Command {
     });
 
   program
+    .command('risk')
+    .description("each known test's risk of failing in the next run (0–1), riskiest first, with the factors behind it")
+    .option('-n, --limit <n>', 'how many tests to show', positiveInt, 10)
+    .option('--project <name>', 'whose tests (default: MEDIC_PROJECT, else "default")')
+    .option('--root-dir <dir>', "the Playwright config's rootDir, where git and the spec files are read (default: this folder)")
+    .option('--json', 'print every prediction as JSON')
+    .action(async (options: { limit: number; project?: string; rootDir?: string; json?: boolean }) => {
+      const { riskCommand } = await import('./plan.js');
+      await withStore(program.opts<StoreFlags>(), (store) => riskCommand(store, { ...options, project: projectOf(options) }));
+    });
+
+  program
+    .command('plan')
+    .description('write a --test-list file of the tests, riskiest first (the top K with --top), or print a --grep of the top K')
+    .option('-o, --out <file>', 'the test list file to write (default: print it)')
+    .option('--top <k>', 'only the K riskiest tests', positiveInt)
+    .option('--grep', 'print a --grep pattern of the chosen tests instead of a list')
+    .option('--project <name>', 'whose tests (default: MEDIC_PROJECT, else "default")')
+    .option('--root-dir <dir>', "the Playwright config's rootDir, where git and the spec files are read (default: this folder)")
+    .option('--json', 'print what was written as JSON')
+    .action(async (options: { out?: string; top?: number; grep?: boolean; project?: string; rootDir?: string; json?: boolean }) => {
+      const { planCommand } = await import('./plan.js');
+      await withStore(program.opts<StoreFlags>(), (store) => planCommand(store, { ...options, project: projectOf(options) }));
+    });
+
+  program
     .command('export')
     .description('write the knowledge store (or one project of it) to a versioned pack file: JSON, gzip when the name ends in .gz')
     .argument('<file>', 'the pack file to write, e.g. knowledge.json.gz')

@@ -52,6 +52,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ name: string; path: readonly string[
   { name: 'MEDIC_RISK_ENABLED', path: ['risk', 'enabled'], parse: bool },
   { name: 'MEDIC_RISK_TOP_K', path: ['risk', 'topK'], parse: number },
   { name: 'MEDIC_RISK_PREFLIGHT', path: ['risk', 'preflight'], parse: bool },
+  { name: 'MEDIC_RISK_FILE', path: ['risk', 'file'], parse: text },
   { name: 'MEDIC_LLM_BASE_URL', path: ['llm', 'baseURL'], parse: text },
   { name: 'MEDIC_LLM_MODELS', path: ['llm', 'models'], parse: list },
   { name: 'MEDIC_LLM_BUDGET_USD', path: ['llm', 'budgetUsd'], parse: number },

@@ -87,6 +87,8 @@ const riskSchema = z
     topK: z.number().int().min(0).max(1000).default(10),
     /** Re-verify stale selectors before the suite when risk is high. */
     preflight: z.boolean().default(true),
+    /** Where the predictions are written, relative to the Playwright config's folder. */
+    file: z.string().min(1).default('.medic/risk.json'),
   })
   .strict();
 

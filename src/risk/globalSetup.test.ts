@@ -1,4 +1,7 @@
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
 // The built module, as a user's Playwright loads it; the reporter path is resolved the way
@@ -7,8 +10,11 @@ import globalSetup, { medicOptionsOf } from '../../dist/src/risk/globalSetup.js'
 
 const reporterPath = createRequire(import.meta.url).resolve('playwright-medic/reporter');
 
+// A folder without a store: risk scoring has nothing to read and stays quiet.
+const rootDir = mkdtempSync(join(tmpdir(), 'medic-setup-'));
+
 function config(reporter: FullConfig['reporter'], use: Record<string, unknown> = {}): FullConfig {
-  return { reporter, projects: [{ use }] } as unknown as FullConfig;
+  return { reporter, projects: [{ use }], rootDir, configFile: undefined, version: '1.65.1' } as unknown as FullConfig;
 }
 
 describe('global setup', () => {

@@ -1,7 +1,12 @@
 import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FullConfig } from '@playwright/test';
 import { resolveMedicConfig, type MedicConfig } from '../config/index.js';
+import { describeError } from '../errors.js';
+import { openStore, storePath } from '../store/open.js';
+import { predictRisk } from './predict.js';
+import { formatRiskTable, writeRiskReport, type RiskReport } from './riskReport.js';
 
 // Playwright gives reporter entries as resolved file paths; ours is this package's reporter module.
 const OUR_REPORTER = realpath(fileURLToPath(new URL('../../reporter/index.js', import.meta.url)));
@@ -25,11 +30,44 @@ export function medicOptionsOf(config: FullConfig): unknown {
   return undefined;
 }
 
+/** Where the predictions go: `.medic/risk.json` beside the store's default folder, from the Playwright config's folder. */
+export function riskPath(config: MedicConfig, baseDir: string): string {
+  return isAbsolute(config.risk.file) ? config.risk.file : resolve(baseDir, config.risk.file);
+}
+
 /**
- * Playwright `globalSetup`: validates playwright-medic's configuration before any test starts.
- * (Risk scoring before the suite comes here in a later version.)
+ * Scores every known test's risk from the store and git, prints the riskiest, writes
+ * risk.json. Never fails the suite: its own error is one warning. Undefined when risk is off,
+ * or when there is no history to read yet.
+ */
+export async function scoreSuite(config: FullConfig, medic: MedicConfig, log: (line: string) => void = console.log): Promise<RiskReport | undefined> {
+  if (!medic.risk.enabled) return undefined;
+  const baseDir = config.configFile ? dirname(config.configFile) : config.rootDir;
+  try {
+    if (medic.store.kind === 'sqlite' && !existsSync(storePath(medic, baseDir))) return undefined; // first run: nothing known yet
+    const store = openStore(medic, baseDir);
+    try {
+      const report = await predictRisk(store, { project: medic.project, rootDir: config.rootDir, playwrightVersion: config.version });
+      writeRiskReport(riskPath(medic, baseDir), report);
+      if (!medic.quiet && medic.risk.topK > 0 && report.tests.length) log(formatRiskTable(report, medic.risk.topK));
+      return report;
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    console.warn(`medic: risk scoring skipped (the suite runs as usual): ${describeError(error)}`);
+    return undefined;
+  }
+}
+
+/**
+ * Playwright `globalSetup`: validates playwright-medic's configuration before any test starts
+ * (an invalid option stops the run with its fix), then scores each known test's risk of failing:
+ * the riskiest are printed with their top factors and all are written to `.medic/risk.json`.
  * @example globalSetup: 'playwright-medic/global-setup'
  */
 export default async function globalSetup(config: FullConfig): Promise<MedicConfig> {
-  return resolveMedicConfig(medicOptionsOf(config));
+  const medic = resolveMedicConfig(medicOptionsOf(config));
+  await scoreSuite(config, medic);
+  return medic;
 }

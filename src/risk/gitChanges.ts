@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { relative, resolve, sep } from 'node:path';
+
+/** Lockfiles whose change means the installed dependencies changed. */
+export const LOCKFILES = new Set(['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock']);
+
+/** Files changed since a commit, each with who changed it (`working tree` for uncommitted changes). */
+export type Changes = Map<string, Set<string>>;
+
+/**
+ * Read-only git queries for risk scoring, in one repository, with paths relative to the
+ * Playwright config's `rootDir` (what the store's test records use); files outside it keep a
+ * `../` path. Each distinct query runs once (cached). Never throws: an answer git cannot give
+ * (not a repository, a commit that is not here after a shallow clone) is `undefined`.
+ * @example const git = openGit(config.rootDir); git?.changedSince(lastGreenSha)
+ */
+export function openGit(rootDir: string, options: { timeoutMs?: number } = {}) {
+  const run = (args: string[]): string | undefined => {
+    try {
+      const result = spawnSync('git', args, { cwd: rootDir, encoding: 'utf8', timeout: options.timeoutMs ?? 10_000, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+      return result.status === 0 ? result.stdout : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const top = run(['rev-parse', '--show-toplevel'])?.trim();
+  if (!top) return undefined;
+  const fromTop = (path: string) => relative(rootDir, resolve(top, path)).split(sep).join('/');
+  const lines = (out: string) => out.split('\n').map((l) => l.trim()).filter(Boolean);
+  const exists = (sha: string) => /^[0-9a-f]{4,64}$/i.test(sha) && run(['cat-file', '-e', `${sha}^{commit}`]) !== undefined;
+
+  const since = new Map<string, Changes | undefined>();
+  const between = new Map<string, string[] | undefined>();
+  return {
+    head: run(['rev-parse', 'HEAD'])?.trim(),
+    /** Files changed from `sha` to the working tree (commits, uncommitted and untracked files), with their authors. */
+    changedSince(sha: string): Changes | undefined {
+      if (since.has(sha)) return since.get(sha);
+      let changes: Changes | undefined;
+      if (exists(sha)) {
+        changes = new Map();
+        const add = (file: string, author: string) => {
+          const key = fromTop(file);
+          let authors = changes!.get(key);
+          if (!authors) changes!.set(key, (authors = new Set()));
+          authors.add(author);
+        };
+        // One record per commit: \x1e, the author's email, then the files it touched.
+        const log = run(['log', '--no-renames', '--format=%x1e%ae', '--name-only', `${sha}..HEAD`]) ?? '';
+        for (const record of log.split('\x1e').slice(1)) {
+          const [author = '', ...files] = lines(record);
+          for (const file of files) add(file, author.toLowerCase());
+        }
+        for (const file of lines(run(['diff', '--no-renames', '--name-only', 'HEAD']) ?? '')) add(file, 'working tree');
+        for (const file of lines(run(['ls-files', '--others', '--exclude-standard', '--full-name', ':/']) ?? '')) add(file, 'working tree');
+      }
+      since.set(sha, changes);
+      return changes;
+    },
+    /** Files that differ between two commits. */
+    changedBetween(from: string, to: string): string[] | undefined {
+      const key = `${from}..${to}`;
+      if (!between.has(key)) {
+        const out = exists(from) && exists(to) ? run(['diff', '--no-renames', '--name-only', from, to]) : undefined;
+        between.set(key, out === undefined ? undefined : lines(out).map(fromTop));
+      }
+      return between.get(key);
+    },
+  };
+}
+
+export type Git = NonNullable<ReturnType<typeof openGit>>;
+
+/** Whether a path (relative to rootDir) is a lockfile. */
+export const isLockfile = (path: string) => LOCKFILES.has(path.split('/').pop() ?? path);

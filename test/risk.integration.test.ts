@@ -1,0 +1,101 @@
+// Risk scoring end to end: real `playwright test` runs with the global setup and the reporter
+// in a real git repository, a commit that breaks one test through its page object, and the
+// built `medic plan` whose test list Playwright itself reads back.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { riskReportSchema, type RiskReport } from '../src/risk/riskReport.js';
+import { repoRoot, writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
+
+const config = (extra = '') => `
+  import { defineConfig } from '@playwright/test';
+  const medic = { project: 'shop'${extra} };
+  export default defineConfig({
+    testDir: 'tests', workers: 2, retries: 0,
+    globalSetup: 'playwright-medic/global-setup',
+    reporter: [['list'], ['playwright-medic/reporter', medic]],
+  });`;
+
+let project: InlineProject;
+const git = (args: string[], author = 'ann') =>
+  execFileSync('git', args, {
+    cwd: project.dir,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: author, GIT_AUTHOR_EMAIL: `${author}@example.com`, GIT_COMMITTER_NAME: author, GIT_COMMITTER_EMAIL: `${author}@example.com` },
+  });
+const commit = (author: string) => git(['add', '-A']) + git(['commit', '-q', '-m', `${author}'s change`], author);
+const risk = () => riskReportSchema.parse(JSON.parse(readFileSync(join(project.dir, '.medic', 'risk.json'), 'utf8')));
+const scoreOf = (report: RiskReport, title: string) => report.tests.find((t) => t.title === title)!;
+const medic = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, MEDIC_PROJECT: 'shop' } });
+
+beforeAll(() => {
+  project = writeInlineProject({
+    'playwright.config.ts': config(),
+    'playwright.broken.config.ts': config(", risk: { file: 'package-lock.json/risk.json' }"),
+    '.gitignore': 'node_modules\n.medic\ntest-results\n',
+    'package-lock.json': '{"lockfileVersion":3}\n',
+    'tests/pages/cart.ts': 'export const price = () => 5;\n',
+    'tests/cart.spec.ts': "import { test, expect } from '@playwright/test';\nimport { price } from './pages/cart.js';\ntest.describe('cart', () => {\n  test('shows the price', () => expect(price()).toBe(5));\n});\n",
+    'tests/home.spec.ts': "import { test, expect } from '@playwright/test';\nfor (const n of [1, 2, 3]) test(`home ${n}`, () => expect(n).toBeGreaterThan(0));\n",
+  });
+  git(['init', '-q', '-b', 'main']);
+  commit('ann');
+});
+afterAll(() => project?.remove());
+
+describe('risk scoring before the suite (real runs, real git, SQLite)', () => {
+  it('stays quiet on the first run, when nothing is known yet', async () => {
+    const run = await project.run();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).not.toMatch(/medic risk/);
+    expect(existsSync(join(project.dir, '.medic', 'risk.json'))).toBe(false);
+  });
+
+  it('puts the test whose page object another author changed first, and names the file', async () => {
+    writeFileSync(join(project.dir, 'tests/pages/cart.ts'), 'export const price = () => 6;\n');
+    writeFileSync(join(project.dir, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}\n');
+    commit('bob');
+    const run = await project.run();
+    expect(run.code).toBe(1); // the change broke the cart test
+    const report = risk();
+    expect(report.tests.map((t) => t.title)[0]).toBe('shows the price');
+    const cart = scoreOf(report, 'shows the price');
+    expect(cart.factors.churn).toBeGreaterThan(0);
+    expect(cart.top.find((c) => c.factor === 'churn')?.detail).toMatch(/pages\/cart\.ts/); // relative to rootDir (the testDir)
+    expect(cart.top.map((c) => c.factor)).toContain('dependencies');
+    expect(cart.score).toBeGreaterThan(scoreOf(report, 'home 1').score);
+    expect(scoreOf(report, 'home 1').factors.churn).toBe(0);
+    expect(run.stdout).toMatch(/medic risk: the 4 riskiest of 4 tests/);
+    expect(run.stdout).toMatch(/shows the price\n\s+code changed: .*pages\/cart\.ts/);
+  });
+
+  it('keeps a test that failed last time on top, for its failure now', async () => {
+    const run = await project.run();
+    expect(run.code).toBe(1);
+    const cart = scoreOf(risk(), 'shows the price');
+    expect(cart.factors.recentFailures).toBe(0.5); // passed, then failed
+    expect(cart.top[0]!.factor).toBe('recentFailures');
+    expect(risk().tests[0]!.title).toBe('shows the price');
+  });
+
+  it('writes a test list, riskiest first, that Playwright reads back (medic plan)', () => {
+    const plan = medic(['plan', '--top', '1', '-o', '.medic/risky.txt']);
+    expect(plan.status, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/wrote 1 of 4 tests/);
+    expect(readFileSync(join(project.dir, '.medic/risky.txt'), 'utf8')).toMatch(/^cart\.spec\.ts › cart › shows the price$/m);
+    const cli = join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
+    const listed = spawnSync(process.execPath, [cli, 'test', '--list', '--test-list', '.medic/risky.txt'], { cwd: project.dir, encoding: 'utf8' });
+    expect(listed.stdout).toMatch(/Total: 1 test in 1 file/);
+    const rest = spawnSync(process.execPath, [cli, 'test', '--list', '--test-list-invert', '.medic/risky.txt'], { cwd: project.dir, encoding: 'utf8' });
+    expect(rest.stdout).toMatch(/Total: 3 tests in 1 file/);
+    expect(new RegExp(medic(['plan', '--top', '1', '--grep']).stdout.trim()).test('cart.spec.ts cart shows the price')).toBe(true);
+  });
+
+  it('never fails the suite for its own error: one warning, and the tests run', async () => {
+    writeFileSync(join(project.dir, 'tests/pages/cart.ts'), 'export const price = () => 5;\n');
+    const run = await project.run(['--config', 'playwright.broken.config.ts']);
+    expect(run.stderr + run.stdout).toMatch(/medic: risk scoring skipped \(the suite runs as usual\)/);
+    expect(run.code).toBe(0);
+  });
+});
