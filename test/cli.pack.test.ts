@@ -58,11 +58,12 @@ describe('medic export', () => {
     const result = medic('export', 'out/knowledge.json.gz');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^Exported 30 records of .*\.medic\/medic\.db \(every project: admin, shop\) to .*out\/knowledge\.json\.gz:\n {2}runs +4\n {2}attempts +7\n {2}heals +2\n {2}selector records +3\n/);
+    expect(result.stdout).toMatch(/^Exported 37 records of .*\.medic\/medic\.db \(every project: admin, shop\) to .*out\/knowledge\.json\.gz:\n {2}runs +4\n {2}attempts +7\n {2}heals +2\n {2}selector records +3\n/);
+    expect(result.stdout).toMatch(/\n {2}risk predictions +4\n {2}fitted models +3\n {2}vectors +5$/m);
     expect(readFileSync(join(dir, 'out', 'knowledge.json.gz')).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
     const json = JSON.parse(medic('export', 'shop.json', '--project', 'shop', '--json').stdout);
-    expect(json).toMatchObject({ projects: ['shop'], source: { kind: 'sqlite' }, counts: { runs: 2, heals: 2 } });
-    expect(JSON.parse(readFileSync(join(dir, 'shop.json'), 'utf8'))).toMatchObject({ format: 'playwright-medic-pack', version: 1, projects: ['shop'] });
+    expect(json).toMatchObject({ projects: ['shop'], source: { kind: 'sqlite' }, counts: { runs: 2, heals: 2, predictions: 3, models: 2 } });
+    expect(JSON.parse(readFileSync(join(dir, 'shop.json'), 'utf8'))).toMatchObject({ format: 'playwright-medic-pack', version: 2, projects: ['shop'] });
   });
 });
 
@@ -83,10 +84,10 @@ describe('medic import', () => {
 
   it('refuses a pack of another version, naming it, and writes nothing', () => {
     const pack = JSON.parse(readFileSync(join(dir, 'shop.json'), 'utf8'));
-    writeFileSync(join(dir, 'v2.json'), JSON.stringify({ ...pack, version: 2 }));
-    const result = medic('--store', 'untouched/medic.db', 'import', 'v2.json');
+    writeFileSync(join(dir, 'v3.json'), JSON.stringify({ ...pack, version: 3 }));
+    const result = medic('--store', 'untouched/medic.db', 'import', 'v3.json');
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^medic: The pack .*v2\.json is refused: it has version 2; this playwright-medic reads version 1\. Nothing was imported\.\nFix: Upgrade playwright-medic/);
+    expect(result.stderr).toMatch(/^medic: The pack .*v3\.json is refused: it has version 3; this playwright-medic reads versions 1 to 2\. Nothing was imported\.\nFix: Upgrade playwright-medic/);
     expect(existsSync(join(dir, 'untouched'))).toBe(false); // refused before the store is opened: none created
   });
 });
@@ -97,7 +98,7 @@ describe.skipIf(!server)('medic import and migrate with Redis', () => {
     const result = run({ MEDIC_REDIS_URL: server!.url, MEDIC_REDIS_PREFIX: prefix }, 'import', 'out/knowledge.json.gz', '--json');
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout);
-    expect(json).toMatchObject({ target: expect.stringMatching(/^redis:\/\//), written: { runs: 4, attempts: 7, vectors: 5 }, runsUnchanged: 0 });
+    expect(json).toMatchObject({ target: expect.stringMatching(/^redis:\/\//), written: { runs: 4, attempts: 7, predictions: 4, models: 3, vectors: 5 }, runsUnchanged: 0 });
     expect(await readRedis(prefix, (store) => snapshot(store))).toEqual(expected);
   });
 
@@ -106,7 +107,7 @@ describe.skipIf(!server)('medic import and migrate with Redis', () => {
     const result = run({ MEDIC_REDIS_PREFIX: prefix }, 'migrate', '--to', server!.url);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Migrated .*\\.medic/medic\\.db to redis://.* \\(prefix ${prefix}\\); verified: the target holds 30 records, as many of each kind as the source \\(added or replaced\\):\\n {2}runs +4\\n`));
+    expect(result.stdout).toMatch(new RegExp(`^Migrated .*\\.medic/medic\\.db to redis://.* \\(prefix ${prefix}\\); verified: the target holds 37 records, as many of each kind as the source \\(added or replaced\\):\\n {2}runs +4\\n`));
     expect(await readRedis(prefix, (store) => snapshot(store))).toEqual(expected);
     const again = JSON.parse(run({ MEDIC_REDIS_PREFIX: prefix }, 'migrate', '--to', server!.url, '--json').stdout);
     const counts = packCounts(await readRedis(prefix, (store) => exportPack(store)));

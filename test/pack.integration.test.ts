@@ -91,6 +91,8 @@ describe.skipIf(!server)('knowledge packs: SQLite → pack file → Redis', () =
     expect(await snapshot(target, 'admin')).toEqual(admin);
     expect(copy.runs.map((r) => r.id)).toEqual(shop.runs.map((r) => renamedRunId('shop-v2', r.id)));
     expect(copy.selectors).toEqual(shop.selectors.map((s) => ({ ...s, project: 'shop-v2' })));
+    expect(copy.predictions).toEqual(shop.predictions.map((p) => ({ ...p, project: 'shop-v2', runId: renamedRunId('shop-v2', p.runId) })));
+    expect(copy.models).toEqual(shop.models.map((m) => ({ ...m, project: 'shop-v2' })));
     expect(copy.vectors).toEqual({
       failures: shop.vectors.failures!.map((v) => expect.objectContaining({ metadata: { ...v.metadata, project: 'shop-v2' } })),
       successes: shop.vectors.successes!.map((v) => expect.objectContaining({ metadata: { ...v.metadata, project: 'shop-v2' } })),
@@ -106,12 +108,12 @@ describe.skipIf(!server)('knowledge packs: SQLite → pack file → Redis', () =
     const before = await snapshot(target);
     const pack = JSON.parse(JSON.stringify(await exportPack(source))) as Record<string, unknown> & { heals: Record<string, unknown>[] };
     await source.close();
-    for (const bad of [{ ...pack, version: 2 }, { ...pack, heals: [{ ...pack.heals[0], confidence: 1.5 }] }]) {
+    for (const bad of [{ ...pack, version: 3 }, { ...pack, heals: [{ ...pack.heals[0], confidence: 1.5 }] }]) {
       const file = join(dir, `bad-${randomUUID()}.json`);
       writeFileSync(file, JSON.stringify(bad));
       const error = await importPack(target, readPackFile(file), { source: file }).catch((e: unknown) => e);
       expect(isMedicPackError(error)).toBe(true);
-      expect((error as Error).message).toMatch(/has version 2; this playwright-medic reads version 1|heals\[0\] \(runId "shop-2", id "id-1#0#1"\) is invalid: confidence: Too big/);
+      expect((error as Error).message).toMatch(/has version 3; this playwright-medic reads versions 1 to 2|heals\[0\] \(runId "shop-2", id "id-1#0#1"\) is invalid: confidence: Too big/);
       expect(await snapshot(target)).toEqual(before);
     }
   });

@@ -26,6 +26,8 @@ const LABELS: Record<PackKind, string> = {
   failurePatterns: 'failure patterns',
   successPatterns: 'success patterns',
   strategyExecutions: 'strategy executions',
+  predictions: 'risk predictions',
+  models: 'fitted models',
   vectors: 'vectors',
 };
 

@@ -3,7 +3,7 @@ import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { PACK_FORMAT, PACK_VERSION, projectsOf, type Pack } from './schema.js';
 
 export type ExportOptions = {
-  /** Only this project's knowledge (its runs and their attempts, its catalog, heals, patterns, executions and vectors). Default: everything. */
+  /** Only this project's knowledge (its runs and their attempts, its catalog, heals, patterns, executions, risk predictions, fitted models and vectors). Default: everything. */
   project?: string;
   /** The export's time, for tests. Default now. */
   now?: Date;
@@ -31,6 +31,10 @@ export async function exportPack(store: KnowledgeStore, options: ExportOptions =
     failurePatterns: (await store.listFailurePatterns(byProject)).reverse(),
     successPatterns: (await store.listSuccessPatterns(byProject)).reverse(),
     strategyExecutions: (await store.listStrategyExecutions(byProject)).reverse(),
+    // Oldest first, so an import keeps the newest runs' as it writes them (the store keeps PREDICTION_RUNS_KEPT runs).
+    predictions: (await store.listPredictions(byProject)).reverse(),
+    // One per (project, name): by project, then name, as the store lists them.
+    models: await store.listModels(byProject),
     vectors,
   };
   return {

@@ -91,6 +91,15 @@ export async function importPack(store: KnowledgeStore, input: unknown, options:
       written.strategyExecutions += executions.length;
     }
   });
+  // Predictions need no run in the store (nor does checkRunsKnown ask for one): the run only says what judged them.
+  await inBatches('predictions', pack.predictions, (batch) => store.recordPredictions(batch));
+  await stage('models', async () => {
+    // Each replaces the store's model of its (project, name) whole, as a refit would.
+    for (const model of pack.models) {
+      await store.putModel(model);
+      written.models++;
+    }
+  });
   await inBatches('vectors', pack.vectors, writeVectors);
   return { written, runsUnchanged: steps.filter((s) => s.step === 'keep').length };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMedicPackError, MedicStoreUnavailableError } from '../errors.js';
 import { learnSuccesses } from '../learning/successLearner.js';
+import { makeModel } from '../store/contract.models.testkit.js';
 import { makeAttempt, makeRun } from '../store/contract.testkit.js';
 import { MemoryStore } from '../store/memory.js';
 import { hashingEmbedder } from '../vector/embedder.js';
@@ -48,7 +49,11 @@ describe('exportPack', () => {
     expect(new Set(shop.attempts.map((a) => a.runId))).toEqual(new Set(['shop-1', 'shop-2']));
     expect(shop.vectors.length).toBeGreaterThan(0);
     expect(shop.vectors.every((v) => v.metadata.project === 'shop')).toBe(true);
-    for (const kind of ['heals', 'selectors', 'failurePatterns', 'successPatterns', 'strategyExecutions'] as const) expect(shop[kind].every((r) => r.project === 'shop'), kind).toBe(true);
+    for (const kind of ['heals', 'selectors', 'failurePatterns', 'successPatterns', 'strategyExecutions', 'predictions', 'models'] as const) expect(shop[kind].every((r) => r.project === 'shop'), kind).toBe(true);
+    expect(shop.models.map((m) => m.name)).toEqual(['healing', 'risk']);
+    expect(pack.models.map((m) => `${m.project} ${m.name}`)).toEqual(['admin risk', 'shop healing', 'shop risk']);
+    // Oldest first: the newest run's last, as the store lists them newest first.
+    expect(shop.predictions.map((p) => `${p.runId} ${p.testKey}`)).toEqual(['shop-1 chromium › b.spec.ts › ok', 'shop-1 chromium › a.spec.ts › suite › works', 'shop-2 chromium › a.spec.ts › suite › works']);
   });
 });
 
@@ -68,6 +73,37 @@ describe('importPack', () => {
     // Into the store it came from: the same.
     await importPack(source, pack);
     expect(await snapshot(source)).toEqual(expected);
+  });
+
+  it('imports a pack of version 1, which held no predictions nor models', async () => {
+    const source = await filled();
+    const { predictions, models, ...v1 } = { ...json(await exportPack(source)), version: 1 };
+    expect(predictions).not.toHaveLength(0);
+    expect(models).not.toHaveLength(0);
+    const target = new MemoryStore();
+    expect((await importPack(target, v1)).written).toMatchObject({ predictions: 0, models: 0 });
+    expect(await snapshot(target)).toEqual({ ...(await snapshot(source)), predictions: [], models: [] });
+    expect(parsePack(v1)).toMatchObject({ version: PACK_VERSION, predictions: [], models: [] });
+  });
+
+  it('imports a pack of version 2 written before models came, which holds none', async () => {
+    const source = await filled();
+    const { models, ...early } = json(await exportPack(source));
+    expect(models).not.toHaveLength(0);
+    const target = new MemoryStore();
+    expect((await importPack(target, early)).written).toMatchObject({ models: 0 });
+    expect(await snapshot(target)).toEqual({ ...(await snapshot(source)), models: [] });
+    expect(parsePack(early).models).toEqual([]);
+  });
+
+  it("replaces the store's model of each (project, name) the pack holds, and leaves its others", async () => {
+    const pack = json(await exportPack(await filled(), { project: 'shop' }));
+    const target = new MemoryStore();
+    const other = makeModel({ name: 'other' });
+    await target.putModel(makeModel({ at: '2026-12-01T00:00:00.000Z', data: { newer: true } }));
+    await target.putModel(other);
+    await importPack(target, pack);
+    expect(await target.listModels()).toEqual([pack.models[0], other, pack.models[1]]);
   });
 
   it('finishes a run the store has as running, and keeps one the store has finished', async () => {
@@ -124,8 +160,8 @@ describe('a pack refused before anything is written', () => {
   const cases: [string, (pack: Record<string, unknown> & Pack) => unknown, RegExp, RegExp][] = [
     ['another format', (p) => ({ ...p, format: 'allure-results' }), /it is not a playwright-medic knowledge pack \(its format is "allure-results", not "playwright-medic-pack"\)/, /medic export/],
     ['not an object', () => [1, 2], /it is not a JSON object/, /medic export/],
-    ['a newer version', (p) => ({ ...p, version: 2 }), /it has version 2; this playwright-medic reads version 1/, /Upgrade playwright-medic/],
-    ['an unknown version', (p) => ({ ...p, version: '1' }), /it has version "1"; this playwright-medic reads version 1/, /Export the pack again/],
+    ['a newer version', (p) => ({ ...p, version: PACK_VERSION + 1 }), /it has version 3; this playwright-medic reads versions 1 to 2/, /Upgrade playwright-medic/],
+    ['an unknown version', (p) => ({ ...p, version: '1' }), /it has version "1"; this playwright-medic reads versions 1 to 2/, /Export the pack again/],
     [
       'a broken record',
       (p) => ({ ...p, attempts: p.attempts.map((a, i) => (i === 1 ? { ...a, retry: -1 } : a)) }),
@@ -133,6 +169,20 @@ describe('a pack refused before anything is written', () => {
       /Export the pack again with `medic export`/,
     ],
     ['a record without its key', (p) => ({ ...p, heals: [{ ...p.heals[0], id: undefined }] }), /heals\[0\] \(runId "shop-2"\) is invalid: id: /, /remove that record/],
+    [
+      'a broken prediction',
+      (p) => ({ ...p, predictions: p.predictions.map((x, i) => (i === 1 ? { ...x, score: 1.5 } : x)) }),
+      /predictions\[1\] \(project "shop", runId "shop-1", testKey "chromium › a\.spec\.ts › suite › works"\) is invalid: score: Too big/,
+      /medic export/,
+    ],
+    [
+      'a broken model',
+      (p) => ({ ...p, models: p.models.map((m, i) => (i === 2 ? { ...m, data: [1, 2] } : m)) }),
+      /models\[2\] \(project "shop", name "risk"\) is invalid: data: /,
+      /medic export/,
+    ],
+    ['a model of a project not listed', (p) => ({ ...p, models: [{ ...p.models[0]!, project: 'elsewhere' }] }), /models\[0\] \(project "elsewhere", name "risk"\) is of project "elsewhere", which its "projects" do not list/, /medic export/],
+    ['a prediction of a project not listed', (p) => ({ ...p, predictions: [{ ...p.predictions[0]!, project: 'elsewhere' }] }), /predictions\[0\] .* is of project "elsewhere", which its "projects" do not list/, /medic export/],
     ['a missing kind', (p) => ({ ...p, vectors: undefined }), /its vectors is invalid: /, /medic export/],
     ['an unknown field', (p) => ({ ...p, extra: 1 }), /it is invalid: Unrecognized key: "extra"/, /medic export/],
     ['a record of a project not listed', (p) => ({ ...p, projects: ['admin'] }), /runs\[0\] \(id "shop-1", project "shop"\) is of project "shop", which its "projects" do not list/, /medic export/],
@@ -160,7 +210,9 @@ describe('--as', () => {
     expect(JSON.stringify({ ...copy, source: null })).not.toMatch(/"project":"shop"/);
     expect(copy.runs.map((r) => r.id)).toEqual([renamedRunId('shop-v2', 'shop-1'), renamedRunId('shop-v2', 'shop-2')]);
     expect(copy.runs[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(new Set([...copy.attempts, ...copy.heals, ...copy.strategyExecutions].map((r) => r.runId))).toEqual(new Set(copy.runs.map((r) => r.id)));
+    expect(new Set([...copy.attempts, ...copy.heals, ...copy.strategyExecutions, ...copy.predictions].map((r) => r.runId))).toEqual(new Set(copy.runs.map((r) => r.id)));
+    expect(copy.predictions).toEqual(pack.predictions.map((p) => ({ ...p, project: 'shop-v2', runId: renamedRunId('shop-v2', p.runId) })));
+    expect(copy.models).toEqual(pack.models.map((m) => ({ ...m, project: 'shop-v2' })));
     expect(copy.attempts.map((a) => a.projectName)).toEqual(pack.attempts.map((a) => a.projectName));
     expect(copy.failurePatterns.flatMap((p) => p.runs).every((id) => copy.runs.some((r) => r.id === id))).toBe(true);
     const patternIds = new Set([...copy.failurePatterns, ...copy.successPatterns].map((p) => p.id));
@@ -178,6 +230,7 @@ describe('--as', () => {
     expect(await snapshot(store, 'shop')).toEqual(shop);
     expect(copied.runs).toHaveLength(shop.runs.length);
     expect(copied.heals).toEqual(shop.heals.map((h) => ({ ...h, project: 'shop-v2', runId: renamedRunId('shop-v2', h.runId) })));
+    expect(copied.models).toEqual(shop.models.map((m) => ({ ...m, project: 'shop-v2' })));
     await importPack(store, pack, { as: 'shop-v2' });
     expect(await snapshot(store, 'shop-v2')).toEqual(copied);
     // The next run of shop-v2 joins the copied success patterns instead of starting new ones.

@@ -6,6 +6,8 @@ import { learnFailures } from '../learning/patternLearner.js';
 import { learnStrategies } from '../learning/strategyLearner.js';
 import { learnSuccesses } from '../learning/successLearner.js';
 import { makeHeal, makeObservation } from '../store/contract.learning.testkit.js';
+import { makeModel } from '../store/contract.models.testkit.js';
+import { makePrediction } from '../store/contract.risk.testkit.js';
 import { makeAttempt, makeRun } from '../store/contract.testkit.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { hashingEmbedder } from '../vector/embedder.js';
@@ -27,7 +29,7 @@ async function learn(store: KnowledgeStore, runId: string): Promise<void> {
   await learnStrategies(store, runId);
 }
 
-/** Two runs of `shop` (a failure, then a heal that fixed it), two of `admin` started at the same moment; learnt from. */
+/** Two runs of `shop` (a failure, then a heal that fixed it), two of `admin` started at the same moment; learnt from; risk predictions of three of them; fitted models of both projects. */
 export async function fillStore(store: KnowledgeStore): Promise<void> {
   const shop = { project: 'shop' };
   await store.startRun(makeRun({ ...shop, id: 'shop-1', startedAt: '2026-11-23T10:00:00.000Z', endedAt: '2026-11-23T10:01:00.000Z', status: 'failed' }));
@@ -37,6 +39,10 @@ export async function fillStore(store: KnowledgeStore): Promise<void> {
   await store.recordAttempt(makeAttempt({ runId: 'shop-1', testId: 'id-2', testKey: 'chromium › b.spec.ts › ok', file: 'b.spec.ts', titlePath: ['ok'], steps: ['goto', 'expect toBeVisible'] }));
   await store.recordSelectors('shop', [makeObservation({ at: '2026-11-23T10:00:01.000Z' }), makeObservation({ outcome: 'failed', pageKey: '/cart', at: '2026-11-23T10:00:02.000Z' })]);
   await learn(store, 'shop-1');
+  await store.recordPredictions([
+    makePrediction({ runId: 'shop-1', at: '2026-11-23T09:59:59.000Z', score: 0.7, outcome: 'failed' }),
+    makePrediction({ runId: 'shop-1', testKey: 'chromium › b.spec.ts › ok', at: '2026-11-23T09:59:59.000Z', score: 0.1, outcome: 'passed' }),
+  ]);
 
   await store.startRun(makeRun({ ...shop, id: 'shop-2', startedAt: '2026-11-24T10:00:00.000Z' }));
   await store.recordAttempt(makeAttempt({ runId: 'shop-2', startedAt: '2026-11-24T10:00:01.000Z', steps: ['goto', 'click'] }));
@@ -47,6 +53,9 @@ export async function fillStore(store: KnowledgeStore): Promise<void> {
   await store.recordSelectors('shop', [makeObservation({ outcome: 'healed', fingerprint: undefined, healedTo: { selector: 'internal:testid=[data-testid="save"s]', code: "getByTestId('save')" }, at: '2026-11-24T10:00:02.000Z' })]);
   await store.finishRun('shop-2', { endedAt: '2026-11-24T10:01:00.000Z', status: 'passed' });
   await learn(store, 'shop-2');
+  await store.recordPredictions([makePrediction({ runId: 'shop-2', at: '2026-11-24T09:59:59.000Z', score: 0.8, outcome: 'passed' })]);
+  await store.putModel(makeModel({ at: '2026-11-24T10:01:01.000Z' }));
+  await store.putModel(makeModel({ name: 'healing', at: '2026-11-24T10:01:02.000Z', data: { thresholds: { autoApply: 0.9 }, reviewed: 14 } }));
 
   for (const id of ['admin-a', 'admin-b']) {
     await store.startRun(makeRun({ project: 'admin', id, startedAt: '2026-11-25T08:00:00.000Z', status: 'failed', endedAt: '2026-11-25T08:02:00.000Z' }));
@@ -54,7 +63,10 @@ export async function fillStore(store: KnowledgeStore): Promise<void> {
     await store.recordAttempt(makeAttempt({ runId: id, testKey: 'chromium › users.spec.ts › users › list', file: 'users.spec.ts', titlePath: ['users', 'list'], retry: 1, outcome: 'flaky' }));
     await learn(store, id);
   }
+  const users = { project: 'admin', runId: 'admin-a', testKey: 'chromium › users.spec.ts › users › list', at: '2026-11-25T07:59:59.000Z' };
+  await store.recordPredictions([makePrediction({ ...users, model: 'weighted-v0', factors: { retired_factor: 0.5 }, outcome: 'flaky' })]);
   await store.recordSelectors('admin', [makeObservation({ pageKey: '/users', at: '2026-11-25T08:00:01.000Z' })]);
+  await store.putModel(makeModel({ project: 'admin', at: '2026-11-25T08:02:01.000Z', data: { version: 0, retired: ['weights of another version'] } }));
 }
 
 /** Everything the list methods return, newest first as they list it. */
@@ -72,6 +84,8 @@ export async function snapshot(store: KnowledgeStore, project?: string) {
     failurePatterns: await store.listFailurePatterns(by),
     successPatterns: await store.listSuccessPatterns(by),
     strategyExecutions: await store.listStrategyExecutions(by),
+    predictions: await store.listPredictions(by),
+    models: await store.listModels(by),
     vectors,
   };
 }

@@ -47,6 +47,9 @@ export function renamePack(pack: Pack, as: string): Pack {
     failurePatterns: pack.failurePatterns.map((p) => ({ ...p, project: as, id: failureIds.get(p.id)!, runs: p.runs.map(run) })),
     successPatterns: pack.successPatterns.map((p) => ({ ...p, project: as, id: successIds.get(p.id)! })),
     strategyExecutions: pack.strategyExecutions.map((e) => ({ ...e, project: as, runId: run(e.runId) })),
+    predictions: pack.predictions.map((p) => ({ ...p, project: as, runId: run(p.runId) })),
+    // A model's data is its owner's: kept as it is.
+    models: pack.models.map((m) => ({ ...m, project: as })),
     vectors: pack.vectors.map((v) => {
       if (v.metadata.project !== from) return v; // not the project's: shared as it is
       // A vector without its pattern in the pack still needs an id apart from the original's.

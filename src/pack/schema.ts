@@ -4,6 +4,8 @@ import { selectorRecordSchema } from '../learning/catalog.js';
 import { failurePatternSchema } from '../learning/failurePatterns.js';
 import { healEventSchema } from '../learning/heals.js';
 import { strategyExecutionSchema } from '../learning/strategies.js';
+import { riskPredictionSchema } from '../risk/predictions.js';
+import { modelRecordSchema } from '../store/models.js';
 import { successPatternSchema } from '../learning/successPatterns.js';
 import { attemptRecordSchema, runRecordSchema } from '../store/records.js';
 import { vectorRecordSchema } from '../vector/records.js';
@@ -12,9 +14,13 @@ import { vectorRecordSchema } from '../vector/records.js';
 export const PACK_FORMAT = 'playwright-medic-pack';
 /**
  * The layout of a pack. A reader imports exactly the versions it knows; a change that a reader
- * of this version would misread (a field renamed, a meaning changed) bumps it.
+ * of this version would misread or refuse (a field renamed, a meaning changed, a kind added)
+ * bumps it, so an older reader says "upgrade" instead of naming a field. 2: risk predictions
+ * and fitted models (a version-2 pack may lack `models`: none).
  */
-export const PACK_VERSION = 1;
+export const PACK_VERSION = 2;
+/** The oldest version this reader still imports (a version-1 pack holds no predictions, nor models). */
+const OLDEST_PACK_VERSION = 1;
 
 /**
  * A knowledge pack: everything a store knows (or one project of it), each kind validated with
@@ -37,13 +43,16 @@ export const packSchema = z
     failurePatterns: z.array(failurePatternSchema),
     successPatterns: z.array(successPatternSchema),
     strategyExecutions: z.array(strategyExecutionSchema),
+    predictions: z.array(riskPredictionSchema),
+    /** The fitted models of its projects. Came within version 2, before its release: a pack without them has none. */
+    models: z.array(modelRecordSchema).default(() => []),
     vectors: z.array(vectorRecordSchema),
   })
   .strict();
 export type Pack = z.infer<typeof packSchema>;
 
 /** The kinds of records a pack holds, in the order an import writes them (runs before what refers to them). */
-export const PACK_KINDS = ['runs', 'attempts', 'heals', 'selectors', 'failurePatterns', 'successPatterns', 'strategyExecutions', 'vectors'] as const;
+export const PACK_KINDS = ['runs', 'attempts', 'heals', 'selectors', 'failurePatterns', 'successPatterns', 'strategyExecutions', 'predictions', 'models', 'vectors'] as const;
 export type PackKind = (typeof PACK_KINDS)[number];
 export type PackCounts = Record<PackKind, number>;
 
@@ -61,6 +70,8 @@ const KEY_FIELDS: Record<PackKind, readonly string[]> = {
   failurePatterns: ['project', 'id'],
   successPatterns: ['project', 'id'],
   strategyExecutions: ['runId', 'strategy', 'at'],
+  predictions: ['project', 'runId', 'testKey'],
+  models: ['project', 'name'],
   vectors: ['collection', 'id'],
 };
 
@@ -80,7 +91,8 @@ function refused(where: string, detail: string, fix = HAND_EDIT_FIX): MedicPackE
 
 /**
  * Validates a pack as read from a file: its format, its version, every record with its
- * schema, and that the records agree (projects listed, run ids unique). Pure.
+ * schema, and that the records agree (projects listed, run ids unique). Pure. A pack of an
+ * older version it reads comes back in this version's layout (a version-1 pack: no predictions, no models).
  * Throws MedicPackError naming the first bad record and what is wrong with it.
  * @example const pack = parsePack(JSON.parse(text), 'knowledge.json.gz');
  */
@@ -89,23 +101,24 @@ export function parsePack(value: unknown, where = '(in memory)'): Pack {
     const what = isRecord(value) ? `its format is ${JSON.stringify(value.format)}, not "${PACK_FORMAT}"` : 'it is not a JSON object';
     throw refused(where, `it is not a playwright-medic knowledge pack (${what})`, 'Import a file written by `medic export`.');
   }
-  if (value.version !== PACK_VERSION) {
-    const newer = typeof value.version === 'number' && value.version > PACK_VERSION;
+  const current = upgraded(value);
+  if (current.version !== PACK_VERSION) {
+    const newer = typeof current.version === 'number' && current.version > PACK_VERSION;
     throw refused(
       where,
-      `it has version ${JSON.stringify(value.version)}; this playwright-medic reads version ${PACK_VERSION}`,
+      `it has version ${JSON.stringify(current.version)}; this playwright-medic reads versions ${OLDEST_PACK_VERSION} to ${PACK_VERSION}`,
       newer
         ? 'Upgrade playwright-medic where you import (npm install -D playwright-medic@latest), or export the pack with the version installed here.'
         : 'Export the pack again with `medic export`.',
     );
   }
-  const parsed = packSchema.safeParse(value);
+  const parsed = packSchema.safeParse(current);
   if (!parsed.success) {
     const [issue, ...more] = parsed.error.issues;
     const [kind, index, ...field] = issue!.path;
     const at =
       typeof index === 'number' && PACK_KINDS.includes(kind as PackKind)
-        ? `${recordLabel(kind as PackKind, index, (value[kind as PackKind] as unknown[])[index])} is invalid: ${field.length ? `${field.join('.')}: ` : ''}`
+        ? `${recordLabel(kind as PackKind, index, (current[kind as PackKind] as unknown[])[index])} is invalid: ${field.length ? `${field.join('.')}: ` : ''}`
         : `${issue!.path.length ? `its ${issue!.path.join('.')}` : 'it'} is invalid: `;
     throw refused(where, `${at}${issue!.message}${more.length ? ` (and ${more.length} more problem${more.length > 1 ? 's' : ''})` : ''}`);
   }
@@ -113,10 +126,19 @@ export function parsePack(value: unknown, where = '(in memory)'): Pack {
   return parsed.data;
 }
 
+/** A pack of an older version this reader imports, in the current layout (other versions as they are, to be refused). */
+function upgraded(value: Record<string, unknown>): Record<string, unknown> {
+  // 1 → 2: predictions came; a version-1 pack has none (nor models, which packSchema defaults to none).
+  return value.version === OLDEST_PACK_VERSION ? { predictions: [], ...value, version: PACK_VERSION } : value;
+}
+
+/** The kinds whose records name their project (an attempt's is its run's; a vector's is in its metadata). */
+const PROJECT_KINDS = ['runs', 'heals', 'selectors', 'failurePatterns', 'successPatterns', 'strategyExecutions', 'predictions', 'models'] as const;
+
 /** What the schemas cannot say: every project listed, each run id once. */
 function checkConsistent(pack: Pack, where: string): void {
   const projects = new Set(pack.projects);
-  for (const kind of ['runs', 'heals', 'selectors', 'failurePatterns', 'successPatterns', 'strategyExecutions'] as const) {
+  for (const kind of PROJECT_KINDS) {
     const index = pack[kind].findIndex((record) => !projects.has(record.project));
     if (index >= 0) throw refused(where, `${recordLabel(kind, index, pack[kind][index])} is of project ${JSON.stringify(pack[kind][index]!.project)}, which its "projects" do not list`);
   }
@@ -133,7 +155,7 @@ function checkConsistent(pack: Pack, where: string): void {
 /** The projects a set of records belongs to, sorted (vectors by their metadata's `project`). */
 export function projectsOf(pack: Pick<Pack, PackKind>): string[] {
   const projects = new Set<string>();
-  for (const kind of ['runs', 'heals', 'selectors', 'failurePatterns', 'successPatterns', 'strategyExecutions'] as const) for (const record of pack[kind]) projects.add(record.project);
+  for (const kind of PROJECT_KINDS) for (const record of pack[kind]) projects.add(record.project);
   for (const v of pack.vectors) if (typeof v.metadata.project === 'string') projects.add(v.metadata.project);
   return [...projects].sort();
 }

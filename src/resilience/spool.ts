@@ -17,6 +17,8 @@ export const SPOOL_METHODS = [
   'putFailurePatterns',
   'putSuccessPatterns',
   'recordStrategyExecutions',
+  'recordPredictions',
+  'putModel',
   'putVectors',
   'deleteVectors',
   'learn',

@@ -8,6 +8,8 @@ import type { FailurePattern } from '../learning/failurePatterns.js';
 import type { StrategyExecution, StrategyQuery } from '../learning/strategies.js';
 import type { BreakerBoard, BreakerState } from '../resilience/breakerBoard.js';
 import type { Metadata, VectorQuery, VectorRecord, VectorRecordInput } from '../vector/records.js';
+import type { PredictionQuery, RiskPrediction } from '../risk/predictions.js';
+import type { ModelQuery, ModelRecord } from './models.js';
 
 export type { HealEventInput } from './learning.js';
 export type { HealQuery, PatternQuery, SelectorQuery, SuccessQuery } from './queries.js';
@@ -83,6 +85,29 @@ export interface KnowledgeStore extends BreakerBoard {
   recordStrategyExecutions(runId: string, executions: StrategyExecution[]): Promise<void>;
   /** Newest first (by `at`). @example await store.listStrategyExecutions({ project: 'shop', taskType: 'selector_missing' }) */
   listStrategyExecutions(query?: StrategyQuery): Promise<StrategyExecution[]>;
+  /**
+   * Records risk predictions with their outcomes; the same (project, runId, testKey) again
+   * replaces it. All or nothing: an invalid prediction refuses the whole batch. A project keeps
+   * the predictions of its newest PREDICTION_RUNS_KEPT runs (by `at`).
+   * @example await store.recordPredictions([{ project: 'shop', runId, testKey, at, model: 'weighted', score: 0.4, factors, outcome: 'failed' }]);
+   */
+  recordPredictions(predictions: RiskPrediction[]): Promise<void>;
+  /** Newest first (by `at`, then runId, then testKey). @example await store.listPredictions({ project: 'shop', limit: 5000 }) */
+  listPredictions(query?: PredictionQuery): Promise<RiskPrediction[]>;
+  /**
+   * Adds or replaces the model (project, name). Validated; a concurrent writer's model is
+   * replaced whole, never merged. The store never looks into `data`: its owner validates it
+   * when it reads it.
+   * @example await store.putModel({ project: 'shop', name: 'risk', at: new Date().toISOString(), data: model });
+   */
+  putModel(model: ModelRecord): Promise<void>;
+  /**
+   * The model (project, name), or undefined.
+   * @example const stored = await store.getModel('shop', 'risk');
+   */
+  getModel(project: string, name: string): Promise<ModelRecord | undefined>;
+  /** By project, then name (for copying a store, e.g. `medic export`). @example await store.listModels({ project: 'shop' }) */
+  listModels(query?: ModelQuery): Promise<ModelRecord[]>;
   /**
    * Adds or replaces vectors by (collection, id). All or nothing: an invalid record refuses the
    * whole batch. The local vector index (src/vector/localIndex.ts) is built on these.

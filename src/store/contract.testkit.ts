@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isMedicStoreError } from '../errors.js';
 import type { KnowledgeStore } from './KnowledgeStore.js';
 import { learningContract } from './contract.learning.testkit.js';
+import { modelContract } from './contract.models.testkit.js';
+import { riskContract } from './contract.risk.testkit.js';
 import { vectorContract } from './contract.vector.testkit.js';
 import type { AttemptRecord, RunRecord } from './records.js';
 
@@ -57,6 +59,8 @@ export function makeAttempt(overrides: Partial<AttemptRecord> = {}): AttemptReco
 export function storeContract(name: string, open: () => Promise<KnowledgeStore>): void {
   learningContract(name, open);
   vectorContract(name, open);
+  riskContract(name, open);
+  modelContract(name, open);
   describe(`KnowledgeStore contract: ${name}`, () => {
     let store: KnowledgeStore;
     beforeEach(async () => {

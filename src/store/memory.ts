@@ -2,7 +2,7 @@ import { MedicStoreError } from '../errors.js';
 import { selectorKey, selectorRecordSchema, type SelectorObservation, type SelectorRecord } from '../learning/catalog.js';
 import type { HealEvent } from '../learning/heals.js';
 import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
-import { batchIdSchema, compareText, healKey, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
+import { batchIdSchema, compareText, healKey, mergeSelectorBatch, newestPredictionFirst, parseHeals, parseSelectorBatch, runsBeyondKept, runTimes, type HealEventInput } from './learning.js';
 import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema, successQuerySchema, type SuccessQuery } from './queries.js';
 import { attemptKey, attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 import { matchesWhere, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
@@ -12,6 +12,8 @@ import { failurePatternSchema, type FailurePattern } from '../learning/failurePa
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
 import { breakerStateSchema, openBreakers, type BreakerState } from '../resilience/breakerBoard.js';
 import { EXECUTIONS_KEPT, parseRunExecutions, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
+import { predictionKey, predictionQuerySchema, riskPredictionSchema, type PredictionQuery, type RiskPrediction } from '../risk/predictions.js';
+import { byModelKey, modelKey, modelQuerySchema, modelRecordSchema, type ModelQuery, type ModelRecord } from './models.js';
 
 /** The reference adapter: everything in memory, gone with the process. */
 export class MemoryStore implements KnowledgeStore {
@@ -26,6 +28,10 @@ export class MemoryStore implements KnowledgeStore {
   private readonly successes = new Map<string, SuccessPattern>();
   /** In recording order. */
   private executions: StrategyExecution[] = [];
+  /** By predictionKey. */
+  private readonly predictions = new Map<string, RiskPrediction>();
+  /** By modelKey. */
+  private readonly models = new Map<string, ModelRecord>();
   private readonly lock = processLock();
   private readonly appliedBatches = new Set<string>();
   private readonly breakers = new Map<string, BreakerState>();
@@ -188,6 +194,39 @@ export class MemoryStore implements KnowledgeStore {
       (e) => (query.project === undefined || e.project === query.project) && (query.strategy === undefined || e.strategy === query.strategy) && (query.taskType === undefined || e.taskType === query.taskType),
     );
     return structuredClone(query.limit === undefined ? out : out.slice(0, query.limit));
+  }
+
+  async recordPredictions(predictions: RiskPrediction[]): Promise<void> {
+    const parsed = z.array(riskPredictionSchema).parse(predictions);
+    for (const p of parsed) this.predictions.set(predictionKey(p), structuredClone(p));
+    // Each project touched keeps its newest PREDICTION_RUNS_KEPT runs (a batch of an old run may itself go).
+    for (const project of new Set(parsed.map((p) => p.project))) {
+      const ofProject = [...this.predictions.values()].filter((p) => p.project === project);
+      const dropped = new Set(runsBeyondKept(runTimes(ofProject)));
+      for (const p of ofProject) if (dropped.has(p.runId)) this.predictions.delete(predictionKey(p));
+    }
+  }
+
+  async listPredictions(options: PredictionQuery = {}): Promise<RiskPrediction[]> {
+    const query = predictionQuerySchema.parse(options);
+    const out = [...this.predictions.values()]
+      .filter((p) => (query.project === undefined || p.project === query.project) && (query.runId === undefined || p.runId === query.runId))
+      .sort(newestPredictionFirst);
+    return structuredClone(query.limit === undefined ? out : out.slice(0, query.limit));
+  }
+
+  async putModel(model: ModelRecord): Promise<void> {
+    const parsed = modelRecordSchema.parse(model);
+    this.models.set(modelKey(parsed), structuredClone(parsed));
+  }
+
+  async getModel(project: string, name: string): Promise<ModelRecord | undefined> {
+    return structuredClone(this.models.get(modelKey({ project, name })));
+  }
+
+  async listModels(options: ModelQuery = {}): Promise<ModelRecord[]> {
+    const query = modelQuerySchema.parse(options);
+    return structuredClone([...this.models.values()].filter((m) => query.project === undefined || m.project === query.project).sort(byModelKey));
   }
 
   async putVectors(records: VectorRecordInput[]): Promise<void> {

@@ -114,6 +114,30 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (name, target)
   );
   `,
+  // 7: risk predictions with their outcomes (src/risk/predictions.ts), one per (project, run, test);
+  // a project keeps those of its newest PREDICTION_RUNS_KEPT runs, a run's time the latest `at` of its predictions
+  `
+  CREATE TABLE risk_predictions (
+    project TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    test_key TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (project, run_id, test_key)
+  );
+  CREATE INDEX risk_predictions_by_project ON risk_predictions (project, at);
+  CREATE INDEX risk_predictions_by_run ON risk_predictions (run_id);
+  `,
+  // 8: fitted models (src/store/models.ts), one per (project, name), replaced whole
+  `
+  CREATE TABLE models (
+    project TEXT NOT NULL,
+    name TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (project, name)
+  );
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,8 @@ import { learnFailures } from '../learning/patternLearner.js';
 import { hashingEmbedder } from '../vector/embedder.js';
 import { localIndex } from '../vector/localIndex.js';
 import { mostHoldersAtOnce } from './lock.testkit.js';
+import { makePrediction } from './contract.risk.testkit.js';
+import { PREDICTION_RUNS_KEPT } from '../risk/predictions.js';
 
 const server = await findRedis();
 const prefixes: string[] = [];
@@ -50,6 +52,32 @@ describe.skipIf(!server)('redis store', () => {
     const starts = await Promise.allSettled(writers.map((store) => store.startRun(makeRun({ id: 'same' }))));
     expect(starts.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
     await Promise.all(writers.map((store) => store.close()));
+  });
+
+  it('keeps the newest runs of a project when many writers record predictions at once, leaving no key of a dropped run', async () => {
+    const prefix = `medic-test:${randomUUID()}:`;
+    const writers = Array.from({ length: 4 }, () => fresh(prefix));
+    const runsEach = 30;
+    // Writer w records its run i (3 tests) at minute 4i + w: the oldest runs are every writer's first ones.
+    const runOf = (w: number, i: number) => ({ runId: `w${w}-${String(i).padStart(2, '0')}`, at: new Date(Date.UTC(2026, 11, 1, 10, 4 * i + w)).toISOString() });
+    await Promise.all(
+      writers.map(async (store, w) => {
+        for (let i = 0; i < runsEach; i++) await store.recordPredictions(['a', 'b', 'c'].map((testKey) => makePrediction({ ...runOf(w, i), testKey })));
+      }),
+    );
+    const all = Array.from({ length: runsEach }, (_, i) => writers.map((_, w) => runOf(w, i))).flat();
+    const newest = all.sort((a, b) => b.at.localeCompare(a.at)).slice(0, PREDICTION_RUNS_KEPT).map((r) => r.runId);
+    const kept = await writers[0]!.listPredictions({ project: 'shop' });
+    expect(kept).toHaveLength(3 * PREDICTION_RUNS_KEPT);
+    expect(new Set(kept.map((p) => p.runId))).toEqual(new Set(newest));
+    await Promise.all(writers.map((store) => store.close()));
+    const client = new Redis(server!.url);
+    const keys = (await client.keys(`${prefix}*`)).map((k) => k.slice(prefix.length));
+    const times = await client.hgetall(`${prefix}shop:risk_predictions:runs`);
+    client.disconnect();
+    expect(Object.keys(times).sort()).toEqual([...newest].sort());
+    expect(keys.filter((k) => k.startsWith('shop:risk_predictions:r:'))).toHaveLength(3 * PREDICTION_RUNS_KEPT);
+    expect(keys.filter((k) => k.startsWith('shop:risk_predictions:by:run:'))).toHaveLength(PREDICTION_RUNS_KEPT);
   });
 
   it('holds a lock across clients: one holder at a time, released for the next', async () => {

@@ -10,7 +10,7 @@ import { EXECUTIONS_KEPT, parseRunExecutions, strategyQuerySchema, type Strategy
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
 import { matchesWhere, vectorQuerySchema, vectorRecordSchema, type VectorQuery, type VectorRecord, type VectorRecordInput } from '../vector/records.js';
 import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery } from './KnowledgeStore.js';
-import { batchIdSchema, compareText, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
+import { batchIdSchema, compareText, mergeSelectorBatch, newestPredictionFirst, parseHeals, parseSelectorBatch, runsBeyondKept, runTimes, type HealEventInput } from './learning.js';
 import { duplicateRun, unknownRun } from './memory.js';
 import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema, successQuerySchema, type SuccessQuery } from './queries.js';
 import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
@@ -19,6 +19,8 @@ import {
   executionGroup,
   FAILURE_PATTERNS,
   HEALS,
+  MODELS,
+  PREDICTIONS,
   RUNS,
   SELECTORS,
   STRATEGY_EXECUTIONS,
@@ -28,6 +30,8 @@ import {
 } from './redisTables.js';
 import { parseRow } from './rows.js';
 import { breakerStateSchema, openBreakers, type BreakerState } from '../resilience/breakerBoard.js';
+import { predictionQuerySchema, riskPredictionSchema, type PredictionQuery, type RiskPrediction } from '../risk/predictions.js';
+import { byModelKey, modelQuerySchema, modelRecordSchema, type ModelQuery, type ModelRecord } from './models.js';
 import { LOCK_POLL_MS, LOCK_RENEW_MS, LOCK_STALE_MS, LOCK_WAIT_MS, lockTimeout, processLock, sleep } from './locks.js';
 
 export type RedisStoreOptions = {
@@ -104,6 +108,9 @@ export type RedisInspection = {
  * - `<table>:scopes`: the scopes that hold records of a table (queries over every project);
  * - `runs:project`: run id → project (attempts and heals name only their run);
  * - `strategy_executions:run:<run>`: what a run's executions are, so recording it again replaces them;
+ * - `<project>:risk_predictions:runs`: run id → the run's time (the latest `at` of its
+ *   predictions), for keeping a project's newest PREDICTION_RUNS_KEPT runs;
+ * - `<project>:models:r:<name>`: a fitted model (one key per project and name, replaced whole);
  * - `seq`: the insertion counter; `schema`: the layout version (REDIS_SCHEMA_VERSION);
  * - `breaker:<name>:<target>`: an open circuit breaker (JSON), expiring when it may be tried
  *   again, and `breakers`: their keys (a sorted set by that time), for listing.
@@ -301,6 +308,71 @@ export class RedisStore implements KnowledgeStore {
     return limited(rows.sort(newestBy((e) => e.at)), query.limit);
   }
 
+  async recordPredictions(predictions: RiskPrediction[]): Promise<void> {
+    const parsed = z.array(riskPredictionSchema).parse(predictions);
+    if (parsed.length === 0) return;
+    const entries: Entry<RiskPrediction>[] = parsed.map((record) => ({ scope: record.project, id: PREDICTIONS.id(record), record }));
+    const projects = [...new Set(parsed.map((p) => p.project))];
+    // Every write of a project's predictions sets its run times: watching them, the writers of one project take turns.
+    await this.transaction(projects.map((project) => this.runTimesKey(project)), async (multi) => {
+      const first = await this.nextSequence(entries.length);
+      const fresh = entries.map((entry, i) => ({ entry, s: first + i }));
+      for (const project of projects) await this.stageProjectPredictions(multi, project, fresh.filter((f) => f.entry.scope === project));
+    });
+  }
+
+  async listPredictions(options: PredictionQuery = {}): Promise<RiskPrediction[]> {
+    const query = predictionQuerySchema.parse(options);
+    const rows = await this.query(PREDICTIONS, query.project, { run: query.runId });
+    return limited(rows.sort((a, b) => newestPredictionFirst(a.d, b.d)), query.limit);
+  }
+
+  /** Queues one project's part of recordPredictions: the predictions, the times of their runs, and the dropping of the runs beyond the newest PREDICTION_RUNS_KEPT. */
+  private async stageProjectPredictions(multi: ChainableCommander, project: string, fresh: { entry: Entry<RiskPrediction>; s: number }[]): Promise<void> {
+    const timesKey = this.runTimesKey(project);
+    const times = new Map(Object.entries(await this.redis.hgetall(timesKey)));
+    // Each run the batch touches, as it will be: its stored predictions, replaced by the batch's
+    // (a replaced prediction may have been the run's latest, so its time is counted again).
+    const runs = new Map<string, Map<string, Row<RiskPrediction>>>();
+    for (const runId of new Set(fresh.map((f) => f.entry.record.runId))) runs.set(runId, await this.predictionsOfRun(project, runId));
+    for (const { entry, s } of fresh) {
+      const rows = runs.get(entry.record.runId)!;
+      this.stage(multi, PREDICTIONS, entry, rows.get(entry.id), s);
+      rows.set(entry.id, { s, d: entry.record });
+    }
+    for (const [runId, rows] of runs) {
+      const time = runTimes([...rows.values()].map((row) => row.d)).get(runId)!;
+      times.set(runId, time);
+      multi.hset(timesKey, runId, time);
+    }
+    for (const runId of runsBeyondKept(times)) {
+      for (const [id, row] of runs.get(runId) ?? (await this.predictionsOfRun(project, runId))) this.unstage(multi, PREDICTIONS, { scope: project, id }, row);
+      multi.hdel(timesKey, runId);
+    }
+  }
+
+  /** The stored predictions of one run of a project, by id. */
+  private async predictionsOfRun(project: string, runId: string): Promise<Map<string, Row<RiskPrediction>>> {
+    const ids = await this.redis.smembers(this.columnKey(PREDICTIONS, project, 'run', runId));
+    const rows = await this.read(PREDICTIONS, ids.map((id) => ({ scope: project, id })));
+    return new Map(rows.flatMap((row, i) => (row ? [[ids[i]!, row] as const] : [])));
+  }
+
+  async putModel(model: ModelRecord): Promise<void> {
+    const parsed = modelRecordSchema.parse(model);
+    // One key, set whole in a transaction: a concurrent writer's model is replaced, never merged.
+    await this.replace(MODELS, [{ scope: parsed.project, id: MODELS.id(parsed), record: parsed }]);
+  }
+
+  async getModel(project: string, name: string): Promise<ModelRecord | undefined> {
+    return (await this.read(MODELS, [{ scope: project, id: name }]))[0]?.d;
+  }
+
+  async listModels(options: ModelQuery = {}): Promise<ModelRecord[]> {
+    const query = modelQuerySchema.parse(options);
+    return (await this.query(MODELS, query.project, {})).map((row) => row.d).sort(byModelKey);
+  }
+
   async putVectors(records: VectorRecordInput[]): Promise<void> {
     const parsed = z.array(vectorRecordSchema).parse(records);
     await this.replace(VECTORS, parsed.map((record) => ({ scope: record.collection, id: record.id, record })));
@@ -377,6 +449,11 @@ export class RedisStore implements KnowledgeStore {
 
   private recordKey(table: { name: string }, address: { scope: string; id: string }): string {
     return `${this.prefix}${enc(address.scope)}:${table.name}:r:${enc(address.id)}`;
+  }
+
+  /** A project's runs that have predictions → each run's time (see recordPredictions). */
+  private runTimesKey(project: string): string {
+    return this.key(project, PREDICTIONS.name, 'runs');
   }
 
   private membersKey(table: { name: string }, scope: string): string {

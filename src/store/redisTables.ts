@@ -5,6 +5,8 @@ import { selectorRecordSchema, type SelectorRecord } from '../learning/catalog.j
 import { strategyExecutionSchema, type StrategyExecution } from '../learning/strategies.js';
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
 import { vectorRecordSchema, type VectorRecord } from '../vector/records.js';
+import { riskPredictionSchema, type RiskPrediction } from '../risk/predictions.js';
+import { modelRecordSchema, type ModelRecord } from './models.js';
 import { attemptKey, attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 
 /**
@@ -85,6 +87,24 @@ export const STRATEGY_EXECUTIONS: RedisTable<StrategyExecution> = {
     throw new Error('strategy executions are written with explicit ids');
   },
   columns: { run: (e) => e.runId, strategy: (e) => e.strategy, task: (e) => e.taskType, group: executionGroup },
+};
+
+/** Ids `<run>\0<test>` in the project's scope; `run` finds a run's predictions (to time it, and to drop it). */
+export const PREDICTIONS: RedisTable<RiskPrediction> = {
+  name: 'risk_predictions',
+  schema: riskPredictionSchema,
+  scope: (p) => p.project,
+  id: (p) => `${p.runId}\u0000${p.testKey}`,
+  columns: { run: (p) => p.runId },
+};
+
+/** Ids are the model's name in the project's scope: one key per (project, name), replaced whole. */
+export const MODELS: RedisTable<ModelRecord> = {
+  name: 'models',
+  schema: modelRecordSchema,
+  scope: (m) => m.project,
+  id: (m) => m.name,
+  columns: {},
 };
 
 export const VECTORS: RedisTable<VectorRecord> = {

@@ -9,6 +9,8 @@ import { mergeSelector } from '../learning/catalog.js';
 import { Spool } from '../resilience/spool.js';
 import { makeObservation } from './contract.learning.testkit.js';
 import { makeAttempt, makeRun } from './contract.testkit.js';
+import { makePrediction } from './contract.risk.testkit.js';
+import { makeModel } from './contract.models.testkit.js';
 import { openRedisStore } from './redis.js';
 import { SpooledStore } from './spooledStore.js';
 
@@ -143,6 +145,34 @@ describe.skipIf(!hasRedisServer())('a Redis store with a spool', () => {
     await server.restart!();
     expect(await store.replay()).toEqual({ applied: 1, left: 0, refused: [] });
     expect(await store.listSelectors()).toEqual([record]);
+    await store.close();
+  });
+
+  it('spools risk predictions like the other writes, checked before they are kept; reads them from Redis', async () => {
+    const { server, store, kill } = await setUp();
+    await kill();
+    await store.recordPredictions([makePrediction(), makePrediction({ testKey: 'b' })]);
+    await expect(store.recordPredictions([makePrediction({ score: 2 })])).rejects.toThrow(/score/);
+    expect(store.waiting).toBe(1);
+    expect(isStoreUnavailable(await store.listPredictions().catch((e: unknown) => e))).toBe(true);
+    await server.restart!();
+    expect(await store.replay()).toEqual({ applied: 1, left: 0, refused: [] });
+    expect(await store.listPredictions({ project: 'shop' })).toEqual([makePrediction({ testKey: 'b' }), makePrediction()]); // by test key
+    await store.close();
+  });
+
+  it('spools a model like the other writes, checked before it is kept; replays them in order, the last one winning', async () => {
+    const { server, store, kill } = await setUp();
+    await kill();
+    await store.putModel(makeModel());
+    await store.putModel(makeModel({ at: '2026-11-25T10:00:00.000Z', data: { refit: true } }));
+    await expect(store.putModel(makeModel({ name: '' }))).rejects.toThrow(/name/);
+    expect(store.waiting).toBe(2);
+    expect(isStoreUnavailable(await store.getModel('shop', 'risk').catch((e: unknown) => e))).toBe(true);
+    await server.restart!();
+    expect(await store.replay()).toEqual({ applied: 2, left: 0, refused: [] });
+    expect(await store.getModel('shop', 'risk')).toEqual(makeModel({ at: '2026-11-25T10:00:00.000Z', data: { refit: true } }));
+    expect(await store.listModels()).toHaveLength(1);
     await store.close();
   });
 

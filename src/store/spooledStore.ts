@@ -13,6 +13,8 @@ import { vectorRecordSchema, type VectorQuery, type VectorRecordInput } from '..
 import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, SelectorQuery, SuccessQuery } from './KnowledgeStore.js';
 import { parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
 import type { StrategyQuery } from '../learning/strategies.js';
+import { riskPredictionSchema, type PredictionQuery, type RiskPrediction } from '../risk/predictions.js';
+import { modelRecordSchema, type ModelQuery, type ModelRecord } from './models.js';
 import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
 
 /** Checks a write's arguments before it is spooled, as the store would (a bad record is refused now, not lost at replay). */
@@ -29,6 +31,8 @@ const VALIDATE: Record<Exclude<SpoolMethod, 'learn'>, (args: unknown[]) => void>
   putFailurePatterns: ([patterns]) => z.array(failurePatternSchema).parse(patterns),
   putSuccessPatterns: ([patterns]) => z.array(successPatternSchema).parse(patterns),
   recordStrategyExecutions: ([runId, executions]) => parseRunExecutions(runId as string, executions as unknown[]),
+  recordPredictions: ([predictions]) => z.array(riskPredictionSchema).parse(predictions),
+  putModel: ([model]) => modelRecordSchema.parse(model),
   putVectors: ([records]) => z.array(vectorRecordSchema).parse(records),
   deleteVectors: ([collection, ids]) => z.tuple([z.string().min(1), z.array(z.string())]).parse([collection, ids]),
 };
@@ -136,6 +140,12 @@ export class SpooledStore implements KnowledgeStore {
   recordStrategyExecutions(runId: string, executions: StrategyExecution[]): Promise<void> {
     return this.write('recordStrategyExecutions', [runId, executions]);
   }
+  recordPredictions(predictions: RiskPrediction[]): Promise<void> {
+    return this.write('recordPredictions', [predictions]);
+  }
+  putModel(model: ModelRecord): Promise<void> {
+    return this.write('putModel', [model]);
+  }
   putVectors(records: VectorRecordInput[]): Promise<void> {
     return this.write('putVectors', [records]);
   }
@@ -166,6 +176,15 @@ export class SpooledStore implements KnowledgeStore {
   }
   listStrategyExecutions(query?: StrategyQuery) {
     return this.read(() => this.primary.listStrategyExecutions(query));
+  }
+  listPredictions(query?: PredictionQuery) {
+    return this.read(() => this.primary.listPredictions(query));
+  }
+  getModel(project: string, name: string) {
+    return this.read(() => this.primary.getModel(project, name));
+  }
+  listModels(query?: ModelQuery) {
+    return this.read(() => this.primary.listModels(query));
   }
   listVectors(query: VectorQuery) {
     return this.read(() => this.primary.listVectors(query));

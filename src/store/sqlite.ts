@@ -5,7 +5,7 @@ import type { AttemptQuery, HealQuery, KnowledgeStore, PatternQuery, RunEnd, Sca
 import { batchIdSchema, mergeSelectorBatch, parseHeals, parseSelectorBatch, type HealEventInput } from './learning.js';
 import { duplicateRun, unknownRun } from './memory.js';
 import { translateSqliteError } from './sqliteErrors.js';
-import { parseRow } from './rows.js';
+import { parseRow, type RowSchema } from './rows.js';
 import { fileLock, processLock } from './locks.js';
 import { attemptQuerySchema, healQuerySchema, patternQuerySchema, runQuerySchema, selectorQuerySchema, successQuerySchema, type SuccessQuery } from './queries.js';
 import { attemptRecordSchema, runRecordSchema, type AttemptRecord, type RunRecord } from './records.js';
@@ -15,6 +15,8 @@ import { failurePatternSchema, type FailurePattern } from '../learning/failurePa
 import { successPatternSchema, type SuccessPattern } from '../learning/successPatterns.js';
 import { breakerStateSchema, openBreakers, type BreakerState } from '../resilience/breakerBoard.js';
 import { EXECUTIONS_KEPT, parseRunExecutions, strategyExecutionSchema, strategyQuerySchema, type StrategyExecution, type StrategyQuery } from '../learning/strategies.js';
+import { PREDICTION_RUNS_KEPT, predictionQuerySchema, riskPredictionSchema, type PredictionQuery, type RiskPrediction } from '../risk/predictions.js';
+import { modelQuerySchema, modelRecordSchema, type ModelQuery, type ModelRecord } from './models.js';
 
 export class SqliteStore implements KnowledgeStore {
   readonly kind = 'sqlite';
@@ -235,6 +237,47 @@ export class SqliteStore implements KnowledgeStore {
     return this.newestRows('strategy_executions', 'at', strategyExecutionSchema, { project: query.project, strategy: query.strategy, task_type: query.taskType }, query.limit);
   }
 
+  async recordPredictions(predictions: RiskPrediction[]): Promise<void> {
+    const parsed = z.array(riskPredictionSchema).parse(predictions);
+    if (parsed.length === 0) return;
+    this.write(() => {
+      const put = this.statement('INSERT OR REPLACE INTO risk_predictions (project, run_id, test_key, at, data) VALUES (@project, @runId, @testKey, @at, @data)');
+      // A run's time is the latest `at` of its predictions; the runs after the newest PREDICTION_RUNS_KEPT go.
+      const trim = this.statement(
+        `DELETE FROM risk_predictions WHERE project = @project AND run_id IN (
+           SELECT run_id FROM risk_predictions WHERE project = @project GROUP BY run_id ORDER BY max(at) DESC, run_id DESC LIMIT -1 OFFSET ${PREDICTION_RUNS_KEPT})`,
+      );
+      // One write transaction: a concurrent writer's runs are counted before or after ours, never half.
+      this.db
+        .transaction(() => {
+          parsed.forEach((p) => put.run({ ...p, data: JSON.stringify(p) }));
+          for (const project of new Set(parsed.map((p) => p.project))) trim.run({ project });
+        })
+        .immediate();
+    });
+  }
+
+  async listPredictions(options: PredictionQuery = {}): Promise<RiskPrediction[]> {
+    const query = predictionQuerySchema.parse(options);
+    return this.rows('risk_predictions', 'at DESC, run_id DESC, test_key', riskPredictionSchema, { project: query.project, run_id: query.runId }, query.limit);
+  }
+
+  async putModel(model: ModelRecord): Promise<void> {
+    const parsed = modelRecordSchema.parse(model);
+    // One statement: a concurrent writer's model is replaced whole (the last write wins).
+    this.write(() => this.statement('INSERT OR REPLACE INTO models (project, name, at, data) VALUES (@project, @name, @at, @data)').run({ ...parsed, data: JSON.stringify(parsed) }));
+  }
+
+  async getModel(project: string, name: string): Promise<ModelRecord | undefined> {
+    const row = this.read(() => this.statement('SELECT data FROM models WHERE project = ? AND name = ?').get(project, name) as { data: string } | undefined);
+    return row && parseRow(modelRecordSchema, row.data, 'models', this.location);
+  }
+
+  async listModels(options: ModelQuery = {}): Promise<ModelRecord[]> {
+    const query = modelQuerySchema.parse(options);
+    return this.rows('models', 'project, name', modelRecordSchema, { project: query.project }, undefined);
+  }
+
   async putVectors(records: VectorRecordInput[]): Promise<void> {
     const parsed = z.array(vectorRecordSchema).parse(records);
     if (parsed.length === 0) return;
@@ -317,11 +360,15 @@ export class SqliteStore implements KnowledgeStore {
   }
 
   /** The `data` of a table's rows matching `columns`, newest first by `order` (then last written first), validated. */
-  private newestRows<T>(table: string, order: string, schema: Parameters<typeof parseRow<T>>[0], columns: Record<string, string | undefined>, limit: number | undefined): T[] {
+  private newestRows<T>(table: string, order: string, schema: RowSchema<T>, columns: Record<string, string | undefined>, limit: number | undefined): T[] {
+    return this.rows(table, `${order} DESC, rowid DESC`, schema, columns, limit);
+  }
+
+  /** The `data` of a table's rows matching `columns`, in the order `orderBy` (an ORDER BY list), validated. */
+  private rows<T>(table: string, orderBy: string, schema: RowSchema<T>, columns: Record<string, string | undefined>, limit: number | undefined): T[] {
     const { where, params } = conditions(columns);
     const rows = this.read(
-      () =>
-        this.db.prepare(`SELECT data FROM ${table} ${where} ORDER BY ${order} DESC, rowid DESC ${limit === undefined ? '' : 'LIMIT @limit'}`).all({ ...params, limit }) as { data: string }[],
+      () => this.db.prepare(`SELECT data FROM ${table} ${where} ORDER BY ${orderBy} ${limit === undefined ? '' : 'LIMIT @limit'}`).all({ ...params, limit }) as { data: string }[],
     );
     return rows.map((row) => parseRow(schema, row.data, table, this.location));
   }
