@@ -14,6 +14,10 @@ import { toAttempt } from './attempt.js';
 import { learningOf, toHealEvent } from './learning.js';
 import { formatRunSummary } from './summary.js';
 import { learnRun } from '../src/learning/learnRun.js';
+import { sharedRiskReport } from '../src/risk/handoff.js';
+import { judgePredictions } from '../src/risk/judge.js';
+import { refitRiskModel } from '../src/risk/learnModel.js';
+import { formatRiskOutcome } from '../src/risk/riskReport.js';
 
 /**
  * Records every attempt of every test into the knowledge store. Never throws out of a hook:
@@ -41,6 +45,8 @@ export default class MedicReporter implements Reporter {
   private failedWrites = 0;
   private firstWriteError: unknown;
   private readonly runErrors: RunRecord['errors'] = [];
+  /** How this run's risk predictions did, for the summary. */
+  private riskLine: string | undefined;
   /** Failure patterns this run joined, and how many of them it started. */
   private patterns: { touched: number; created: number } | undefined;
 
@@ -103,6 +109,17 @@ export default class MedicReporter implements Reporter {
           await this.startRun(store);
           await store.finishRun(this.runId, { endedAt: new Date().toISOString(), status: result.status, errors: this.runErrors });
         });
+        // What the global setup predicted for the tests this run ran, with how each ended; then
+        // the model is refitted on them (kept only if it predicts the held-back runs better).
+        const risk = sharedRiskReport();
+        const predictions = risk && risk.project === this.config.project ? judgePredictions(risk, this.attempts, this.runId) : [];
+        if (predictions.length) {
+          this.enqueue(async () => {
+            await store.recordPredictions(predictions);
+            const refit = await refitRiskModel(store, this.config.project, new Date());
+            this.riskLine = formatRiskOutcome(predictions, this.config.risk.topK || 10, refit.replaced ? refit.reason : `model ${risk!.model} kept (${refit.reason})`);
+          });
+        }
         // What the run teaches: not a record of the run, and a problem here loses none of them.
         this.queue = this.queue.then(async () => {
           if (store instanceof SpooledStore && store.spooled && !(await this.replaySpool(store))) return;
@@ -127,6 +144,7 @@ export default class MedicReporter implements Reporter {
         );
       } else if (store && this.config.report.summary && !this.config.quiet) {
         console.log(formatRunSummary(this.attempts, store.location, this.runErrors.length, this.heals, this.patterns));
+        if (this.riskLine) console.log(this.riskLine);
       }
     } catch (error) {
       console.warn(`medic: could not finish recording this run: ${describeError(error)}`);

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { riskReportSchema, type RiskReport } from '../src/risk/riskReport.js';
+import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import { repoRoot, writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
 
 const config = (extra = '') => `
@@ -68,13 +69,23 @@ describe('risk scoring before the suite (real runs, real git, SQLite)', () => {
     expect(scoreOf(report, 'home 1').factors.churn).toBe(0);
     expect(run.stdout).toMatch(/medic risk: the 4 riskiest of 4 tests/);
     expect(run.stdout).toMatch(/shows the price\n\s+code changed: .*pages\/cart\.ts/);
+    // The reporter stored each prediction with its outcome, and said how they did.
+    const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db'), readonly: true });
+    try {
+      const stored = await store.listPredictions({ project: 'shop' });
+      expect(stored.map((p) => [p.testKey, p.outcome, p.score]).sort()).toEqual(report.tests.map((t) => [t.testKey, t.title === 'shows the price' ? 'failed' : 'passed', t.score]).sort());
+      expect(new Set(stored.map((p) => p.model))).toEqual(new Set(['weighted']));
+    } finally {
+      await store.close();
+    }
+    expect(run.stdout).toMatch(/medic risk: the 4 riskiest held 1 of the 1 test that failed; model weighted kept \(too little history/);
   });
 
   it('keeps a test that failed last time on top, for its failure now', async () => {
     const run = await project.run();
     expect(run.code).toBe(1);
     const cart = scoreOf(risk(), 'shows the price');
-    expect(cart.factors.recentFailures).toBe(0.5); // passed, then failed
+    expect(cart.factors.recentFailures).toBeCloseTo(2 / 3); // passed, then failed: the last run weighs twice the one before
     expect(cart.top[0]!.factor).toBe('recentFailures');
     expect(risk().tests[0]!.title).toBe('shows the price');
   });

@@ -42,11 +42,13 @@ const selector = (code: string, over: Partial<SelectorRecord>): SelectorRecord =
 });
 
 describe('risk evidence', () => {
-  it("reads each test's results oldest first and leaves out a run where most tests failed (an outage)", () => {
-    const { runs, attempts } = history({ a: 'PPFFP', b: 'PPFPP', c: 'PPFPP', d: 'PPFPP', e: 'PPPPF' });
+  it("reads each test's results oldest first, a run where most tests failed included (whatever failed them, they failed)", () => {
+    const { runs, attempts } = history({ a: 'PPFFP', b: 'PPFPP', c: 'PPFPP', d: 'PPFPP', e: 'PPPPR' });
     const evidence = new Map(gatherEvidence({ runs, attempts, selectors: [], patterns: [], now }).map((x) => [x.test.title, x.evidence]));
-    expect(evidence.get('a')!.history).toEqual(['pass', 'pass', 'fail', 'pass']); // r3: 4 of 5 failed
-    expect(evidence.get('e')!.history).toEqual(['pass', 'pass', 'pass', 'fail']);
+    expect(evidence.get('a')!.history).toEqual(['pass', 'pass', 'fail', 'fail', 'pass']);
+    expect(evidence.get('e')!.history).toEqual(['pass', 'pass', 'pass', 'pass', 'retry']);
+    // …but flakiness leaves that run out (a run of 5 where 4 failed says the app was down).
+    expect(evidence.get('b')!.flakiness).toBe(0);
   });
 
   it('counts changes since the last pass in the spec, its imports and files history ties to its failures', () => {
@@ -120,5 +122,29 @@ describe('risk evidence', () => {
     const all = gatherEvidence({ runs, attempts, selectors: [], patterns: [], listed, now });
     expect(all.map((x) => x.test.title).sort()).toEqual(['a', 'new']);
     expect(all.find((x) => x.test.title === 'new')!.evidence.history).toEqual([]);
+  });
+});
+
+describe('risk evidence after a failure', () => {
+  it('says whether anything linked to a test changed since the run it failed (a fix, maybe)', () => {
+    const { runs, attempts } = history({ a: 'PF', b: 'PF', c: 'PP' });
+    const git = fakeGit({ s1: { 'a.spec.ts': ['ann@x'] }, s2: { 'a.spec.ts': ['ann@x'], 'x.ts': ['bob@x'] } });
+    const evidence = new Map(gatherEvidence({ runs, attempts, selectors: [], patterns: [], git, now }).map((x) => [x.test.title, x.evidence]));
+    expect(evidence.get('a')!.sinceFailure).toEqual(['a.spec.ts']);
+    expect(evidence.get('b')!.sinceFailure).toEqual([]);
+    expect(evidence.get('c')!.sinceFailure).toBeUndefined();
+  });
+});
+
+describe('risk evidence from the pages a test visits', () => {
+  it('links application files named after the pages of its catalogued selectors', () => {
+    const { runs, attempts } = history({ a: 'PP', b: 'PP' });
+    const selectors = [selector("getByTestId('a')", { pageKey: '/cart' }), selector("getByTestId('b')", { pageKey: '/products/:id' })];
+    const git = fakeGit({
+      s2: { 'src/pages/CartPage.tsx': ['ann@x'], 'public/cart.html': ['bob@x'], 'src/cart-utils.ts': ['ann@x'], 'src/products.ts': ['cid@x'] },
+    });
+    const evidence = new Map(gatherEvidence({ runs, attempts, selectors, patterns: [], git, now }).map((x) => [x.test.title, x.evidence.churn]));
+    expect(evidence.get('a')).toEqual({ files: ['public/cart.html', 'src/pages/CartPage.tsx'], authors: 2 });
+    expect(evidence.get('b')).toEqual({ files: ['src/products.ts'], authors: 1 });
   });
 });

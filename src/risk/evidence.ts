@@ -1,5 +1,5 @@
 import { groupBy } from '../learning/groupBy.js';
-import { assessFlakiness, runResults, unhealthyRun, flakinessOptionsSchema, type RunResult } from '../learning/flakiness.js';
+import { assessFlakiness, runResults, flakinessOptionsSchema, type RunResult } from '../learning/flakiness.js';
 import { featureOf } from '../learning/patternLearner.js';
 import type { FailurePattern } from '../learning/failurePatterns.js';
 import type { SelectorRecord } from '../learning/catalog.js';
@@ -37,10 +37,10 @@ export type EvidenceInput = {
   staleDays?: number;
 };
 
-/** A pass→fail change bigger than this many files says little about which file broke the test. */
+/** A change of more files than this between two runs says little about which file broke a test. */
 const MAX_LINK_FILES = 20;
-/** The newest pass→fail changes of a test whose files are linked to it. */
-const MAX_LINKS = 3;
+/** How many of a test's newest run-to-run changes are read for the files tied to its failures. */
+const MAX_TRANSITIONS = 20;
 
 type Past = { run: RunRecord; result: RunResult };
 
@@ -52,16 +52,17 @@ type Past = { run: RunRecord; result: RunResult };
 export function gatherEvidence(input: EvidenceInput): Array<{ test: TestRef; evidence: TestEvidence }> {
   const staleMs = (input.staleDays ?? 14) * 86_400_000;
   const options = flakinessOptionsSchema.parse({ window: Math.max(1, input.runs.length) });
-  const flakiness = new Map(assessFlakiness(input.runs, input.attempts, options, input.changed).map((t) => [t.testKey, t.score]));
+  // A flip in two runs is a score of 1 but little evidence: the score counts in full from minSamples runs on.
+  const flakiness = new Map(assessFlakiness(input.runs, input.attempts, options, input.changed).map((t) => [t.testKey, t.score * Math.min(1, t.samples / options.minSamples)]));
 
-  // Each test's past, oldest first, without the runs that say more about the environment (most tests failed).
+  // Each test's past, oldest first. Runs in which most tests failed count too (unlike for
+  // flakiness): whatever failed them, the risk is of failing.
   const ordered = [...input.runs].sort((a, b) => compareText(a.startedAt, b.startedAt));
   const byRun = groupBy(input.attempts, (a) => a.runId);
   const pasts = new Map<string, Past[]>();
   const latest = new Map<string, AttemptRecord>();
   for (const run of ordered) {
     const results = runResults(byRun.get(run.id) ?? [], input.changed);
-    if (unhealthyRun(results, options)) continue;
     for (const [testKey, { result, attempt }] of results) {
       let past = pasts.get(testKey);
       if (!past) pasts.set(testKey, (past = []));
@@ -69,7 +70,6 @@ export function gatherEvidence(input: EvidenceInput): Array<{ test: TestRef; evi
       latest.set(testKey, attempt);
     }
   }
-  for (const a of input.attempts) if (!latest.has(a.testKey)) latest.set(a.testKey, a);
 
   const tests = new Map<string, { test: TestRef; locators: readonly string[] }>();
   for (const a of latest.values()) tests.set(a.testKey, { test: pick(a), locators: a.locators });
@@ -97,8 +97,20 @@ export function gatherEvidence(input: EvidenceInput): Array<{ test: TestRef; evi
       evidence.dependencies = [...evidence.dependencies, `playwright ${green.run.playwrightVersion} → ${input.playwrightVersion}`];
     }
     const changes = green?.run.gitSha && input.git ? input.git.changedSince(green.run.gitSha) : undefined;
+    const pages = pageNames(locators.flatMap((code) => (byCode.get(code) ?? []).map((s) => s.pageKey)));
+    const linked = new Set([
+      test.file,
+      ...(input.importsOf?.(test.file) ?? []),
+      ...(input.git ? linkedFiles(past, input.git, input.isLockfile) : []),
+      // Application files named after the pages the test visits (`/cart` → cart.html, CartPage.tsx).
+      ...(changes && pages.size ? [...changes.keys()].filter((f) => f !== test.file && pages.has(fileName(f))) : []),
+    ]);
+    const last = past.at(-1);
+    if (last && isFail(last.result) && last.run.gitSha && input.git) {
+      const since = input.git.changedSince(last.run.gitSha);
+      if (since) evidence.sinceFailure = [...suspects(past, input.git, linked, input.isLockfile)].filter((f) => since.has(f)).sort();
+    }
     if (changes) {
-      const linked = new Set([test.file, ...(input.importsOf?.(test.file) ?? []), ...linkedFiles(past, input.git!, input.isLockfile)]);
       const files = [...linked].filter((f) => changes.has(f)).sort();
       const authors = new Set(files.flatMap((f) => [...changes.get(f)!]));
       evidence.churn = { files, authors: authors.size };
@@ -107,6 +119,37 @@ export function gatherEvidence(input: EvidenceInput): Array<{ test: TestRef; evi
     }
     return { test, evidence };
   });
+}
+
+const isFail = (r: RunResult) => r === 'fail' || r === 'changed';
+
+/** A name reduced for matching pages to files: lower case, letters and digits, without a Page/View/… suffix. */
+const reduce = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/(page|view|screen|route|controller|component|template)$/, '');
+/** A file's name without folder and extensions, reduced (`src/pages/CartPage.tsx` → `cart`). */
+const fileName = (path: string) => reduce((path.split('/').pop() ?? path).split('.')[0] ?? '');
+/** The names of the pages a test visits, from the catalog's page keys (`/cart` → `cart`, `/` → `index`; ids skipped). */
+function pageNames(pageKeys: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const key of pageKeys) {
+    if (!key.startsWith('/')) continue; // about:, data:
+    const segment = key.split('/').filter((s) => s && s !== ':id').pop();
+    const name = reduce((segment ?? 'index').split('.')[0] ?? '');
+    if (name) out.add(name);
+  }
+  return out;
+}
+
+/**
+ * The files that broke a test that is failing now: those changed between its last pass and the
+ * first failure since (lockfiles aside); its linked files when that change is unknown or too big.
+ */
+function suspects(past: readonly Past[], git: GitLookup, linked: ReadonlySet<string>, isLockfile?: (file: string) => boolean): ReadonlySet<string> {
+  let first = past.length - 1;
+  while (first > 0 && isFail(past[first - 1]!.result)) first--;
+  const [pass, fail] = [past[first - 1], past[first]];
+  if (!pass?.run.gitSha || !fail?.run.gitSha || pass.run.gitSha === fail.run.gitSha) return linked;
+  const files = git.changedBetween(pass.run.gitSha, fail.run.gitSha);
+  return files && files.length <= MAX_LINK_FILES ? new Set(files.filter((f) => !isLockfile?.(f))) : linked;
 }
 
 function pick(t: TestRef): TestRef {
@@ -120,18 +163,33 @@ function isStale(s: SelectorRecord, now: Date, staleMs: number): boolean {
   return !!last && s.confidence < last.before;
 }
 
-/** Files that changed between a pass and the next run that failed: what history ties to the test's failures. */
+/**
+ * Application files history ties to a test's failures: files whose change, between a run it
+ * passed and the next, was followed by its failure at least twice as often as the test fails
+ * after any change (a file that changes in every commit, a README, ties to nothing). Changes of
+ * more than MAX_LINK_FILES files say too little about any one of them and are left out.
+ */
 function linkedFiles(past: readonly Past[], git: GitLookup, isLockfile?: (file: string) => boolean): string[] {
-  const out: string[] = [];
-  let links = 0;
-  for (let i = past.length - 1; i > 0 && links < MAX_LINKS; i--) {
+  const seen = new Map<string, { after: number; failed: number }>();
+  let transitions = 0;
+  let failures = 0;
+  for (let i = Math.max(1, past.length - MAX_TRANSITIONS); i < past.length; i++) {
     const [before, after] = [past[i - 1]!, past[i]!];
-    if (!(before.result === 'pass' || before.result === 'retry') || !(after.result === 'fail' || after.result === 'changed')) continue;
+    if (!(before.result === 'pass' || before.result === 'retry')) continue;
     if (!before.run.gitSha || !after.run.gitSha || before.run.gitSha === after.run.gitSha) continue;
     const files = git.changedBetween(before.run.gitSha, after.run.gitSha);
     if (!files || files.length > MAX_LINK_FILES) continue;
-    links++;
-    out.push(...files.filter((f) => !isLockfile?.(f)));
+    const failed = after.result === 'fail' || after.result === 'changed';
+    transitions++;
+    if (failed) failures++;
+    for (const f of files) {
+      if (isLockfile?.(f)) continue;
+      const c = seen.get(f) ?? { after: 0, failed: 0 };
+      c.after++;
+      if (failed) c.failed++;
+      seen.set(f, c);
+    }
   }
-  return out;
+  const base = transitions ? failures / transitions : 0;
+  return [...seen].filter(([, c]) => c.failed > 0 && c.failed / c.after >= Math.min(1, 2 * base)).map(([f]) => f);
 }

@@ -11,11 +11,22 @@ describe('risk factors', () => {
     expect(scoreRisk(values).score).toBe(0);
   });
 
-  it('read recent failures over the last 3 runs and the failure rate over all of them', () => {
+  it('read recent failures over the last 3 runs, the last weighing most, and the failure rate over all of them', () => {
+    // Oldest first: … pass, changed, retry. A pass on retry failed an attempt: it counts.
     const values = factorValues({ ...quiet, history: ['fail', 'fail', 'pass', 'pass', 'changed', 'retry'] });
-    expect(values.recentFailures).toBeCloseTo(1 / 3);
-    expect(values.failureRate).toBeCloseTo(3 / 6);
+    expect(values.recentFailures).toBeCloseTo((0 + 2 + 4) / 7);
+    expect(values.failureRate).toBeCloseTo(4 / 6);
+    expect(factorValues({ ...quiet, history: ['pass', 'pass', 'fail'] }).recentFailures).toBeCloseTo(4 / 7);
+    expect(factorValues({ ...quiet, history: ['fail', 'fail', 'pass'] }).recentFailures).toBeCloseTo(3 / 7);
     expect(factorDetail('recentFailures', { ...quiet, history: ['pass', 'fail'] })).toBe('1 of 2 runs failed lately');
+  });
+
+  it('call a failure unattended when nothing that broke it changed since', () => {
+    expect(factorValues({ ...quiet, history: ['pass', 'fail'], sinceFailure: [] }).unattended).toBe(1);
+    expect(factorValues({ ...quiet, history: ['pass', 'fail'], sinceFailure: ['pages/cart.ts'] }).unattended).toBe(0);
+    expect(factorValues({ ...quiet, history: ['pass', 'fail'] }).unattended).toBe(0); // git cannot tell
+    expect(factorDetail('unattended', { ...quiet, history: ['pass', 'fail'], sinceFailure: ['pages/cart.ts'] })).toBe('failed last run; since then pages/cart.ts changed');
+    expect(factorDetail('unattended', { ...quiet, history: ['pass', 'fail'], sinceFailure: [] })).toBe('failed last run and nothing linked to it changed since');
   });
 
   it('turn counts into factors that saturate: churn is ½ at 1 file, other authors add', () => {
@@ -49,7 +60,7 @@ describe('risk score', () => {
     const values = factorValues({ ...quiet, history: ['pass', 'pass', 'fail'], churn: { files: ['a.ts'], authors: 1 } });
     const { score, contributions } = scoreRisk(values);
     const total = Object.values(DEFAULT_WEIGHTS).reduce((a, b) => a + b, 0);
-    const expected = (DEFAULT_WEIGHTS.recentFailures * (1 / 3) + DEFAULT_WEIGHTS.failureRate * (1 / 3) + DEFAULT_WEIGHTS.churn * 0.5) / total;
+    const expected = (DEFAULT_WEIGHTS.recentFailures * (4 / 7) + DEFAULT_WEIGHTS.failureRate * (1 / 3) + DEFAULT_WEIGHTS.churn * 0.5) / total;
     expect(score).toBeCloseTo(expected);
     expect(contributions.map((c) => c.factor).slice(0, 3)).toEqual(['recentFailures', 'churn', 'failureRate']);
     expect(contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(score);

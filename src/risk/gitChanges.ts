@@ -27,8 +27,13 @@ export function openGit(rootDir: string, options: { timeoutMs?: number } = {}) {
   if (!top) return undefined;
   const fromTop = (path: string) => relative(rootDir, resolve(top, path)).split(sep).join('/');
   const lines = (out: string) => out.split('\n').map((l) => l.trim()).filter(Boolean);
-  const exists = (sha: string) => /^[0-9a-f]{4,64}$/i.test(sha) && run(['cat-file', '-e', `${sha}^{commit}`]) !== undefined;
+  // A commit id, never an option or a revision expression (git answers an unknown one with an error).
+  const isSha = (sha: string) => /^[0-9a-f]{4,64}$/i.test(sha);
 
+  let working: string[] | undefined;
+  /** Uncommitted and untracked files (the same for every commit asked about). */
+  const workingTree = () =>
+    (working ??= [...lines(run(['diff', '--no-renames', '--name-only', 'HEAD']) ?? ''), ...lines(run(['ls-files', '--others', '--exclude-standard', '--full-name', ':/']) ?? '')]);
   const since = new Map<string, Changes | undefined>();
   const between = new Map<string, string[] | undefined>();
   return {
@@ -37,7 +42,9 @@ export function openGit(rootDir: string, options: { timeoutMs?: number } = {}) {
     changedSince(sha: string): Changes | undefined {
       if (since.has(sha)) return since.get(sha);
       let changes: Changes | undefined;
-      if (exists(sha)) {
+      // One record per commit: \x1e, the author's email, then the files it touched.
+      const log = isSha(sha) ? run(['log', '--no-renames', '--format=%x1e%ae', '--name-only', `${sha}..HEAD`]) : undefined;
+      if (log !== undefined) {
         changes = new Map();
         const add = (file: string, author: string) => {
           const key = fromTop(file);
@@ -45,14 +52,11 @@ export function openGit(rootDir: string, options: { timeoutMs?: number } = {}) {
           if (!authors) changes!.set(key, (authors = new Set()));
           authors.add(author);
         };
-        // One record per commit: \x1e, the author's email, then the files it touched.
-        const log = run(['log', '--no-renames', '--format=%x1e%ae', '--name-only', `${sha}..HEAD`]) ?? '';
         for (const record of log.split('\x1e').slice(1)) {
           const [author = '', ...files] = lines(record);
           for (const file of files) add(file, author.toLowerCase());
         }
-        for (const file of lines(run(['diff', '--no-renames', '--name-only', 'HEAD']) ?? '')) add(file, 'working tree');
-        for (const file of lines(run(['ls-files', '--others', '--exclude-standard', '--full-name', ':/']) ?? '')) add(file, 'working tree');
+        for (const file of workingTree()) add(file, 'working tree');
       }
       since.set(sha, changes);
       return changes;
@@ -61,7 +65,7 @@ export function openGit(rootDir: string, options: { timeoutMs?: number } = {}) {
     changedBetween(from: string, to: string): string[] | undefined {
       const key = `${from}..${to}`;
       if (!between.has(key)) {
-        const out = exists(from) && exists(to) ? run(['diff', '--no-renames', '--name-only', from, to]) : undefined;
+        const out = isSha(from) && isSha(to) ? run(['diff', '--no-renames', '--name-only', from, to]) : undefined;
         between.set(key, out === undefined ? undefined : lines(out).map(fromTop));
       }
       return between.get(key);

@@ -5,6 +5,8 @@ import type { FullConfig } from '@playwright/test';
 import { resolveMedicConfig, type MedicConfig } from '../config/index.js';
 import { describeError } from '../errors.js';
 import { openStore, storePath } from '../store/open.js';
+import { shareRiskReport } from './handoff.js';
+import { loadRiskModel } from './learnModel.js';
 import { predictRisk } from './predict.js';
 import { formatRiskTable, writeRiskReport, type RiskReport } from './riskReport.js';
 
@@ -47,7 +49,8 @@ export async function scoreSuite(config: FullConfig, medic: MedicConfig, log: (l
     if (medic.store.kind === 'sqlite' && !existsSync(storePath(medic, baseDir))) return undefined; // first run: nothing known yet
     const store = openStore(medic, baseDir);
     try {
-      const report = await predictRisk(store, { project: medic.project, rootDir: config.rootDir, playwrightVersion: config.version });
+      const model = await loadRiskModel(store, medic.project);
+      const report = await predictRisk(store, { project: medic.project, rootDir: config.rootDir, playwrightVersion: config.version, model });
       writeRiskReport(riskPath(medic, baseDir), report);
       if (!medic.quiet && medic.risk.topK > 0 && report.tests.length) log(formatRiskTable(report, medic.risk.topK));
       return report;
@@ -68,6 +71,6 @@ export async function scoreSuite(config: FullConfig, medic: MedicConfig, log: (l
  */
 export default async function globalSetup(config: FullConfig): Promise<MedicConfig> {
   const medic = resolveMedicConfig(medicOptionsOf(config));
-  await scoreSuite(config, medic);
+  shareRiskReport(await scoreSuite(config, medic)); // the reporter stores each prediction with its outcome
   return medic;
 }

@@ -5,7 +5,7 @@ import { factorDetail, factorValues } from './factors.js';
 import { isLockfile, openGit } from './gitChanges.js';
 import { localImports } from './imports.js';
 import type { RiskReport } from './riskReport.js';
-import { DEFAULT_WEIGHTS, scoreRisk } from './score.js';
+import { modelName, scoreWith, WEIGHTED_MODEL, type RiskModel } from './model.js';
 
 export type PredictOptions = {
   project: string;
@@ -19,6 +19,8 @@ export type PredictOptions = {
   runs?: number;
   staleDays?: number;
   now?: Date;
+  /** The model that scores (default: the weighted mean of the factors). */
+  model?: RiskModel;
 };
 
 /**
@@ -28,6 +30,7 @@ export type PredictOptions = {
  */
 export async function predictRisk(store: KnowledgeStore, options: PredictOptions): Promise<RiskReport> {
   const now = options.now ?? new Date();
+  const model = options.model ?? WEIGHTED_MODEL;
   const [{ runs, attempts, changed }, selectors, patterns] = await Promise.all([
     loadHistory(store, { project: options.project, runs: options.runs ?? 20 }),
     store.listSelectors({ project: options.project }),
@@ -51,7 +54,7 @@ export async function predictRisk(store: KnowledgeStore, options: PredictOptions
   });
   const tests = evidence.map(({ test, evidence: e }) => {
     const values = factorValues(e);
-    const { score, contributions } = scoreRisk(values, DEFAULT_WEIGHTS);
+    const { score, contributions } = scoreWith(model, values);
     return {
       ...test,
       score,
@@ -61,5 +64,5 @@ export async function predictRisk(store: KnowledgeStore, options: PredictOptions
   });
   tests.sort((a, b) => b.score - a.score || a.testKey.localeCompare(b.testKey));
   const suiteRuns = new Set(runs.map((r) => r.group ?? r.id)).size;
-  return { version: 1, project: options.project, at: now.toISOString(), gitSha: git?.head ?? null, model: 'weighted', runs: suiteRuns, tests };
+  return { version: 1, project: options.project, at: now.toISOString(), gitSha: git?.head ?? null, model: modelName(model), runs: suiteRuns, tests };
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { MedicError } from '../errors.js';
 import { RISK_FACTORS, type RiskFactor } from './factors.js';
+import type { RiskPrediction } from './predictions.js';
 
 const factorSchema = z.enum(RISK_FACTORS);
 
@@ -64,6 +65,7 @@ export function readRiskReport(path: string): RiskReport {
 
 const FACTOR_LABELS: Record<RiskFactor, string> = {
   recentFailures: 'failed lately',
+  unattended: 'unattended failure',
   failureRate: 'failure rate',
   flakiness: 'flaky',
   churn: 'code changed',
@@ -91,4 +93,20 @@ export function formatRiskTable(report: RiskReport, limit: number): string {
     lines.push(`  ${t.score.toFixed(2)}  ${t.testKey}${why ? `\n        ${why}` : ''}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * After a run, how the predictions did, in one line: how many of the tests that failed the top
+ * K held, and what became of the model.
+ * @example console.log(formatRiskOutcome(predictions, 10, refit.reason));
+ */
+export function formatRiskOutcome(predictions: readonly RiskPrediction[], topK: number, model: string): string {
+  const judged = predictions.filter((p) => p.outcome !== 'skipped');
+  const failed = judged.filter((p) => p.outcome === 'failed' || p.outcome === 'flaky');
+  const top = new Set([...judged].sort((a, b) => b.score - a.score).slice(0, topK).map((p) => p.testKey));
+  const caught = failed.filter((p) => top.has(p.testKey)).length;
+  const head = failed.length
+    ? `the ${Math.min(topK, judged.length)} riskiest held ${caught} of the ${failed.length} test${failed.length === 1 ? '' : 's'} that failed`
+    : `no test failed (${judged.length} predicted)`;
+  return `medic risk: ${head}; ${model}`;
 }

@@ -8,7 +8,8 @@ import { RISK_FACTORS, type FactorValues, type RiskFactor } from './factors.js';
  * flakiness, stale selectors, failures nearby, dependency bumps); a new test is a small unknown.
  */
 export const DEFAULT_WEIGHTS: Readonly<Record<RiskFactor, number>> = {
-  recentFailures: 0.3,
+  recentFailures: 0.2,
+  unattended: 0.1,
   failureRate: 0.1,
   flakiness: 0.15,
   churn: 0.15,
