@@ -155,20 +155,26 @@ export function crossValidate(
   apps: readonly BenchApp[],
   options: FitOptions & { alsoAt?: Thresholds; onFold?: (app: string) => void } = {},
 ): FoldResult[] {
-  const { alsoAt, onFold, ...fitOptions } = options;
-  const all = toFeatureProblems(problemsOf(apps));
+  const { onFold, ...foldOptions } = options;
   return apps.map((held) => {
     onFold?.(held.app);
-    const { model } = fitRanker(
-      all.filter((p) => p.group !== held.app),
-      fitOptions,
-    );
-    return {
-      app: held.app,
-      model,
-      results: runMedic(held.cases, model),
-      removed: runMedic(withoutTheElement(held.cases), model),
-      alsoAt: alsoAt ? runMedic(held.cases, model, alsoAt) : [],
-    };
+    return crossValidateFold(apps, held.app, foldOptions);
   });
+}
+
+/** One fold of `crossValidate`: the whole fit on every app but `heldApp`, then that app ranked with it. */
+export function crossValidateFold(apps: readonly BenchApp[], heldApp: string, options: FitOptions & { alsoAt?: Thresholds } = {}): FoldResult {
+  const { alsoAt, ...fitOptions } = options;
+  const held = apps.find((a) => a.app === heldApp)!;
+  const { model } = fitRanker(
+    toFeatureProblems(problemsOf(apps)).filter((p) => p.group !== heldApp),
+    fitOptions,
+  );
+  return {
+    app: held.app,
+    model,
+    results: runMedic(held.cases, model),
+    removed: runMedic(withoutTheElement(held.cases), model),
+    alsoAt: alsoAt ? runMedic(held.cases, model, alsoAt) : [],
+  };
 }

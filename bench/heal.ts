@@ -5,8 +5,9 @@ import { cpus, loadavg } from 'node:os';
 import { medicConfigSchema } from '../src/config/schema.js';
 import { DEFAULT_MODEL } from '../src/healing/model.js';
 import { dataDirFrom, pct } from './args.js';
-import { coverageCeiling, crossValidate, percentile, reliability, runMedic, runSimilo, summarize, withoutTheElement, type CaseResult, type Summary } from './evaluate.js';
+import { coverageCeiling, percentile, reliability, runMedic, runSimilo, summarize, withoutTheElement, type CaseResult, type Summary } from './evaluate.js';
 import { loadApps } from './load.js';
+import { crossValidateInParallel } from './cv-parallel.js';
 
 const dir = dataDirFrom(process.argv.slice(2), 'bench:heal');
 const apps = loadApps(dir);
@@ -53,12 +54,10 @@ console.log('\n== Shipped model on this data (IN-SAMPLE: it was fitted on these 
 console.log(table(HEADER, [row('medic (shipped)', summarize(shipped)), row('similo (always heals)', summarize(similo))]));
 
 const cvStarted = performance.now();
-const progress = process.stderr.isTTY ? (app: string) => process.stderr.write(`  cross-validation: holding out ${app}…`.padEnd(60) + '\r') : undefined;
 // The config leaves the thresholds unset by default (the fitted ones apply); a set pair is compared too.
 const configured = medicConfigSchema.parse({}).healing;
 const configDefaults = configured.threshold !== undefined && configured.minMargin !== undefined ? { threshold: configured.threshold, minMargin: configured.minMargin } : undefined;
-const folds = crossValidate(apps, { precision: precisionTarget, ...(configDefaults ? { alsoAt: configDefaults } : {}), ...(progress ? { onFold: progress } : {}) });
-if (progress) process.stderr.write(' '.repeat(60) + '\r');
+const folds = await crossValidateInParallel(apps, { precision: precisionTarget, ...(configDefaults ? { alsoAt: configDefaults } : {}) });
 const cv = folds.flatMap((f) => f.results);
 const cvSummary = summarize(cv);
 const similoSummary = summarize(similo);
