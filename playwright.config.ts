@@ -10,8 +10,12 @@ const medic = defineMedicConfig({});
 // Playwright resolves reporter ids from its own module (require.resolve with paths), where the
 // package's self-reference does not apply; resolve it here, inside the package, instead.
 const medicReporter = fileURLToPath(import.meta.resolve('playwright-medic/reporter'));
+// MEDIC_DEMO_GLOBAL_SETUP=1 adds the global setup (risk scoring, pre-flight); off by default so
+// the acceptance test's runs stay as they are.
+const globalSetup = process.env.MEDIC_DEMO_GLOBAL_SETUP ? fileURLToPath(import.meta.resolve('playwright-medic/global-setup')) : undefined;
 
 export default defineConfig<MedicTestOptions>({
+  ...(globalSetup ? { globalSetup } : {}),
   testDir: './e2e/demo',
   fullyParallel: true,
   timeout: 20_000,

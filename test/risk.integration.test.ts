@@ -45,7 +45,7 @@ beforeAll(() => {
 });
 afterAll(() => project?.remove());
 
-describe('risk scoring before the suite (real runs, real git, SQLite)', () => {
+describe('risk scoring before the suite (real runs, real git, SQLite)', { timeout: 90_000 }, () => {
   it('stays quiet on the first run, when nothing is known yet', async () => {
     const run = await project.run();
     expect(run.code, run.stderr).toBe(0);

@@ -85,8 +85,19 @@ const riskSchema = z
     enabled: z.boolean().default(true),
     /** How many of the riskiest tests to show before the suite. */
     topK: z.number().int().min(0).max(1000).default(10),
-    /** Re-verify stale selectors before the suite when risk is high. */
-    preflight: z.boolean().default(true),
+    /**
+     * Pre-flight before the suite: `auto` checks the stale selectors when some test's risk is at
+     * least `preflightRisk`; `always` checks every catalogued selector; `off` (or false). Selectors
+     * no longer found are relocated and recorded as known fixes. true means `auto`.
+     */
+    preflight: z
+      .union([z.boolean(), z.enum(['auto', 'always', 'off'])])
+      .default('auto')
+      .transform((v) => (v === true ? 'auto' : v === false ? 'off' : v)),
+    /** The risk at which `preflight: 'auto'` runs. */
+    preflightRisk: z.number().min(0).max(1).default(0.5),
+    /** The most time pre-flight may take before the suite (ms). */
+    preflightBudgetMs: z.number().int().positive().default(20_000),
     /** Where the predictions are written, relative to the Playwright config's folder. */
     file: z.string().min(1).default('.medic/risk.json'),
   })

@@ -157,7 +157,7 @@ function pick(t: TestRef): TestRef {
 }
 
 /** Not verified working within `staleMs`, never verified, or its confidence fell in its latest run. */
-function isStale(s: SelectorRecord, now: Date, staleMs: number): boolean {
+export function isStale(s: SelectorRecord, now: Date, staleMs: number): boolean {
   if (!s.lastWorking || now.getTime() - Date.parse(s.lastWorking) > staleMs) return true;
   const last = s.runs?.[0];
   return !!last && s.confidence < last.before;

@@ -5,9 +5,11 @@ import type { FullConfig } from '@playwright/test';
 import { resolveMedicConfig, type MedicConfig } from '../config/index.js';
 import { describeError } from '../errors.js';
 import { openStore, storePath } from '../store/open.js';
+import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { shareRiskReport } from './handoff.js';
 import { loadRiskModel } from './learnModel.js';
 import { predictRisk } from './predict.js';
+import { preflight, preflightRecords, type PreflightResult } from './preflight.js';
 import { formatRiskTable, writeRiskReport, type RiskReport } from './riskReport.js';
 
 // Playwright gives reporter entries as resolved file paths; ours is this package's reporter module.
@@ -53,6 +55,8 @@ export async function scoreSuite(config: FullConfig, medic: MedicConfig, log: (l
       const report = await predictRisk(store, { project: medic.project, rootDir: config.rootDir, playwrightVersion: config.version, model });
       writeRiskReport(riskPath(medic, baseDir), report);
       if (!medic.quiet && medic.risk.topK > 0 && report.tests.length) log(formatRiskTable(report, medic.risk.topK));
+      const checked = await preflightSuite(config, medic, store, report);
+      if (checked && !medic.quiet) log(formatPreflight(checked));
       return report;
     } finally {
       await store.close();
@@ -61,6 +65,35 @@ export async function scoreSuite(config: FullConfig, medic: MedicConfig, log: (l
     console.warn(`medic: risk scoring skipped (the suite runs as usual): ${describeError(error)}`);
     return undefined;
   }
+}
+
+/** Pre-flight of the catalogued selectors (see `preflight`) with the first Playwright project that has a baseURL; undefined when there is nothing to check. */
+async function preflightSuite(config: FullConfig, medic: MedicConfig, store: KnowledgeStore, report: RiskReport): Promise<PreflightResult | undefined> {
+  if (medic.risk.preflight === 'off') return undefined;
+  const records = preflightRecords(await store.listSelectors({ project: medic.project }), report.tests[0]?.score ?? 0, medic.risk.preflight, medic.risk.preflightRisk, new Date());
+  const use = config.projects.map((p) => p.use).find((u) => typeof u?.baseURL === 'string');
+  if (!records.length || !use?.baseURL) return undefined;
+  return preflight(store, {
+    project: medic.project,
+    baseURL: use.baseURL,
+    ...(use.browserName ? { browserName: use.browserName } : {}),
+    ...(use.launchOptions ? { launchOptions: use.launchOptions } : {}),
+    ...(use.testIdAttribute ? { testIdAttribute: use.testIdAttribute } : {}),
+    records,
+    budgetMs: medic.risk.preflightBudgetMs,
+    rankOptions: {
+      ...(medic.healing.threshold === undefined ? {} : { threshold: medic.healing.threshold }),
+      ...(medic.healing.minMargin === undefined ? {} : { minMargin: medic.healing.minMargin }),
+    },
+  });
+}
+
+function formatPreflight(r: PreflightResult): string {
+  const lines = [
+    `medic pre-flight: ${r.checked} selectors on ${r.pages} pages in ${(r.ms / 1000).toFixed(1)} s: ${r.verified} still there, ${r.healed.length} healed before the suite, ${r.missing.length} not found${r.skipped ? `, ${r.skipped} pages skipped` : ''}`,
+  ];
+  for (const h of r.healed) lines.push(`  ${h.pageKey}: ${h.from} → ${h.to} (confidence ${h.confidence.toFixed(2)})`);
+  return lines.join('\n');
 }
 
 /**

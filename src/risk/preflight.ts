@@ -1,0 +1,152 @@
+import { chromium, firefox, selectors, webkit, type Browser, type LaunchOptions, type Page } from '@playwright/test';
+import { chooseLocator } from '../browser/chooseLocator.js';
+import { selectorOf } from '../browser/locatorHooks.js';
+import { relocate } from '../browser/relocate.js';
+import type { SelectorObservation, SelectorRecord } from '../learning/catalog.js';
+import type { Fingerprint } from '../healing/fingerprint.js';
+import type { RankOptions } from '../healing/rank.js';
+import type { KnowledgeStore } from '../store/KnowledgeStore.js';
+import { isStale } from './evidence.js';
+
+export type PreflightOptions = {
+  project: string;
+  /** Where the app runs (the Playwright project's `use.baseURL`). */
+  baseURL: string;
+  browserName?: 'chromium' | 'firefox' | 'webkit';
+  launchOptions?: LaunchOptions;
+  testIdAttribute?: string;
+  /** The catalog records to check, most urgent first. */
+  records: readonly SelectorRecord[];
+  /** Stops opening pages after this long (ms). */
+  budgetMs: number;
+  rankOptions?: RankOptions;
+  now?: () => Date;
+};
+
+export type PreflightResult = {
+  pages: number;
+  checked: number;
+  /** Still found where the catalog saw them. */
+  verified: number;
+  /** Not found, relocated with confidence, and recorded as a known fix for the suite. */
+  healed: Array<{ pageKey: string; from: string; to: string; confidence: number }>;
+  /** Not found and not healed: gone, only there in a state the page does not open in, or found with other content (left to the test). */
+  missing: Array<{ pageKey: string; code: string }>;
+  /** Pages left for want of time, or that cannot be opened without the ids the catalog drops. */
+  skipped: number;
+  ms: number;
+};
+
+const CONTENT = ['visibleText', 'accessibleName', 'label', 'placeholder', 'alt', 'title'] as const;
+const normal = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+/** Whether an element still shows what it showed: the stored element's first text (visible text, else its name, label, …) is one of the candidate's. */
+export function sameContent(stored: Fingerprint, candidate: Fingerprint): boolean {
+  const first = CONTENT.map((k) => stored[k]).find((v): v is string => !!v && !!normal(v));
+  if (first === undefined) return true; // nothing to compare: an empty container, an icon
+  return CONTENT.some((k) => normal(candidate[k] ?? '') === normal(first));
+}
+
+/** A page the catalog knows can be opened from its key: a path, without the `:id` the key stands for. */
+const openable = (pageKey: string) => pageKey.startsWith('/') && !pageKey.split('/').includes(':id');
+
+/**
+ * Pre-flight: before the suite, opens the pages of catalogued selectors and checks each is
+ * still there; one that is not is relocated from its fingerprint (the same ranker and
+ * thresholds as a heal during a test) and its new locator is recorded as a known fix, so the
+ * suite uses it at once instead of finding the break one timeout at a time. Nothing is recorded
+ * as failed: an element missing on a freshly opened page may only appear after steps a test
+ * takes. Bounded by `budgetMs`.
+ * @example const result = await preflight(store, { project: 'shop', baseURL, records, budgetMs: 20_000 });
+ */
+export async function preflight(store: KnowledgeStore, options: PreflightOptions): Promise<PreflightResult> {
+  const started = performance.now();
+  const now = options.now ?? (() => new Date());
+  const result: PreflightResult = { pages: 0, checked: 0, verified: 0, healed: [], missing: [], skipped: 0, ms: 0 };
+  const byPage = new Map<string, SelectorRecord[]>();
+  for (const r of options.records) {
+    // Lists heal as sets, and chains and position picks (`.first()`, `filter({ hasText })`) name
+    // an element the test's own steps choose: all three heal inside a test.
+    if (!r.fingerprint || r.set || /(^|\s)>>\s|\bnth=|internal:(has|has-not|has-text|has-not-text)=/.test(r.selector)) continue;
+    const list = byPage.get(r.pageKey) ?? [];
+    list.push(r);
+    byPage.set(r.pageKey, list);
+  }
+  const run = `preflight:${now().toISOString()}`;
+  const observations: SelectorObservation[] = [];
+  const browser: Browser = await { chromium, firefox, webkit }[options.browserName ?? 'chromium'].launch(options.launchOptions);
+  try {
+    const context = await browser.newContext({ baseURL: options.baseURL });
+    if (options.testIdAttribute) selectors.setTestIdAttribute(options.testIdAttribute);
+    for (const [pageKey, records] of byPage) {
+      if (!openable(pageKey) || performance.now() - started > options.budgetMs) {
+        result.skipped++;
+        continue;
+      }
+      const page = await context.newPage();
+      try {
+        const response = await page.goto(pageKey, { waitUntil: 'load', timeout: Math.max(1000, options.budgetMs - (performance.now() - started)) });
+        if (response && !response.ok()) {
+          result.skipped++;
+          continue;
+        }
+        result.pages++;
+        for (const record of records) {
+          result.checked++;
+          observations.push(...(await check(page, record, options, result, run, now)));
+        }
+      } catch {
+        result.skipped++;
+      } finally {
+        await page.close().catch(() => undefined);
+      }
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+  }
+  if (observations.length) await store.recordSelectors(options.project, observations);
+  result.ms = performance.now() - started;
+  return result;
+}
+
+async function check(page: Page, record: SelectorRecord, options: PreflightOptions, result: PreflightResult, run: string, now: () => Date): Promise<SelectorObservation[]> {
+  const from = { selector: record.selector, code: record.code };
+  const at = () => now().toISOString();
+  const count = await page.locator(record.selector).count().catch(() => 0);
+  if (count >= 1) {
+    result.verified++;
+    return [{ ...from, pageKey: record.pageKey, outcome: 'worked', run, at: at() }];
+  }
+  const { rank, element, candidate } = await relocate(page, record.fingerprint!, options.rankOptions ?? {});
+  if (rank.decision !== 'heal' || !element) {
+    result.missing.push({ pageKey: record.pageKey, code: record.code });
+    return [];
+  }
+  // Precision first, and more so here than in a test: a page opened without the test's steps may
+  // be another state of itself ("No recent order" where the test sees "Thank you for your
+  // order"). Only an element whose content is unchanged is healed before the suite; one whose
+  // text changed too is left to the test, where the page is in the state it checks.
+  if (candidate && !sameContent(record.fingerprint!, candidate)) {
+    result.missing.push({ pageKey: record.pageKey, code: record.code });
+    return [];
+  }
+  const choice = await chooseLocator(page, element, { ...(candidate ? { fingerprint: candidate } : {}), ...(options.testIdAttribute ? { testIdAttribute: options.testIdAttribute } : {}) });
+  if (!choice.ok) {
+    result.missing.push({ pageKey: record.pageKey, code: record.code });
+    return [];
+  }
+  result.healed.push({ pageKey: record.pageKey, from: record.code, to: choice.code, confidence: rank.confidence });
+  return [{ ...from, pageKey: record.pageKey, outcome: 'healed', healedTo: { selector: selectorOf(choice.locator), code: choice.code }, run, at: at() }];
+}
+
+/**
+ * Which catalog records pre-flight checks, stale ones first: `always` every record; `auto`
+ * the stale ones (not verified working for `staleDays`, or losing confidence), and only when
+ * some test's risk reached `riskAt`; `off` none.
+ * @example const records = preflightRecords(await store.listSelectors({ project }), report.tests[0]?.score ?? 0, 'auto', 0.5, new Date());
+ */
+export function preflightRecords(records: readonly SelectorRecord[], highestRisk: number, mode: 'auto' | 'always' | 'off', riskAt: number, now: Date, staleDays = 14): SelectorRecord[] {
+  if (mode === 'off' || (mode === 'auto' && highestRisk < riskAt)) return [];
+  const stale = (r: SelectorRecord) => isStale(r, now, staleDays * 86_400_000);
+  if (mode === 'auto') return records.filter(stale);
+  return [...records.filter(stale), ...records.filter((r) => !stale(r))];
+}
