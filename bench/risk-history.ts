@@ -4,7 +4,7 @@
 // fix lands, page-object and spec edits with mistakes, dependency bumps, flaky tests, one-off
 // noise, and harmless commits. Each run is a commit (or none) and the outcome of every test;
 // the predictor sees only git and what the store recorded, never the causes.
-import { execFileSync } from 'node:child_process';
+import { gitAs } from '../test/helpers/git.js';
 import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestRef } from '../src/risk/evidence.js';
@@ -70,12 +70,7 @@ export const CAUSES = {
 export function replayHistory(repoRoot: string, dir: string, tests: readonly SuiteTest[], seed: number) {
   const rand = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
-  const git = (args: string[], author = 'ann') =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: author, GIT_AUTHOR_EMAIL: `${author}@example.com`, GIT_COMMITTER_NAME: author, GIT_COMMITTER_EMAIL: `${author}@example.com` },
-    }).trim();
+  const git = (args: string[], author?: string) => gitAs(dir, args, author);
   mkdirSync(join(dir, 'e2e', 'apps'), { recursive: true });
   cpSync(join(repoRoot, 'e2e', 'demo'), join(dir, 'e2e', 'demo'), { recursive: true });
   cpSync(join(repoRoot, 'e2e', 'apps', 'v1'), join(dir, 'e2e', 'apps', 'v1'), { recursive: true });

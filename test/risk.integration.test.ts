@@ -1,7 +1,8 @@
 // Risk scoring end to end: real `playwright test` runs with the global setup and the reporter
 // in a real git repository, a commit that breaks one test through its page object, and the
 // built `medic plan` whose test list Playwright itself reads back.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { gitAs } from './helpers/git.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,12 +20,7 @@ const config = (extra = '') => `
   });`;
 
 let project: InlineProject;
-const git = (args: string[], author = 'ann') =>
-  execFileSync('git', args, {
-    cwd: project.dir,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: author, GIT_AUTHOR_EMAIL: `${author}@example.com`, GIT_COMMITTER_NAME: author, GIT_COMMITTER_EMAIL: `${author}@example.com` },
-  });
+const git = (args: string[], author?: string) => gitAs(project.dir, args, author);
 const commit = (author: string) => git(['add', '-A']) + git(['commit', '-q', '-m', `${author}'s change`], author);
 const risk = () => riskReportSchema.parse(JSON.parse(readFileSync(join(project.dir, '.medic', 'risk.json'), 'utf8')));
 const scoreOf = (report: RiskReport, title: string) => report.tests.find((t) => t.title === title)!;

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { gitAs } from '../../test/helpers/git.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +8,7 @@ import { localImports, relativeImports } from './imports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'medic-git-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const git = (args: string[], author = 'ann') =>
-  execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: author, GIT_AUTHOR_EMAIL: `${author}@example.com`, GIT_COMMITTER_NAME: author, GIT_COMMITTER_EMAIL: `${author}@example.com` },
-  }).trim();
+const git = (args: string[], author?: string) => gitAs(dir, args, author);
 const write = (path: string, text: string) => {
   mkdirSync(join(dir, path, '..'), { recursive: true });
   writeFileSync(join(dir, path), text);
