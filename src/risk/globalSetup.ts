@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FullConfig } from '@playwright/test';
 import { resolveMedicConfig, type MedicConfig } from '../config/index.js';
-import { describeError } from '../errors.js';
+import { describeError, isMedicStoreError } from '../errors.js';
 import { openStore, storePath } from '../store/open.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { shareRiskReport } from './handoff.js';
@@ -47,9 +47,17 @@ export function riskPath(config: MedicConfig, baseDir: string): string {
 export async function scoreSuite(config: FullConfig, medic: MedicConfig, log: (line: string) => void = console.log): Promise<RiskReport | undefined> {
   if (!medic.risk.enabled) return undefined;
   const baseDir = config.configFile ? dirname(config.configFile) : config.rootDir;
+  // The medic reporter warns about an unusable store once; the global setup then says nothing more of it.
+  const reporterWarns = config.reporter.some(([name]) => isOurReporter(name));
   try {
     if (medic.store.kind === 'sqlite' && !existsSync(storePath(medic, baseDir))) return undefined; // first run: nothing known yet
-    const store = openStore(medic, baseDir);
+    let store: KnowledgeStore;
+    try {
+      store = openStore(medic, baseDir);
+    } catch (error) {
+      if (reporterWarns && isMedicStoreError(error)) return undefined;
+      throw error;
+    }
     try {
       const model = await loadRiskModel(store, medic.project);
       const report = await predictRisk(store, { project: medic.project, rootDir: config.rootDir, playwrightVersion: config.version, model });
