@@ -25,6 +25,7 @@ import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import type { AttemptRecord } from '../src/store/records.js';
 import type { KnowledgeStore } from '../src/store/KnowledgeStore.js';
 import { makeAttempt, makeRun } from '../src/store/contract.testkit.js';
+import { signError } from '../src/learning/signature.js';
 import { optionFrom } from './args.js';
 import { CAUSES, pagesOfFeature, replayHistory, type Outcome, type SuiteTest } from './risk-history.js';
 import { percentile } from './evaluate.js';
@@ -68,15 +69,16 @@ function locatorsOf(t: SuiteTest): Array<{ code: string; pageKey: string }> {
 }
 
 /** The attempts of one test in one run as the reporter records them (one retry, as on CI). */
-function attemptsOf(runId: string, t: SuiteTest, outcome: Outcome, cause: string | undefined, at: number): AttemptRecord[] {
+function attemptsOf(runId: string, t: SuiteTest, outcome: Outcome, at: number): AttemptRecord[] {
   const base = { runId, testKey: t.testKey, testId: t.testKey, title: t.title, titlePath: t.titlePath, projectName: t.projectName, file: t.file, startedAt: new Date(at).toISOString(), locators: locatorsOf(t).map((l) => l.code) };
-  const error = (c: string) => {
-    const message = `Error: expect(locator).toBeVisible() failed\n\nLocator: getByTestId('${c.replace(/\W+/g, '-')}')\nExpected: visible\nTimeout: 5000ms`;
-    return { message, stack: null, category: 'assertion' as const, signature: c, count: 1 };
+  // What Playwright says of the test's first locator, whatever the cause: the predictor must not read the cause in it.
+  const error = () => {
+    const message = `Error: expect(locator).toBeVisible() failed\n\nLocator: ${locatorsOf(t)[0]!.code}\nExpected: visible\nTimeout: 5000ms`;
+    return { message, stack: null, ...signError({ message, stack: null }), count: 1 };
   };
   if (outcome === 'passed') return [makeAttempt({ ...base, status: 'passed', outcome: 'expected' })];
-  if (outcome === 'flaky') return [makeAttempt({ ...base, status: 'failed', outcome: 'unexpected', error: error(cause!) }), makeAttempt({ ...base, retry: 1, status: 'passed', outcome: 'flaky' })];
-  return [0, 1].map((retry) => makeAttempt({ ...base, retry, status: 'failed', outcome: 'unexpected', error: error(cause!) }));
+  if (outcome === 'flaky') return [makeAttempt({ ...base, status: 'failed', outcome: 'unexpected', error: error() }), makeAttempt({ ...base, retry: 1, status: 'passed', outcome: 'flaky' })];
+  return [0, 1].map((retry) => makeAttempt({ ...base, retry, status: 'failed', outcome: 'unexpected', error: error() }));
 }
 
 async function replay(tests: SuiteTest[], dir: string, seed: number) {
@@ -104,7 +106,10 @@ async function replay(tests: SuiteTest[], dir: string, seed: number) {
         predictMs.push(performance.now() - started);
         predictions = report;
         const top = new Set(report.tests.slice(0, TOP_K).map((t) => t.testKey));
-        for (const t of report.tests) {
+        const scored = new Map(report.tests.map((t) => [t.testKey, t]));
+        // In file order, so that ties of the baselines (many 0s and 1s) are not broken by the risk order.
+        for (const { testKey } of tests) {
+          const t = scored.get(testKey)!;
           const failed = failedNow(t.testKey);
           judged.model.push({ score: t.score, failed });
           for (const [f, v] of Object.entries(t.factors)) factors.set(f, [...(factors.get(f) ?? []), { score: v, failed }]);
@@ -151,7 +156,7 @@ async function record(store: KnowledgeStore, runId: string, sha: string, tests: 
   const observations = [];
   for (const t of tests) {
     const o = outcomes.get(t.testKey)!;
-    for (const a of attemptsOf(runId, t, o.outcome, o.cause, at + 1000)) await store.recordAttempt(a);
+    for (const a of attemptsOf(runId, t, o.outcome, at + 1000)) await store.recordAttempt(a);
     // What the fixture tells the catalog: its locators worked, or (a failed test) the first did not.
     for (const [i, l] of locatorsOf(t).entries()) {
       const outcome = o.outcome === 'failed' && i === 0 ? ('failed' as const) : ('worked' as const);
@@ -190,7 +195,7 @@ async function setupTime(dir: string): Promise<{ ms: number[]; tests: number; ru
     await store.close();
   }
   const medic = resolveMedicConfig({ project, quiet: true });
-  const config = { rootDir: dir, configFile: join(dir, 'playwright.config.ts'), version: '1.65.1' } as unknown as FullConfig;
+  const config = { rootDir: dir, configFile: join(dir, 'playwright.config.ts'), version: '1.65.1', reporter: [], projects: [] } as unknown as FullConfig;
   const ms: number[] = [];
   for (let i = 0; i < 5; i++) {
     const started = performance.now();

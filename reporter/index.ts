@@ -114,10 +114,15 @@ export default class MedicReporter implements Reporter {
         const risk = sharedRiskReport();
         const predictions = risk && risk.project === this.config.project ? judgePredictions(risk, this.attempts, this.runId) : [];
         if (predictions.length) {
-          this.enqueue(async () => {
-            await store.recordPredictions(predictions);
-            const refit = await refitRiskModel(store, this.config.project, new Date());
-            this.riskLine = formatRiskOutcome(predictions, this.config.risk.topK || 10, refit.replaced ? refit.reason : `model ${risk!.model} kept (${refit.reason})`);
+          this.enqueue(() => store.recordPredictions(predictions));
+          // The refit is learning, not a record: it waits while the store is away (the next run refits), and its failure is one warning.
+          this.queue = this.queue.then(async () => {
+            if (store instanceof SpooledStore && store.spooled) return;
+            const refit = await refitRiskModel(store, this.config.project, new Date()).catch((error: unknown) => {
+              console.warn(`medic: the risk model was not refitted: ${describeError(error)}`);
+              return undefined;
+            });
+            if (refit) this.riskLine = formatRiskOutcome(predictions, this.config.risk.topK || 10, refit.replaced ? refit.reason : `model ${risk!.model} kept (${refit.reason})`);
           });
         }
         // What the run teaches: not a record of the run, and a problem here loses none of them.

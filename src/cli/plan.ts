@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
+import { loadRiskModel } from '../risk/learnModel.js';
 import { predictRisk } from '../risk/predict.js';
 import { formatRiskTable, type RiskReport } from '../risk/riskReport.js';
 import { grepOf, testListFile } from '../risk/plan.js';
@@ -23,7 +24,8 @@ function playwrightVersion(rootDir: string): string | undefined {
 async function predict(store: KnowledgeStore, flags: RiskFlags): Promise<RiskReport> {
   const rootDir = resolve(flags.rootDir ?? process.cwd());
   const version = playwrightVersion(rootDir);
-  return predictRisk(store, { project: flags.project, rootDir, ...(version ? { playwrightVersion: version } : {}) });
+  const model = await loadRiskModel(store, flags.project); // the model the global setup scores with
+  return predictRisk(store, { project: flags.project, rootDir, model, ...(version ? { playwrightVersion: version } : {}) });
 }
 
 /** `medic risk`: each known test's risk of failing in the next run, riskiest first, with its top factors. */

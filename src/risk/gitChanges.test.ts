@@ -1,5 +1,5 @@
 import { gitAs } from '../../test/helpers/git.js';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,20 @@ describe('git changes (a real repository)', () => {
     });
     expect(repo.changedBetween(c1, c3)!.sort()).toEqual(['../package-lock.json', '../src/app.ts', 'tests/pages/cart.ts']);
     expect(isLockfile('../package-lock.json')).toBe(true);
+  });
+
+  it('gives the same paths through a symlinked rootDir (a CI workspace), and non-ASCII names as they are', () => {
+    const link = `${dir}-link`;
+    symlinkSync(dir, link, 'dir');
+    try {
+      write('e2e/tests/pages/café.ts', 'export {};\n');
+      const viaLink = openGit(join(link, 'e2e'))!.changedSince(c1)!;
+      expect([...viaLink.keys()]).toContain('tests/pages/cart.ts');
+      expect([...viaLink.keys()]).toContain('tests/pages/café.ts');
+    } finally {
+      rmSync(link, { force: true });
+      rmSync(join(dir, 'e2e/tests/pages/café.ts'), { force: true });
+    }
   });
 
   it('answers undefined for a commit it does not have, and for a folder outside git', () => {

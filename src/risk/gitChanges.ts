@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 
 /** Lockfiles whose change means the installed dependencies changed. */
@@ -17,7 +18,7 @@ export type Changes = Map<string, Set<string>>;
 export function openGit(rootDir: string, options: { timeoutMs?: number } = {}) {
   const run = (args: string[]): string | undefined => {
     try {
-      const result = spawnSync('git', args, { cwd: rootDir, encoding: 'utf8', timeout: options.timeoutMs ?? 10_000, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+      const result = spawnSync('git', ['-c', 'core.quotePath=false', ...args], { cwd: rootDir, encoding: 'utf8', timeout: options.timeoutMs ?? 10_000, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
       return result.status === 0 ? result.stdout : undefined;
     } catch {
       return undefined;
@@ -25,7 +26,15 @@ export function openGit(rootDir: string, options: { timeoutMs?: number } = {}) {
   };
   const top = run(['rev-parse', '--show-toplevel'])?.trim();
   if (!top) return undefined;
-  const fromTop = (path: string) => relative(rootDir, resolve(top, path)).split(sep).join('/');
+  // git answers with the real path of the repository: compare it with rootDir's (a symlinked workspace).
+  const realRoot = (() => {
+    try {
+      return realpathSync(rootDir);
+    } catch {
+      return rootDir;
+    }
+  })();
+  const fromTop = (path: string) => relative(realRoot, resolve(top, path)).split(sep).join('/');
   const lines = (out: string) => out.split('\n').map((l) => l.trim()).filter(Boolean);
   // A commit id, never an option or a revision expression (git answers an unknown one with an error).
   const isSha = (sha: string) => /^[0-9a-f]{4,64}$/i.test(sha);

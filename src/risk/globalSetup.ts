@@ -48,7 +48,7 @@ export async function scoreSuite(config: FullConfig, medic: MedicConfig, log: (l
   if (!medic.risk.enabled) return undefined;
   const baseDir = config.configFile ? dirname(config.configFile) : config.rootDir;
   // The medic reporter warns about an unusable store once; the global setup then says nothing more of it.
-  const reporterWarns = config.reporter.some(([name]) => isOurReporter(name));
+  const reporterWarns = (config.reporter ?? []).some(([name]) => isOurReporter(name));
   try {
     if (medic.store.kind === 'sqlite' && !existsSync(storePath(medic, baseDir))) return undefined; // first run: nothing known yet
     let store: KnowledgeStore;
@@ -63,7 +63,11 @@ export async function scoreSuite(config: FullConfig, medic: MedicConfig, log: (l
       const report = await predictRisk(store, { project: medic.project, rootDir: config.rootDir, playwrightVersion: config.version, model });
       writeRiskReport(riskPath(medic, baseDir), report);
       if (!medic.quiet && medic.risk.topK > 0 && report.tests.length) log(formatRiskTable(report, medic.risk.topK));
-      const checked = await preflightSuite(config, medic, store, report);
+      // Pre-flight's own failure (no browser, an app that is down) loses nothing of the scores.
+      const checked = await preflightSuite(config, medic, store, report).catch((error: unknown) => {
+        console.warn(`medic: pre-flight skipped (the suite runs as usual): ${describeError(error)}`);
+        return undefined;
+      });
       if (checked && !medic.quiet) log(formatPreflight(checked));
       return report;
     } finally {
@@ -79,13 +83,15 @@ export async function scoreSuite(config: FullConfig, medic: MedicConfig, log: (l
 async function preflightSuite(config: FullConfig, medic: MedicConfig, store: KnowledgeStore, report: RiskReport): Promise<PreflightResult | undefined> {
   if (medic.risk.preflight === 'off') return undefined;
   const records = preflightRecords(await store.listSelectors({ project: medic.project }), report.tests[0]?.score ?? 0, medic.risk.preflight, medic.risk.preflightRisk, new Date());
-  const use = config.projects.map((p) => p.use).find((u) => typeof u?.baseURL === 'string');
+  const use = (config.projects ?? []).map((p) => p.use).find((u) => typeof u?.baseURL === 'string');
   if (!records.length || !use?.baseURL) return undefined;
+  const context = { storageState: use.storageState, httpCredentials: use.httpCredentials, ignoreHTTPSErrors: use.ignoreHTTPSErrors, extraHTTPHeaders: use.extraHTTPHeaders };
   return preflight(store, {
     project: medic.project,
     baseURL: use.baseURL,
     ...(use.browserName ? { browserName: use.browserName } : {}),
-    ...(use.launchOptions ? { launchOptions: use.launchOptions } : {}),
+    launchOptions: { ...use.launchOptions, ...(use.channel ? { channel: use.channel } : {}) },
+    contextOptions: Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)),
     ...(use.testIdAttribute ? { testIdAttribute: use.testIdAttribute } : {}),
     records,
     budgetMs: medic.risk.preflightBudgetMs,

@@ -1,4 +1,4 @@
-import { chromium, firefox, selectors, webkit, type Browser, type LaunchOptions, type Page } from '@playwright/test';
+import { chromium, firefox, selectors, webkit, type Browser, type BrowserContextOptions, type LaunchOptions, type Page } from '@playwright/test';
 import { chooseLocator } from '../browser/chooseLocator.js';
 import { selectorOf } from '../browser/locatorHooks.js';
 import { relocate } from '../browser/relocate.js';
@@ -14,6 +14,8 @@ export type PreflightOptions = {
   baseURL: string;
   browserName?: 'chromium' | 'firefox' | 'webkit';
   launchOptions?: LaunchOptions;
+  /** The project's storage state, credentials and headers, so pages open as the tests see them. */
+  contextOptions?: BrowserContextOptions;
   testIdAttribute?: string;
   /** The catalog records to check, most urgent first. */
   records: readonly SelectorRecord[];
@@ -73,24 +75,27 @@ export async function preflight(store: KnowledgeStore, options: PreflightOptions
   }
   const run = `preflight:${now().toISOString()}`;
   const observations: SelectorObservation[] = [];
-  const browser: Browser = await { chromium, firefox, webkit }[options.browserName ?? 'chromium'].launch(options.launchOptions);
+  const left = () => options.budgetMs - (performance.now() - started);
+  const browser: Browser = await { chromium, firefox, webkit }[options.browserName ?? 'chromium'].launch({ ...options.launchOptions, timeout: Math.max(1000, left()) });
   try {
-    const context = await browser.newContext({ baseURL: options.baseURL });
+    const context = await browser.newContext({ ...options.contextOptions, baseURL: options.baseURL });
     if (options.testIdAttribute) selectors.setTestIdAttribute(options.testIdAttribute);
     for (const [pageKey, records] of byPage) {
-      if (!openable(pageKey) || performance.now() - started > options.budgetMs) {
+      if (!openable(pageKey) || left() <= 0) {
         result.skipped++;
         continue;
       }
       const page = await context.newPage();
       try {
-        const response = await page.goto(pageKey, { waitUntil: 'load', timeout: Math.max(1000, options.budgetMs - (performance.now() - started)) });
-        if (response && !response.ok()) {
+        const response = await page.goto(pageKey, { waitUntil: 'load', timeout: Math.max(1000, left()) });
+        // An error page, or a redirect (to a sign-in page): not the page the selectors were seen on.
+        if ((response && !response.ok()) || new URL(page.url()).pathname !== new URL(pageKey, options.baseURL).pathname) {
           result.skipped++;
           continue;
         }
         result.pages++;
         for (const record of records) {
+          if (left() <= 0) break;
           result.checked++;
           observations.push(...(await check(page, record, options, result, run, now)));
         }
