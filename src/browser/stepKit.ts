@@ -190,6 +190,12 @@ export function createStepKit(options: StepHandlerOptions) {
 
   /** Mode suggest: report and fail with the suggestion; mode heal: re-run the step on `target`. */
   const apply = async (step: WaitingStep, failure: Failure, base: HealBase, target: Locator, to: LocatorRef, started: number, rank?: RankResult, reason?: string) => {
+    // Whichever strategy found it, a locator a human rejected for this one here is no heal: abstain (the step fails).
+    if (catalog.rejected(base.pageKey, base.from.selector, to.selector)) {
+      const why = `abstained: the best candidate is ${to.code}, which a review rejected as a heal of ${base.from.code} on ${base.pageKey}`;
+      report(base, { outcome: 'abstained', ...(rank ? { rank } : {}), reason: why }, started);
+      return undefined;
+    }
     const screenshot = await shoot(target);
     if (healing.mode === 'suggest') {
       report(base, { outcome: 'suggested', to, ...(rank ? { rank } : {}), ...(reason ? { reason } : {}) }, started, screenshot);

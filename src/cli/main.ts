@@ -19,6 +19,7 @@ import { openEmbedder } from '../vector/openEmbedder.js';
 import { openVectorIndex } from '../vector/openIndex.js';
 import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, formatStrategies, formatSuccesses, summarizeRun } from './format.js';
 import { VECTOR_COLLECTIONS } from '../learning/collections.js';
+import { registerReview } from './review.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -256,6 +257,7 @@ export function buildCli(): Command {
       if (!report.ok) process.exitCode = 1;
     });
 
+  registerReview(program);
   return program;
 }
 

@@ -26,9 +26,10 @@ export const selectorObservationSchema = locatorRefSchema.extend({
   /**
    * `worked`: it resolved; `failed`: it matched nothing (or too much); `healed`: failed, then
    * `healedTo` worked; `slow`: a step on it worked in `waitedMs` (its time only: the step's use is
-   * its own observation, so a slow step is not counted twice).
+   * its own observation, so a slow step is not counted twice); `reviewed`: a human decided on a heal
+   * of it (`review`, from `medic review`; never sent by a worker).
    */
-  outcome: z.enum(['worked', 'failed', 'healed', 'slow']),
+  outcome: z.enum(['worked', 'failed', 'healed', 'slow', 'reviewed']),
   /** The element's fingerprint when it resolved to one element. */
   fingerprint: fingerprintSchema.optional(),
   /** A sample of the elements when it resolved to many (a list). */
@@ -38,11 +39,18 @@ export const selectorObservationSchema = locatorRefSchema.extend({
   waitedMs: z.number().nonnegative().optional(),
   /** The run it belongs to (its id, or its shards' run group; set by the reporter): a record counts each run once. */
   run: z.string().min(1).max(200).optional(),
+  /** With outcome `reviewed`: a heal of it to `to` was accepted (its known fix from now on) or rejected (never used again here). */
+  review: z.object({ decision: z.enum(['accepted', 'rejected']), to: locatorRefSchema }).optional(),
   at,
 });
 export type SelectorObservation = z.infer<typeof selectorObservationSchema>;
 
-export const alternativeSchema = locatorRefSchema.extend({ timesUsed: z.number().int().nonnegative(), lastUsed: at });
+export const alternativeSchema = locatorRefSchema.extend({
+  timesUsed: z.number().int().nonnegative(),
+  lastUsed: at,
+  /** When a human accepted a heal to it (`medic review`): accepted alternatives come first, the latest first. */
+  acceptedAt: at.optional(),
+});
 export type Alternative = z.infer<typeof alternativeSchema>;
 
 /** The catalog's record of one selector on one page. */
@@ -71,6 +79,8 @@ export const selectorRecordSchema = locatorRefSchema.extend({
    * count once (see mergeValidSelector).
    */
   runs: z.array(z.object({ key: z.string().min(1), before: z.number().min(0).max(1), worked: z.boolean(), failed: z.boolean() })).optional(),
+  /** Locators a human rejected as heals of it here (`medic review`), newest first: never its known fix, never healed to again. */
+  rejected: z.array(locatorRefSchema.extend({ at })).optional(),
 });
 export type SelectorRecord = z.infer<typeof selectorRecordSchema>;
 
@@ -118,16 +128,18 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
     lastSeen: o.at,
     alternatives: [],
   };
+  if (o.outcome === 'reviewed') return o.review ? reviewed(base, o.review, o.at) : base;
   const worked = o.outcome === 'worked';
   const slow = o.outcome === 'slow';
   const counted = countRun(base, o.run, worked, !worked && !slow);
   let alternatives = base.alternatives;
-  if (o.healedTo) {
+  // A heal to a rejected locator (a worker that started before the review) counts as the failure it is, never as a fix.
+  if (o.healedTo && !base.rejected?.some((r) => r.selector === o.healedTo!.selector)) {
     const found = alternatives.find((a) => a.selector === o.healedTo!.selector);
     const next = found
       ? { ...found, code: o.healedTo.code, timesUsed: found.timesUsed + 1, lastUsed: later(found.lastUsed, o.at) }
       : { ...o.healedTo, timesUsed: 1, lastUsed: o.at };
-    alternatives = [...alternatives.filter((a) => a !== found), next].sort((a, b) => b.timesUsed - a.timesUsed || (a.lastUsed < b.lastUsed ? 1 : -1));
+    alternatives = [...alternatives.filter((a) => a !== found), next].sort(preferred);
   }
   // A newer fingerprint replaces an older one; an older observation arriving late does not.
   const newer = previous === undefined || o.at >= base.lastSeen;
@@ -153,6 +165,38 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
 
 const rise = (c: number) => c + (1 - c) * RISE;
 const fall = (c: number) => c * (1 - FALL);
+
+/** Accepted alternatives first (the latest accepted first), then the most used, then the latest used. */
+function preferred(a: Alternative, b: Alternative): number {
+  const [x, y] = [a.acceptedAt ?? '', b.acceptedAt ?? ''];
+  if (x !== y) return x < y ? 1 : -1;
+  return b.timesUsed - a.timesUsed || (a.lastUsed < b.lastUsed ? 1 : a.lastUsed > b.lastUsed ? -1 : 0);
+}
+
+/** How many rejected locators a record remembers. */
+const REJECTED_KEPT = 20;
+
+/**
+ * The record after a human's decision on a heal of it to `review.to` (`medic review`): accepted,
+ * `to` becomes its first alternative (its known fix) and the record's confidence rises once (a
+ * second acceptance of the same fix is no new verdict); rejected, `to` leaves the alternatives
+ * and joins `rejected`. Counts, runs and sightings stay as they are: a review is not a use.
+ */
+function reviewed(base: SelectorRecord, review: NonNullable<SelectorObservation['review']>, at: string): SelectorRecord {
+  const { to } = review;
+  const others = base.alternatives.filter((a) => a.selector !== to.selector);
+  const still = (base.rejected ?? []).filter((r) => r.selector !== to.selector);
+  const { rejected: _rejected, ...rest } = base;
+  if (review.decision === 'rejected') return { ...rest, alternatives: others, rejected: [{ ...to, at }, ...still].slice(0, REJECTED_KEPT) };
+  const found = base.alternatives.find((a) => a.selector === to.selector);
+  const accepted: Alternative = { timesUsed: 0, lastUsed: at, ...found, selector: to.selector, code: to.code, acceptedAt: found?.acceptedAt ? later(found.acceptedAt, at) : at };
+  return {
+    ...rest,
+    confidence: found?.acceptedAt ? base.confidence : rise(base.confidence),
+    alternatives: [accepted, ...others].sort(preferred),
+    ...(still.length ? { rejected: still } : {}),
+  };
+}
 
 /** How many recent runs a record remembers (concurrent builds interleave their writes). */
 const RUNS_KEPT = 8;

@@ -39,6 +39,12 @@ export const failurePatternSchema = z
     features: z.array(z.string()),
     examples: z.array(z.string()),
     knownFixes: z.array(knownFixSchema),
+    /**
+     * A human's decision (`medic review`): `acknowledged` (a real problem, someone owns it) or
+     * `dismissed` (not worth attention); either holds until a new signature joins (`signature`:
+     * the newest one then).
+     */
+    review: z.object({ decision: z.enum(['acknowledged', 'dismissed']), at: z.iso.datetime(), signature: z.string() }).strict().optional(),
   })
   .strict();
 export type FailurePattern = z.infer<typeof failurePatternSchema>;

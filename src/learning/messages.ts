@@ -11,7 +11,8 @@ export const LEARNING_ATTACHMENT = 'medic-learning';
 
 export const learningMessageSchema = z.object({
   version: z.literal(1),
-  selectors: z.array(selectorObservationSchema),
+  /** What the worker saw (a review decision is the CLI's, never a worker's). */
+  selectors: z.array(selectorObservationSchema.refine((o) => o.outcome !== 'reviewed' && o.review === undefined, { message: 'a worker does not send review decisions' })),
   heals: z.array(healReportSchema),
   /** The locators the test's steps used (what a user writes), in order of first use. */
   locators: z.array(z.string()).default([]),

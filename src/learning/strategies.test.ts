@@ -82,4 +82,13 @@ describe('executionsOfRun', () => {
     expect(complexityOf('nth=0', 'relocate')).toBe('list');
     expect(complexityOf('ul >> li', 'relocate_set')).toBe('chain'); // comparable with a relocation of the same chain
   });
+
+  it('lets a review overrule the run: a rejected heal is a failure, a reviewed suggestion counts, a pending one does not', () => {
+    const heal = (outcome: HealEvent['outcome'], review: HealEvent['review']): HealEvent => ({
+      id: `h-${outcome}-${review}`, pageKey: '/', step: 'click', from: { selector: '#a', code: '' }, strategy: 'relocate', category: 'selector_missing', outcome, confidence: 0.9,
+      margin: 0.5, explanation: [], reason: '', durationMs: 30, at: '2026-12-01T10:00:00.000Z', project: 'shop', runId: 'run-1', testKey: 't', testId: 'id-1', retry: 0, review,
+    });
+    const heals = [heal('healed', 'rejected'), heal('healed', 'accepted'), heal('suggested', 'pending'), heal('suggested', 'accepted'), heal('suggested', 'rejected'), heal('failed', 'accepted')];
+    expect(executionsOfRun('shop', 'run-1', heals, []).map((e) => e.success)).toEqual([false, true, true, false, false]);
+  });
 });

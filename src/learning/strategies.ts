@@ -50,20 +50,21 @@ export function complexityOf(selector: string, strategy: string): Complexity {
 
 /**
  * What one run tried: each heal that was tried (healed: a success; failed or abstained: a
- * failure; a suggestion, which nobody ran, is not counted) and each retry (a success when the
- * retry passed), its task the failure of the attempt before it.
+ * failure) and each retry (a success when the retry passed), its task the failure of the attempt
+ * before it. A review overrules the run: a rejected heal is a failure, and a suggestion, which
+ * nobody ran, counts once reviewed (accepted: a success; rejected: a failure); pending, it does not.
  */
 export function executionsOfRun(project: string, runId: string, heals: readonly HealEvent[], attempts: readonly AttemptRecord[]): StrategyExecution[] {
   const out: StrategyExecution[] = [];
   for (const h of heals) {
-    if (h.outcome === 'suggested') continue;
+    if (h.outcome === 'suggested' && h.review === 'pending') continue;
     out.push({
       project,
       runId,
       strategy: h.strategy,
       taskType: h.category,
       complexity: h.complexity ?? complexityOf(h.from.selector, h.strategy),
-      success: h.outcome === 'healed',
+      success: h.review === 'rejected' ? false : h.outcome === 'healed' || (h.outcome === 'suggested' && h.review === 'accepted'),
       durationMs: h.durationMs,
       costUsd: 0,
       at: h.at,

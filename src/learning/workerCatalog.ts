@@ -36,10 +36,15 @@ export class WorkerCatalog {
     return this.record(pageKey, selector)?.set;
   }
 
-  /** The locator this selector was healed to most often on this page, if it ever was. */
+  /** The locator a human accepted for this selector on this page, else the one it was healed to most often, if it ever was; never a rejected one. */
   knownFix(pageKey: string, selector: string): LocatorRef | undefined {
     const record = this.record(pageKey, selector);
     return record ? fixOf(record) : undefined;
+  }
+
+  /** Whether a human rejected `to` as a heal of this selector on this page (`medic review`): it is never healed to again. */
+  rejected(pageKey: string, selector: string, to: string): boolean {
+    return this.record(pageKey, selector)?.rejected?.some((r) => r.selector === to) === true;
   }
 
   /**
@@ -88,9 +93,9 @@ export class WorkerCatalog {
   }
 }
 
-/** The locator a record was healed to most often, if it ever was. */
+/** The record's first alternative (accepted ones come first, then the most used) that was not rejected. */
 function fixOf(record: SelectorRecord): LocatorRef | undefined {
-  const best = record.alternatives[0];
+  const best = record.alternatives.find((a) => !record.rejected?.some((r) => r.selector === a.selector));
   return best ? { selector: best.selector, code: best.code } : undefined;
 }
 

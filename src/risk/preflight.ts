@@ -135,7 +135,8 @@ async function check(page: Page, record: SelectorRecord, options: PreflightOptio
     return [];
   }
   const choice = await chooseLocator(page, element, { ...(candidate ? { fingerprint: candidate } : {}), ...(options.testIdAttribute ? { testIdAttribute: options.testIdAttribute } : {}) });
-  if (!choice.ok) {
+  // A locator a review rejected for this selector here is no heal (`medic review`).
+  if (!choice.ok || record.rejected?.some((r) => r.selector === selectorOf(choice.locator))) {
     result.missing.push({ pageKey: record.pageKey, code: record.code });
     return [];
   }

@@ -4,6 +4,7 @@ import { isMedicStoreError } from '../errors.js';
 import type { KnowledgeStore } from './KnowledgeStore.js';
 import { learningContract } from './contract.learning.testkit.js';
 import { modelContract } from './contract.models.testkit.js';
+import { reviewContract } from './contract.review.testkit.js';
 import { riskContract } from './contract.risk.testkit.js';
 import { vectorContract } from './contract.vector.testkit.js';
 import type { AttemptRecord, RunRecord } from './records.js';
@@ -61,6 +62,7 @@ export function storeContract(name: string, open: () => Promise<KnowledgeStore>)
   vectorContract(name, open);
   riskContract(name, open);
   modelContract(name, open);
+  reviewContract(name, open);
   describe(`KnowledgeStore contract: ${name}`, () => {
     let store: KnowledgeStore;
     beforeEach(async () => {
