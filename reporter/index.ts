@@ -10,6 +10,7 @@ import { SpooledStore } from '../src/store/spooledStore.js';
 import type { AttemptRecord, RunRecord } from '../src/store/records.js';
 import type { HealEvent } from '../src/learning/heals.js';
 import { signError } from '../src/learning/signature.js';
+import { sourceHashes } from '../src/apply/sources.js';
 import { toAttempt } from './attempt.js';
 import { learningOf, toHealEvent } from './learning.js';
 import { formatRunSummary } from './summary.js';
@@ -41,6 +42,9 @@ export default class MedicReporter implements Reporter {
   private queue: Promise<void> = Promise.resolve();
   private readonly attempts: AttemptRecord[] = [];
   private readonly heals: HealEvent[] = [];
+  /** Each spec's files (it and its local imports) with their sha256, read once per run: heals keep them, and `medic apply` refuses a file changed since. */
+  private readonly sources = new Map<string, Record<string, string> | undefined>();
+  private readonly importGraph = new Map<string, string[]>();
   private records = 0;
   private failedWrites = 0;
   private firstWriteError: unknown;
@@ -83,7 +87,7 @@ export default class MedicReporter implements Reporter {
         const run = this.run?.group ?? this.runId;
         if (message.selectors.length) this.enqueue(() => store.recordSelectors(this.config.project, message.selectors.map((o) => ({ ...o, run }))));
         if (message.heals.length) {
-          const events = message.heals.map((heal) => toHealEvent(heal, where));
+          const events = message.heals.map((heal) => ({ ...toHealEvent(heal, where), sources: this.sourcesOf(attempt.file) }));
           this.heals.push(...events);
           this.enqueue(() => store.recordHeals(events));
         }
@@ -213,6 +217,20 @@ export default class MedicReporter implements Reporter {
     store.deferLearning(this.runId);
     console.warn(`medic: ${store.location} is still unreachable: ${store.waiting} writes wait in ${store.spool.path}; they are written at the next run, or now with \`npx medic sync\`.`);
     return false;
+  }
+
+  /** The hashes of a spec's files (see `sources`); undefined when they cannot be read: such heals are only not applied by `medic apply`. */
+  private sourcesOf(file: string): Record<string, string> | undefined {
+    if (!this.sources.has(file)) {
+      let hashes: Record<string, string> | undefined;
+      try {
+        hashes = sourceHashes(this.fullConfig!.rootDir, file, this.importGraph);
+      } catch {
+        hashes = undefined;
+      }
+      this.sources.set(file, hashes);
+    }
+    return this.sources.get(file);
   }
 
   private enqueue(write: () => Promise<void>): void {

@@ -57,6 +57,14 @@ export class MedicPackError extends MedicError {
   }
 }
 
+/** `medic apply` cannot run, or refuses to rewrite a source file (a missing `typescript`, a spec not found). */
+export class MedicApplyError extends MedicError {
+  constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
+    super('MEDIC_APPLY', message, options);
+    this.name = 'MedicApplyError';
+  }
+}
+
 /** No usable browser was found or could be installed. */
 export class MedicBrowserError extends MedicError {
   constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
@@ -80,6 +88,10 @@ export function isMedicConfigError(value: unknown): value is MedicConfigError {
 
 export function isMedicPackError(value: unknown): value is MedicPackError {
   return isMedicError(value) && value.code === 'MEDIC_PACK';
+}
+
+export function isMedicApplyError(value: unknown): value is MedicApplyError {
+  return isMedicError(value) && value.code === 'MEDIC_APPLY';
 }
 
 /** The message of any thrown value, for logs. */

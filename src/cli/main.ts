@@ -20,6 +20,7 @@ import { openVectorIndex } from '../vector/openIndex.js';
 import { formatAttempts, formatFailures, formatFlaky, formatHeals, formatRuns, formatStrategies, formatSuccesses, summarizeRun } from './format.js';
 import { VECTOR_COLLECTIONS } from '../learning/collections.js';
 import { registerReview } from './review.js';
+import { registerApply } from './apply.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -258,6 +259,7 @@ export function buildCli(): Command {
     });
 
   registerReview(program);
+  registerApply(program, withStore);
   return program;
 }
 

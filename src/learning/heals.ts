@@ -48,5 +48,11 @@ export const healEventSchema = healReportSchema.extend({
   retry: z.number().int().nonnegative(),
   /** The human review queue: every heal starts pending. */
   review: z.enum(['pending', 'accepted', 'rejected']).default('pending'),
+  /**
+   * The test's spec and its local imports when the heal was recorded: path relative to the
+   * Playwright config's rootDir → sha256 of the text. `medic apply` refuses a file changed since.
+   * Absent on heals recorded before it was kept.
+   */
+  sources: z.record(z.string().min(1), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
 });
 export type HealEvent = z.infer<typeof healEventSchema>;
