@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { medicConfigSchema, resolveMedicConfig, type MedicConfig } from '../src/config/index.js';
@@ -14,6 +14,9 @@ import { sourceHashes } from '../src/apply/sources.js';
 import { toAttempt } from './attempt.js';
 import { learningOf, toHealEvent } from './learning.js';
 import { formatRunSummary } from './summary.js';
+import { keepScreenshots } from './screenshots.js';
+import { pruneScreenshots, writeLearningReport } from '../src/report/write.js';
+import { writeCtrf } from '../src/report/ctrf.js';
 import { learnRun } from '../src/learning/learnRun.js';
 import { sharedRiskReport } from '../src/risk/handoff.js';
 import { judgePredictions } from '../src/risk/judge.js';
@@ -51,6 +54,9 @@ export default class MedicReporter implements Reporter {
   private readonly runErrors: RunRecord['errors'] = [];
   /** How this run's risk predictions did, for the summary. */
   private riskLine: string | undefined;
+  private screenshotWarned = false;
+  /** Where this run's learning report was written, for the summary. */
+  private reportLine: string | undefined;
   /** Failure patterns this run joined, and how many of them it started. */
   private patterns: { touched: number; created: number } | undefined;
 
@@ -82,6 +88,7 @@ export default class MedicReporter implements Reporter {
       });
       for (const error of invalid) this.enqueue(() => Promise.reject(error));
       const where = { project: this.config.project, runId: this.runId, testKey: attempt.testKey, testId: attempt.testId, retry: attempt.retry };
+      this.keepScreenshots(result, messages.flatMap((m) => m.heals.map((heal) => toHealEvent(heal, where))));
       for (const message of messages) {
         // Each observation says which run it belongs to: the store counts a selector once per page per run (or run group).
         const run = this.run?.group ?? this.runId;
@@ -143,6 +150,23 @@ export default class MedicReporter implements Reporter {
           );
           if (learned) this.patterns = learned;
         });
+        // The learning report, from what the store now holds; its failure is one warning.
+        if (this.config.report.html) {
+          this.queue = this.queue.then(async () => {
+            if (store instanceof SpooledStore && store.spooled) return;
+            try {
+              const written = await writeLearningReport(store, this.config, this.baseDir, { runId: this.runId });
+              pruneScreenshots(join(resolve(this.baseDir, this.config.report.dir), 'screenshots'), this.config.project, written.oldestRunAt);
+              this.reportLine = `  learning report: ${written.file} (npx medic report --open)`;
+              if (this.config.report.ctrf) {
+                const ctrf = await writeCtrf(store, written.focusRunIds, join(dirname(written.file), 'ctrf.json'));
+                this.reportLine += `\n  CTRF: ${ctrf}`;
+              }
+            } catch (error) {
+              console.warn(`medic: the learning report was not written: ${describeError(error)}`);
+            }
+          });
+        }
       }
       await this.queue;
       await store?.close().catch(() => {});
@@ -154,10 +178,23 @@ export default class MedicReporter implements Reporter {
       } else if (store && this.config.report.summary && !this.config.quiet) {
         console.log(formatRunSummary(this.attempts, store.location, this.runErrors.length, this.heals, this.patterns));
         if (this.riskLine) console.log(this.riskLine);
+        if (this.reportLine) console.log(this.reportLine);
       }
     } catch (error) {
       console.warn(`medic: could not finish recording this run: ${describeError(error)}`);
     }
+  }
+
+  /** The heals' screenshots, kept for the learning report: not records, so a failure here is one warning. */
+  private keepScreenshots(result: TestResult, heals: HealEvent[]): void {
+    if (!heals.some((h) => h.screenshot) || !this.config.report.html) return;
+    const dir = join(resolve(this.baseDir, this.config.report.dir), 'screenshots');
+    this.queue = this.queue.then(() =>
+      keepScreenshots(result, heals, dir).catch((error: unknown) => {
+        if (!this.screenshotWarned) console.warn(`medic: a heal's screenshot was not kept for the report: ${describeError(error)}`);
+        this.screenshotWarned = true;
+      }),
+    );
   }
 
   /** Opens the store and starts the run on first use; undefined when the store is unusable. */
@@ -219,6 +256,18 @@ export default class MedicReporter implements Reporter {
     return false;
   }
 
+  private enqueue(write: () => Promise<void>): void {
+    this.queue = this.queue.then(async () => {
+      this.records++;
+      try {
+        await write();
+      } catch (error) {
+        this.failedWrites++;
+        this.firstWriteError ??= error;
+      }
+    });
+  }
+
   /** The hashes of a spec's files (see `sources`); undefined when they cannot be read: such heals are only not applied by `medic apply`. */
   private sourcesOf(file: string): Record<string, string> | undefined {
     if (!this.sources.has(file)) {
@@ -231,18 +280,6 @@ export default class MedicReporter implements Reporter {
       this.sources.set(file, hashes);
     }
     return this.sources.get(file);
-  }
-
-  private enqueue(write: () => Promise<void>): void {
-    this.queue = this.queue.then(async () => {
-      this.records++;
-      try {
-        await write();
-      } catch (error) {
-        this.failedWrites++;
-        this.firstWriteError ??= error;
-      }
-    });
   }
 
   private guard(action: () => void): void {

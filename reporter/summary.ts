@@ -33,20 +33,25 @@ export function formatRunSummary(
     lines.push(`  failure patterns: ${patterns.created} new · ${recurring} recurring (see: medic failures)`);
   }
   lines.push(...formatHeals(heals));
+  const flaky = lastAttempts(attempts).filter((a) => a.outcome === 'flaky');
+  if (flaky.length) lines.push(`  flaky: ${flaky.slice(0, 3).map((a) => a.titlePath.slice(-1)[0] ?? a.title).join(' · ')}${flaky.length > 3 ? ` … and ${flaky.length - 3} more` : ''}`);
   if (errorsOutsideTests) lines.push(`  ${errorsOutsideTests} error${errorsOutsideTests === 1 ? '' : 's'} outside tests (see: medic attempts)`);
   return lines.join('\n');
 }
 
-/** One line per heal the run made or suggested, then a count of the abstentions. */
+/** The heals the summary names; the learning report shows them all. */
+const SHOWN_HEALS = 5;
+
+/** One line per heal the run made or suggested (the first few), then a count of the abstentions. */
 function formatHeals(heals: readonly HealEvent[]): string[] {
   const shown = heals.filter((h) => h.outcome === 'healed' || h.outcome === 'suggested' || h.outcome === 'failed');
   const abstained = heals.length - shown.length;
   if (heals.length === 0) return [];
   const healed = heals.filter((h) => h.outcome === 'healed').length;
   const lines = [`  heals: ${healed} healed · ${heals.filter((h) => h.outcome === 'suggested').length} suggested · ${heals.filter((h) => h.outcome === 'failed').length} failed · ${abstained} abstained`];
-  for (const h of shown.slice(0, 20)) {
+  for (const h of shown.slice(0, SHOWN_HEALS)) {
     lines.push(`    ${h.outcome} ${h.testKey}: ${h.from.code} → ${h.to?.code ?? '?'} (${h.strategy.replace('_', ' ')}, confidence ${h.confidence.toFixed(2)})`);
   }
-  if (shown.length > 20) lines.push(`    … and ${shown.length - 20} more`);
+  if (shown.length > SHOWN_HEALS) lines.push(`    … and ${shown.length - SHOWN_HEALS} more (in the learning report)`);
   return lines;
 }

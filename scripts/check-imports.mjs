@@ -23,6 +23,12 @@ const rules = [
       NODE_IO.test(spec) || IO_PACKAGES.test(spec) || (target !== undefined && !target.startsWith('src/healing/') && target !== 'src/errors.ts'),
   },
   {
+    files: 'src/report/page/',
+    why: 'the report page runs in the browser: nothing but itself, the report schema and zod',
+    forbidden: (spec, target) =>
+      target === undefined ? spec !== 'zod' : !target.startsWith('src/report/page/') && target !== 'src/report/schema.ts',
+  },
+  {
     files: 'reporter/',
     why: 'reporter/ and fixtures/ talk only through the message schema in src/',
     forbidden: (spec, target) => target !== undefined && target.startsWith('fixtures/'),

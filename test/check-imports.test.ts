@@ -41,3 +41,15 @@ it('flags src importing the reporter, I/O in src/healing, and reporter importing
   expect(result.stderr).toMatch(/src\/healing\/capture.ts: imports '..\/store\/open.js'/);
   expect(result.stderr).toMatch(/reporter\/index.ts: imports '..\/fixtures\/index.js'/);
 });
+
+it('keeps the report page to itself, the report schema and zod (it runs in the browser)', () => {
+  const result = check({
+    'src/report/schema.ts': "import * as z from 'zod';",
+    'src/report/page/main.ts': "import { reportDataSchema } from '../schema.js';\nimport { h } from './dom.js';\nimport { prettifyError } from 'zod';\nimport { gzipSync } from 'node:zlib';\nimport { buildReportData } from '../build.js';",
+  });
+  expect(result.status).toBe(1);
+  const lines = result.stderr.trim().split('\n').slice(1);
+  expect(lines).toHaveLength(2);
+  expect(result.stderr).toMatch(/src\/report\/page\/main.ts: imports 'node:zlib'/);
+  expect(result.stderr).toMatch(/src\/report\/page\/main.ts: imports '..\/build.js'/);
+});

@@ -206,6 +206,22 @@ export function buildCli(): Command {
     });
 
   program
+    .command('report')
+    .description('write the HTML learning report of the newest run (or --run): one offline file, by default .medic/report/index.html')
+    .option('--open', 'open it in the browser')
+    .option('--run <id>', 'the run the report is about (an id prefix; default: the newest)')
+    .option('--runs <n>', 'how many runs its trends cover (default: report.runs, 30)', positiveInt)
+    .option('-o, --out <file>', 'where to write it (default: <report.dir>/index.html)')
+    .option('--dir <folder>', "the report folder, where the reporter keeps the heals' screenshots (default: report.dir, .medic/report)")
+    .option('--ctrf <file>', "also write the run as CTRF JSON (Common Test Report Format), medic's findings under extra")
+    .option('--project <name>', 'whose runs (default: MEDIC_PROJECT, else "default")')
+    .option('--json', 'print what was written as JSON')
+    .action(async (options: { open?: boolean; run?: string; runs?: number; out?: string; ctrf?: string; dir?: string; project?: string; json?: boolean }) => {
+      const { reportCommand } = await import('./report.js');
+      await withStore(program.opts<StoreFlags>(), (store) => reportCommand(store, defineMedicConfig({}), { ...options, project: projectOf(options) }));
+    });
+
+  program
     .command('export')
     .description('write the knowledge store (or one project of it) to a versioned pack file: JSON, gzip when the name ends in .gz')
     .argument('<file>', 'the pack file to write, e.g. knowledge.json.gz')

@@ -77,6 +77,12 @@ const reportSchema = z
     dir: z.string().min(1).default('.medic/report'),
     /** Print the end-of-run summary in the terminal. */
     summary: z.boolean().default(true),
+    /** Write the HTML learning report (`<dir>/index.html`) after each run. */
+    html: z.boolean().default(true),
+    /** Also write the run as CTRF JSON (`<dir>/ctrf.json`) after each run. */
+    ctrf: z.boolean().default(false),
+    /** Runs the report's trends and history strips cover. */
+    runs: z.number().int().min(1).max(500).default(30),
   })
   .strict();
 

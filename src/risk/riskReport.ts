@@ -63,7 +63,8 @@ export function readRiskReport(path: string): RiskReport {
   return parsed.data;
 }
 
-const FACTOR_LABELS: Record<RiskFactor, string> = {
+/** Each factor in words, for tables and the report. */
+export const FACTOR_LABELS: Readonly<Record<RiskFactor, string>> = {
   recentFailures: 'failed lately',
   unattended: 'unattended failure',
   failureRate: 'failure rate',
