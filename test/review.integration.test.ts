@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewItem } from '../src/review/queue.js';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import { freePort } from './helpers/freePort.js';
+import { versionedServer } from './helpers/versionedApp.js';
 import { repoRoot, writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
 
 let project: InlineProject;
@@ -19,14 +20,7 @@ const VERSIONS = {
 beforeAll(async () => {
   const port = await freePort();
   project = writeInlineProject({
-    'server.mjs': `
-      import { createServer } from 'node:http';
-      const pages = ${JSON.stringify(VERSIONS)};
-      createServer((req, res) => {
-        if (req.url === '/healthz') return res.end('ok');
-        res.setHeader('content-type', 'text/html');
-        res.end('<!doctype html><title>app</title>' + pages[process.env.APP ?? 'v1']);
-      }).listen(${port}, '127.0.0.1');`,
+    'server.mjs': versionedServer(VERSIONS, port),
     'playwright.config.ts': `
       import { defineConfig } from '@playwright/test';
       import { chromiumLaunchOptions, defineMedicConfig } from 'playwright-medic';
