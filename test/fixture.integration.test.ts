@@ -107,9 +107,8 @@ async function runSuite(version: 'v1' | 'v2' | 'v3', name: string, files: string
     MEDIC_DEMO_PORT: String(PORT),
     MEDIC_DEMO_JSON: json,
     MEDIC_HEALING_MODE: 'heal',
-    // The global setup scores the risk before each run (for the report's risk section); no pre-flight, which would change what heals.
-    MEDIC_DEMO_GLOBAL_SETUP: '1',
-    MEDIC_RISK_PREFLIGHT: 'off',
+    // Before the first v2 run the global setup scores the risk (for its report's risk section); no pre-flight, which would change what heals.
+    ...(name === 'v2' ? { MEDIC_DEMO_GLOBAL_SETUP: '1', MEDIC_RISK_PREFLIGHT: 'off' } : {}),
     MEDIC_RISK_FILE: join(dir, 'risk.json'),
     MEDIC_REPORT_DIR: reportDir,
   };
