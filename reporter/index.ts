@@ -88,7 +88,7 @@ export default class MedicReporter implements Reporter {
       });
       for (const error of invalid) this.enqueue(() => Promise.reject(error));
       const where = { project: this.config.project, runId: this.runId, testKey: attempt.testKey, testId: attempt.testId, retry: attempt.retry };
-      this.keepScreenshots(result, messages.flatMap((m) => m.heals.map((heal) => toHealEvent(heal, where))));
+      const healed: HealEvent[] = [];
       for (const message of messages) {
         // Each observation says which run it belongs to: the store counts a selector once per page per run (or run group).
         const run = this.run?.group ?? this.runId;
@@ -96,9 +96,11 @@ export default class MedicReporter implements Reporter {
         if (message.heals.length) {
           const events = message.heals.map((heal) => ({ ...toHealEvent(heal, where), sources: this.sourcesOf(attempt.file) }));
           this.heals.push(...events);
+          healed.push(...events);
           this.enqueue(() => store.recordHeals(events));
         }
       }
+      this.keepScreenshots(result, healed);
     });
   }
 

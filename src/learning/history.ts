@@ -1,6 +1,7 @@
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import type { AttemptRecord, RunRecord } from '../store/records.js';
 import { attemptKey } from './flakiness.js';
+import type { HealEvent } from './heals.js';
 
 /**
  * A project's newest runs and their attempts. A sharded run is one record per shard and a test
@@ -15,6 +16,10 @@ export async function loadHistory(store: KnowledgeStore, query: { project: strin
   const runs = await store.listRuns({ project: query.project, limit: query.runs * (newest.shard?.total ?? 1) });
   const attempts = (await Promise.all(runs.map((run) => store.listAttempts({ runId: run.id })))).flat();
   const heals = (await Promise.all(runs.map((run) => store.listHeals({ runId: run.id })))).flat();
-  const changed = new Set(heals.filter((h) => h.outcome === 'suggested').map(attemptKey));
-  return { runs, attempts, changed };
+  return { runs, attempts, changed: changedAttempts(heals) };
+}
+
+/** The attempts (`attemptKey`) that failed on an element medic found changed: those with a suggested heal. */
+export function changedAttempts(heals: readonly HealEvent[]): Set<string> {
+  return new Set(heals.filter((h) => h.outcome === 'suggested').map(attemptKey));
 }

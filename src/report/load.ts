@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import type { HealEvent } from '../learning/heals.js';
-import { attemptKey } from '../learning/flakiness.js';
+import { changedAttempts } from '../learning/history.js';
 import { MedicError } from '../errors.js';
 import type { RunRecord } from '../store/records.js';
 import type { ReportInput } from './build.js';
@@ -80,7 +80,7 @@ export async function loadReportInput(
     selectors,
     predictions,
     executions,
-    changed: new Set(heals.filter((h) => h.outcome === 'suggested').map(attemptKey)),
+    changed: changedAttempts(heals),
     screenshot: (heal) => {
       if (!dir) return null;
       const file = screenshotPath(dir, heal);

@@ -3,6 +3,7 @@ import type { HealEvent } from '../learning/heals.js';
 import type { FailurePattern } from '../learning/failurePatterns.js';
 import type { RiskPrediction } from '../risk/predictions.js';
 import { rocAuc } from '../risk/accuracy.js';
+import { lastAttempts } from '../run/outcomes.js';
 import { groupBy } from '../learning/groupBy.js';
 import type { ReportMetric } from './schema.js';
 
@@ -44,15 +45,9 @@ function patternReuse({ patterns }: MetricInput): ReportMetric {
 /** Of the tests that broke in a run (a failed attempt), the share a heal got through (their last attempt passed with a heal). */
 function autoFix({ attempts, heals }: MetricInput): ReportMetric {
   const healed = new Set(heals.filter((h) => h.outcome === 'healed').map((h) => `${h.runId}\u0000${h.testId}\u0000${h.retry}`));
-  const finals = new Map<string, AttemptRecord>();
-  for (const a of attempts) {
-    const key = `${a.runId}\u0000${a.testId}`;
-    const seen = finals.get(key);
-    if (!seen || seen.retry <= a.retry) finals.set(key, a);
-  }
   let fixed = 0;
   let failed = 0;
-  for (const a of finals.values()) {
+  for (const a of lastAttempts(attempts)) {
     if (a.status === 'passed' && healed.has(`${a.runId}\u0000${a.testId}\u0000${a.retry}`)) fixed++;
     else if (a.outcome === 'unexpected') failed++;
   }

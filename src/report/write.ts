@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import type { MedicConfig } from '../config/index.js';
 import type { HealEvent } from '../learning/heals.js';
-import { abbreviate, healItemKey, reviewEntries } from '../review/queue.js';
+import { reviewEntries } from '../review/queue.js';
 import { buildReportData } from './build.js';
 import { loadReportInput, screenshotsOf } from './load.js';
 import { reportHtml } from './html.js';
@@ -33,12 +33,11 @@ export async function writeLearningReport(
 ): Promise<WrittenReport> {
   const dir = resolve(baseDir, config.report.dir);
   const input = await loadReportInput(store, { project: config.project, runs: options.runs ?? config.report.runs, screenshots: join(dir, 'screenshots'), ...(options.runId ? { runId: options.runId } : {}) });
-  // The IDs and states `medic review` shows: any unambiguous prefix of the item's key works there.
-  const ids = abbreviate(input.heals.map(healItemKey));
-  const states = new Map(reviewEntries(input.heals, [], { threshold: 1 }).flatMap((e) => (e.kind === 'heal' ? [[e.item.key, e.item.state] as const] : [])));
-  const reviewId = (heal: HealEvent) => ids.get(healItemKey(heal))!;
+  // Each heal's review item, with the ID and state `medic review` shows (any unambiguous prefix of the ID works there).
+  const items = new Map(reviewEntries(input.heals, [], { threshold: 1 }).flatMap((e) => (e.kind === 'heal' ? e.heals.map((h) => [h, e.item] as const) : [])));
+  const reviewId = (heal: HealEvent) => items.get(heal)!.id;
   const reviewState = (heal: HealEvent) => {
-    const state = states.get(healItemKey(heal));
+    const state = items.get(heal)?.state;
     return state === 'accepted' || state === 'rejected' ? state : heal.review;
   };
   const data = buildReportData({ ...input, now: options.now ?? new Date(), reviewId, reviewState, topK: config.risk.topK || 10 });
