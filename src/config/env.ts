@@ -60,6 +60,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ name: string; path: readonly string[
   { name: 'MEDIC_LLM_BASE_URL', path: ['llm', 'baseURL'], parse: text },
   { name: 'MEDIC_LLM_MODELS', path: ['llm', 'models'], parse: list },
   { name: 'MEDIC_LLM_BUDGET_USD', path: ['llm', 'budgetUsd'], parse: number },
+  { name: 'MEDIC_LLM_DAILY_BUDGET_USD', path: ['llm', 'dailyBudgetUsd'], parse: number },
+  { name: 'MEDIC_LLM_TIMEOUT_MS', path: ['llm', 'timeoutMs'], parse: number },
   { name: 'MEDIC_QUIET', path: ['quiet'], parse: bool },
 ];
 

@@ -109,15 +109,52 @@ const riskSchema = z
   })
   .strict();
 
+const priceSchema = z
+  .object({
+    /** USD per million prompt tokens. */
+    inputPerMTok: z.number().min(0),
+    /** USD per million completion tokens. */
+    outputPerMTok: z.number().min(0),
+  })
+  .strict();
+
 const llmSchema = z
   .object({
-    /** Any OpenAI-compatible endpoint, e.g. http://localhost:11434/v1. */
-    baseURL: z.url().optional(),
+    /** Any OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; unset: the OpenAI API. */
+    baseURL: z.url({ protocol: /^https?$/ }).optional(),
     /** Name of the environment variable holding the API key (never the key itself). */
     apiKeyEnv: z.string().min(1).default('OPENAI_API_KEY'),
-    models: z.array(z.string().min(1)).default([]),
+    /** The models to choose from; with no history, the cheapest (by `prices`) is tried first. */
+    models: z.array(z.string().min(1)).min(1, 'name at least one model'),
+    /** Most USD the calls of one run may cost (all its workers together); calls stop when it is reached. */
     budgetUsd: z.number().min(0).default(1),
+    /** Most USD the calls of one day (UTC) may cost, all runs of the project together. */
+    dailyBudgetUsd: z.number().min(0).default(5),
+    /** Per call. */
     timeoutMs: z.number().int().positive().default(30_000),
+    /** USD per million tokens, by model; a model without a price counts as free (a local server). */
+    prices: z.record(z.string().min(1), priceSchema).default({}),
+    /**
+     * How the answer's JSON shape is asked for: `auto` sends the json_schema response format
+     * and drops it for a server that refuses it; every answer is parsed strictly either way.
+     */
+    structured: z.enum(['auto', 'json_schema', 'json_object', 'none']).default('auto'),
+    /** Locator repair: ask when the ranker abstains (on/off). */
+    repair: z.boolean().default(true),
+    /** The ranker's best candidates shown to the model. */
+    maxCandidates: z.number().int().min(2).max(30).default(8),
+    /**
+     * Whether a heal the model chose waits for a human in `medic review` (its known fix is not
+     * reused until accepted): `true` by default; `false` trusts it like any other heal.
+     */
+    reviewHeals: z.boolean().default(true),
+    /** Failure summaries: a root-cause hypothesis per failure pattern, after the run (on/off). */
+    summaries: z.boolean().default(true),
+    /** The most patterns summarised after one run (the newest first; the rest wait for later runs). */
+    maxSummaries: z.number().int().min(0).default(5),
+    /** Failed calls in a row that open the breaker (no calls for `halfOpenAfterMs`). */
+    breakAfter: z.number().int().min(1).default(3),
+    halfOpenAfterMs: z.number().int().min(0).default(60_000),
   })
   .strict();
 
@@ -141,7 +178,7 @@ export const medicConfigSchema = z
     healing: healingSchema.default(healingSchema.parse({})),
     report: reportSchema.default(reportSchema.parse({})),
     risk: riskSchema.default(riskSchema.parse({})),
-    /** Off unless configured. */
+    /** The optional LLM layer (src/llm): off unless configured. */
     llm: llmSchema.optional(),
     /** Print nothing but warnings. */
     quiet: z.boolean().default(false),

@@ -174,7 +174,6 @@ async function checkLlm(c: MedicConfig, env: NodeJS.ProcessEnv, timeoutMs: numbe
   const endpoint = c.llm.baseURL ?? 'the OpenAI API';
   const key = env[c.llm.apiKeyEnv];
   if (!key && !c.llm.baseURL) return { status: 'problem', detail: `${endpoint}: ${c.llm.apiKeyEnv} is not set`, fix: `Set ${c.llm.apiKeyEnv} to the API key, or point llm.baseURL (MEDIC_LLM_BASE_URL) at a local server.` };
-  if (!c.llm.models.length) return { status: 'problem', detail: `${endpoint}: no models configured`, fix: 'Name at least one model in llm.models (MEDIC_LLM_MODELS=model-a,model-b).' };
   const client = new OpenAI({ apiKey: key || 'none', ...(c.llm.baseURL ? { baseURL: c.llm.baseURL } : {}), timeout: timeoutMs, maxRetries: 0 });
   let served: string[];
   try {
@@ -187,6 +186,11 @@ async function checkLlm(c: MedicConfig, env: NodeJS.ProcessEnv, timeoutMs: numbe
   }
   const missing = c.llm.models.filter((m) => !served.includes(m));
   if (missing.length) return { status: 'problem', detail: `${endpoint} does not serve ${missing.join(', ')} (it serves ${served.slice(0, 8).join(', ') || 'no models'})`, fix: 'Fix llm.models (MEDIC_LLM_MODELS), or pull the model on the server.' };
+  // A model without a price counts as free: right for a local server, wrong for a paid one.
+  const unpriced = c.llm.models.filter((m) => !c.llm!.prices[m]);
+  if (unpriced.length && !c.llm.baseURL) {
+    return { status: 'warn', detail: `${endpoint}: serves ${c.llm.models.join(', ')}, but ${unpriced.join(', ')} has no price, so its calls count as free and llm.budgetUsd does not bound them`, fix: `Set llm.prices, e.g. { '${unpriced[0]}': { inputPerMTok: 0.15, outputPerMTok: 0.6 } }.` };
+  }
   return { status: 'ok', detail: `${endpoint}: serves ${c.llm.models.join(', ')}` };
 }
 
