@@ -144,6 +144,13 @@ const llmSchema = z
     /** The ranker's best candidates shown to the model. */
     maxCandidates: z.number().int().min(2).max(30).default(8),
     /**
+     * The least probability the ranker must give a model's pick (among the shown candidates) for
+     * it to be used: a model may choose among what the ranker finds plausible, not overrule it.
+     * 0.4 keeps a plausibly wrong model to 1 wrong heal in 24 tries on the healing benchmark
+     * (`npm run bench:heal-llm`), and lets a right one heal 11 of the 31 cases the ranker abstains on.
+     */
+    minSupport: z.number().min(0).max(1).default(0.4),
+    /**
      * Whether a heal the model chose waits for a human in `medic review` (its known fix is not
      * reused until accepted): `true` by default; `false` trusts it like any other heal.
      */

@@ -250,3 +250,16 @@ function rankOnce(target: Fingerprint, candidates: readonly Candidate[], options
   }
   return { ...base, decision: 'heal', reason: `best candidate matches ${spokenList(strongest)} ${numbers}` };
 }
+
+/**
+ * The `k` candidates most likely to be the element, most likely first (what the LLM layer is
+ * shown when the ranker abstains).
+ * @example topCandidates(stored, candidates, 8)[0]?.index
+ */
+export function topCandidates(target: Fingerprint, candidates: readonly Candidate[], k: number, model: RankerModel = DEFAULT_MODEL): Candidate[] {
+  const p = candidateProbabilities(target, candidates, model);
+  return Array.from(p.keys())
+    .sort((a, b) => p[b]! - p[a]! || a - b)
+    .slice(0, k)
+    .map((row) => candidates[row]!);
+}

@@ -5,8 +5,12 @@ export const llmCallSchema = z
   .object({
     model: z.string().min(1),
     task: z.enum(['llm_repair', 'llm_summary']),
-    /** `pick`/`none` (repair) or `summary`: a valid answer; the rest are failures of the call. */
-    answer: z.enum(['pick', 'none', 'summary', 'malformed', 'contradicted', 'error']),
+    /**
+     * `pick`/`none` (repair) or `summary`: a valid answer; the rest are failures of the call
+     * (`contradicted`: the pick contradicts the element's hard attributes; `unsupported`: the
+     * ranker finds the pick too unlikely, below `llm.minSupport`).
+     */
+    answer: z.enum(['pick', 'none', 'summary', 'malformed', 'contradicted', 'unsupported', 'error']),
     /** Why it failed (the error, the parse error or the contradiction). */
     error: z.string().max(500).optional(),
     durationMs: z.number().nonnegative(),

@@ -34,7 +34,8 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 function layer(options: Partial<LlmConfig> = {}, executions: StrategyExecution[] = []) {
-  const config = { ...defineMedicConfig({ llm: { baseURL: server.baseURL, models: ['small'] } }).llm!, ...options };
+  // The ranker's support is tested on its own below; elsewhere any pick the checks allow is taken.
+  const config = { ...defineMedicConfig({ llm: { baseURL: server.baseURL, models: ['small'] } }).llm!, minSupport: 0, ...options };
   const ledger = memoryLedger();
   const llm = createLlm(config, {
     client: openaiClient({ baseURL: server.baseURL, apiKey: 'k', timeoutMs: config.timeoutMs }),
@@ -83,6 +84,24 @@ describe('locator repair', () => {
     ]);
     expect(out).toMatchObject({ kind: 'pick', model: 'd', candidate: { index: 1 } });
     expect(out.calls[2]!.error).toMatch(/select/);
+  });
+
+  it("refuses a pick the ranker finds too unlikely (llm.minSupport): a model chooses among what the ranker finds plausible", async () => {
+    // Two alike buttons the ranker is torn between, and one it finds unlikely.
+    const torn: Candidate[] = [
+      { index: 0, tag: 'button', text: 'Place order', accessibleName: 'Place order', isButton: true, classes: ['btn'] },
+      { index: 1, tag: 'button', text: 'Place order', accessibleName: 'Place order', isButton: true, classes: ['btn'] },
+      { index: 2, tag: 'button', text: 'Cancel', accessibleName: 'Cancel', isButton: true },
+    ];
+    const { llm } = layer({ minSupport: 0.3, models: ['a', 'b'] });
+    server.answer = (r) => (r.model === 'a' ? pick('Cancel')(r) : { json: { index: 1, reason: 'the second one is in the checkout form' } });
+    const out = await llm.repair(request({ candidates: torn }));
+    expect(out.calls.map((c) => [c.model, c.answer])).toEqual([
+      ['a', 'unsupported'],
+      ['b', 'pick'],
+    ]);
+    expect(out.calls[0]!.error).toMatch(/probability of 0\.\d\d, below llm\.minSupport 0\.3/);
+    expect(out).toMatchObject({ kind: 'pick', candidate: { index: 1 } });
   });
 
   it('fails (no heal) when every model fails: 429, 500 and a timeout', async () => {

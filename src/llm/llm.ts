@@ -1,14 +1,16 @@
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
-import { z } from 'zod';
 import type { MedicConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
+import { DEFAULT_MODEL, type RankerModel } from '../healing/model.js';
+import { candidateProbabilities } from '../healing/rank.js';
 import type { FailurePattern } from '../learning/failurePatterns.js';
 import type { Complexity, StrategyExecution } from '../learning/strategies.js';
 import { sharedBreaker, type BreakerBoard } from '../resilience/breakerBoard.js';
 import { isTransientFailure, LlmCallError, type ChatReply, type ChatRequest, type LlmClient } from './client.js';
 import { costOf } from './cost.js';
 import { memoKey, type Memo } from './memo.js';
+import type { Decision, FailureSummary } from './records.js';
 import { compactElement, contradiction, parseRepairAnswer, REPAIR_SCHEMA, repairMessages } from './repairPrompt.js';
 import { orderModels } from './select.js';
 import type { LlmCall } from './call.js';
@@ -16,14 +18,7 @@ import type { SpendLedger } from './spend.js';
 import { parseSummaryAnswer, SUMMARY_SCHEMA, summaryMessages } from './summaryPrompt.js';
 
 export type LlmConfig = NonNullable<MedicConfig['llm']>;
-
-/** A repair decision as the cache keeps it: the shown candidate's number, or null for none. */
-export const decisionSchema = z.object({ index: z.number().int().min(0).nullable(), reason: z.string(), model: z.string() });
-export type Decision = z.infer<typeof decisionSchema>;
-
-/** A failure pattern's summary as it is kept (by pattern and model) and shown in the report. */
-export const summarySchema = z.object({ patternId: z.string(), model: z.string(), hypothesis: z.string(), suggestedFix: z.string(), at: z.iso.datetime() });
-export type FailureSummary = z.infer<typeof summarySchema>;
+export type { Decision, FailureSummary } from './records.js';
 
 export type LlmDeps = {
   client: LlmClient;
@@ -42,6 +37,8 @@ export type LlmDeps = {
 
 export type RepairRequest = {
   fingerprint: Fingerprint;
+  /** The ranker's model (default: the built-in one), whose probabilities a pick must be supported by. */
+  model?: RankerModel;
   /** The step that failed (`click`) and the locator as the test wrote it. */
   step: string;
   locator: string;
@@ -172,19 +169,29 @@ export function createLlm(config: LlmConfig, deps: LlmDeps) {
     const { messages, shown } = repairMessages({ fingerprint: input.fingerprint, step: input.step, locator: input.locator, candidates: input.candidates }, { maxCandidates: config.maxCandidates });
     if (shown.length === 0) return { kind: 'failed', reason: 'no candidate to show the model', calls: [] };
     const key = memoKey({ old: compactElement(input.fingerprint), shown: shown.map(compactElement) });
+    // The checks a pick must pass: the element's hard attributes, and the ranker's support.
+    const support = candidateProbabilities(input.fingerprint, shown, input.model ?? DEFAULT_MODEL);
+    const refuse = (index: number): { answer: 'contradicted' | 'unsupported'; error: string } | undefined => {
+      const against = contradiction(input.fingerprint, shown[index]!);
+      if (against) return { answer: 'contradicted', error: against };
+      if (support[index]! < config.minSupport) {
+        return { answer: 'unsupported', error: `the ranker gives candidate ${index} a probability of ${support[index]!.toFixed(2)}, below llm.minSupport ${config.minSupport}` };
+      }
+      return undefined;
+    };
     const toOutcome = (decision: Decision, calls: LlmCall[], cached: boolean): RepairOutcome =>
       decision.index === null
         ? { kind: 'none', model: decision.model, reason: decision.reason, calls, cached }
         : { kind: 'pick', candidate: shown[decision.index]!, model: decision.model, reason: decision.reason, confidence: repairConfidence(decision.model, deps.executions()), calls, cached };
     const known = await deps.decisions.get(key).catch(() => undefined);
-    if (known && (known.index === null || (known.index < shown.length && !contradiction(input.fingerprint, shown[known.index]!)))) return toOutcome(known, [], true);
+    if (known && (known.index === null || (known.index < shown.length && !refuse(known.index)))) return toOutcome(known, [], true);
     const asked = await escalate(input.runId, 'llm_repair', input.complexity, (model) => ({
       request: { model, messages, schema: REPAIR_SCHEMA, maxTokens: 300 },
       judge: (text) => {
         const parsed = parseRepairAnswer(text, shown.length);
         if (!parsed.ok) return { ok: false, answer: 'malformed', error: parsed.error };
-        const against = parsed.index === null ? undefined : contradiction(input.fingerprint, shown[parsed.index]!);
-        if (against) return { ok: false, answer: 'contradicted', error: against };
+        const refused = parsed.index === null ? undefined : refuse(parsed.index);
+        if (refused) return { ok: false, ...refused };
         return { ok: true, value: { index: parsed.index, reason: parsed.reason, model }, answer: parsed.index === null ? 'none' : 'pick' };
       },
     }));

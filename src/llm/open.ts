@@ -1,14 +1,11 @@
 import type { MedicConfig } from '../config/schema.js';
 import type { StrategyExecution } from '../learning/strategies.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
-import { decisionSchema, summarySchema, createLlm, type Llm } from './llm.js';
+import { createLlm, type Llm } from './llm.js';
+import { decisionSchema, DECISIONS_RECORD, summarySchema, SUMMARIES_RECORD } from './records.js';
 import { storeMemo } from './memo.js';
 import { openaiClient } from './openaiClient.js';
 import { storeLedger } from './spend.js';
-
-/** The model records the LLM layer keeps in the store (src/store/models.ts). */
-export const DECISIONS_RECORD = 'llm-decisions';
-export const SUMMARIES_RECORD = 'llm-summaries';
 
 /**
  * The LLM layer of a configuration, on a store the caller owns (and closes); undefined when
