@@ -18,6 +18,8 @@ import { keepScreenshots } from './screenshots.js';
 import { pruneScreenshots, writeLearningReport } from '../src/report/write.js';
 import { writeCtrf } from '../src/report/ctrf.js';
 import { learnRun } from '../src/learning/learnRun.js';
+import { RUN_ID_ENV } from '../src/llm/worker.js';
+import { summarizeRun } from '../src/llm/summaries.js';
 import { sharedRiskReport } from '../src/risk/handoff.js';
 import { judgePredictions } from '../src/risk/judge.js';
 import { refitRiskModel } from '../src/risk/learnModel.js';
@@ -73,6 +75,9 @@ export default class MedicReporter implements Reporter {
     this.fullConfig = config;
     this.plannedTests = suite.allTests().length;
     this.startedAt = new Date();
+    // The workers start after this: they count their LLM spending toward this run's budget.
+    this.runId = crypto.randomUUID();
+    process.env[RUN_ID_ENV] = this.runId;
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -151,6 +156,8 @@ export default class MedicReporter implements Reporter {
             { spoolPath: spoolPath(this.config, this.baseDir) },
           );
           if (learned) this.patterns = learned;
+          // With an LLM configured: a root-cause hypothesis for each new pattern without a working fix.
+          if (this.config.llm) await summarizeRun(this.config, store, this.runId, (message) => console.warn(message));
         });
         // The learning report, from what the store now holds; its failure is one warning.
         if (this.config.report.html) {
@@ -212,7 +219,7 @@ export default class MedicReporter implements Reporter {
       console.warn(`medic: the knowledge store is unusable; this run goes on without recording.\n${describeError(error)}`);
       return undefined;
     }
-    this.runId = crypto.randomUUID();
+    this.runId ||= crypto.randomUUID();
     const git = gitInfo(baseDir);
     const run: RunRecord = {
       id: this.runId,

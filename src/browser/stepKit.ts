@@ -7,6 +7,7 @@ import type { WorkerCatalog } from '../learning/workerCatalog.js';
 import type { StrategyExecution } from '../learning/strategies.js';
 import type { CascadeGuard } from '../resilience/cascadeGuard.js';
 import { captureResolved } from './capture.js';
+import type { LlmHealOptions } from './llmHeal.js';
 import { argsWithTimeout, selectorOf, unhooked, unreported, type ExpectOptions, type ExpectResult, type WaitingStep } from './locatorHooks.js';
 
 /**
@@ -57,6 +58,8 @@ export type StepHandlerOptions = {
   onObserve: (observation: SelectorObservation) => void;
   /** Unique heal ids within the test. */
   nextHealId: () => string;
+  /** The optional LLM layer, asked when the ranker abstains (src/browser/llmHeal.ts). */
+  llm?: LlmHealOptions;
   /** What is left of the test's timeout (undefined: no timeout), which an extended wait never outlasts. */
   remainingMs?: () => number | undefined;
   now?: () => Date;
@@ -160,7 +163,7 @@ export function createStepKit(options: StepHandlerOptions) {
   };
 
   const shoot = (target: Locator) => unhooked(() => target.screenshot({ timeout: 2_000, animations: 'disabled' })).catch(() => undefined);
-  const report = (base: HealBase, fields: Pick<HealReport, 'outcome' | 'to'> & { rank?: RankResult; reason?: string }, started: number, screenshot?: Buffer) => {
+  const report = (base: HealBase, fields: Pick<HealReport, 'outcome' | 'to' | 'llm'> & { rank?: RankResult; reason?: string }, started: number, screenshot?: Buffer) => {
     const { rank, reason, ...rest } = fields;
     options.onHeal(
       {
@@ -189,7 +192,17 @@ export function createStepKit(options: StepHandlerOptions) {
   };
 
   /** Mode suggest: report and fail with the suggestion; mode heal: re-run the step on `target`. */
-  const apply = async (step: WaitingStep, failure: Failure, base: HealBase, target: Locator, to: LocatorRef, started: number, rank?: RankResult, reason?: string) => {
+  const apply = async (
+    step: WaitingStep,
+    failure: Failure,
+    base: HealBase,
+    target: Locator,
+    to: LocatorRef,
+    started: number,
+    rank?: RankResult,
+    reason?: string,
+    llm?: HealReport['llm'],
+  ) => {
     // Whichever strategy found it, a locator a human rejected for this one here is no heal: abstain (the step fails).
     if (catalog.rejected(base.pageKey, base.from.selector, to.selector)) {
       const why = `abstained: the best candidate is ${to.code}, which a review rejected as a heal of ${base.from.code} on ${base.pageKey}`;
@@ -197,15 +210,17 @@ export function createStepKit(options: StepHandlerOptions) {
       return undefined;
     }
     const screenshot = await shoot(target);
+    const extra = { ...(rank ? { rank } : {}), ...(reason ? { reason } : {}), ...(llm ? { llm } : {}) };
     if (healing.mode === 'suggest') {
-      report(base, { outcome: 'suggested', to, ...(rank ? { rank } : {}), ...(reason ? { reason } : {}) }, started, screenshot);
+      report(base, { outcome: 'suggested', to, ...extra }, started, screenshot);
       suggestions.set(step, to.code);
       return undefined;
     }
     const outcome = await runStep(step, target);
-    report(base, { outcome: outcome.ok ? 'healed' : 'failed', to, ...(rank ? { rank } : {}), ...(reason ? { reason } : {}) }, started, screenshot);
+    report(base, { outcome: outcome.ok ? 'healed' : 'failed', to, ...extra }, started, screenshot);
     if (!outcome.ok) return undefined;
-    observe(base.pageKey, base.from, 'healed', { healedTo: to });
+    // A model's heal waits for a human (llm.reviewHeals): not the catalog's known fix until accepted.
+    if (!(base.strategy === 'llm' && options.llm?.review)) observe(base.pageKey, base.from, 'healed', { healedTo: to });
     return outcome;
   };
 

@@ -16,9 +16,13 @@ const EXECUTIONS_READ = 500;
 const ADAPTIVE: readonly string[] = ['relocate', 'relocate_set'];
 
 /** Their newest executions at broken locators; none when they cannot be read (the order then stays the default). */
-async function adaptiveExecutions(store: KnowledgeStore, project: string): Promise<StrategyExecution[]> {
+async function adaptiveExecutions(store: KnowledgeStore, project: string, llm: boolean): Promise<StrategyExecution[]> {
   try {
-    const lists = await Promise.all(ADAPTIVE.map((strategy) => store.listStrategyExecutions({ project, strategy, taskType: 'selector_missing', limit: EXECUTIONS_READ })));
+    const lists = await Promise.all([
+      ...ADAPTIVE.map((strategy) => store.listStrategyExecutions({ project, strategy, taskType: 'selector_missing', limit: EXECUTIONS_READ })),
+      // The models' repairs: what model selection and an LLM heal's confidence learn from.
+      ...(llm ? [store.listStrategyExecutions({ project, taskType: 'llm_repair', limit: EXECUTIONS_READ })] : []),
+    ]);
     return lists.flat();
   } catch {
     return [];
@@ -48,7 +52,7 @@ export async function loadCatalogSnapshot(config: MedicConfig, baseDir: string):
     store = openStore(config, baseDir); // a shared server: what every shard has learned so far
   }
   try {
-    return { records: await store.listSelectors({ project: config.project }), executions: await adaptiveExecutions(store, config.project) };
+    return { records: await store.listSelectors({ project: config.project }), executions: await adaptiveExecutions(store, config.project, config.llm !== undefined) };
   } catch (error) {
     if (/older schema version/.test(describeError(error))) return { records: [], executions: [] };
     return { records: [], executions: [], warning: `healing starts without the selector catalog: ${describeError(error)}` };

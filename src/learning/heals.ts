@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { llmCallSchema } from '../llm/call.js';
 import { locatorRefSchema } from './catalog.js';
 
 /** How a broken step was repaired (DESIGN.md, adaptive retry by error category). */
-export const HEAL_STRATEGIES = ['known_fix', 'relocate', 'disambiguate', 'extended_wait', 'relocate_set'] as const;
+export const HEAL_STRATEGIES = ['known_fix', 'relocate', 'disambiguate', 'extended_wait', 'relocate_set', 'llm'] as const;
 export const healStrategySchema = z.enum(HEAL_STRATEGIES);
 export type HealStrategy = z.infer<typeof healStrategySchema>;
 
@@ -36,6 +37,11 @@ export const healReportSchema = z.object({
   screenshot: z.string().optional(),
   durationMs: z.number().nonnegative(),
   at: z.iso.datetime(),
+  /**
+   * The LLM layer's part, when the ranker abstained and a model was asked: the model whose
+   * answer was used (a cached decision made no call), and every call made, failed ones too.
+   */
+  llm: z.object({ model: z.string().optional(), cached: z.boolean(), calls: z.array(llmCallSchema) }).optional(),
 });
 export type HealReport = z.infer<typeof healReportSchema>;
 

@@ -54,6 +54,30 @@ describe('orderStrategies', () => {
 });
 
 describe('executionsOfRun', () => {
+  it("counts each model asked at a repair: its pick a success when the heal held, a failed call or unusable answer a failure, 'none' not at all", () => {
+    const call = (model: string, answer: 'pick' | 'none' | 'malformed' | 'error', costUsd = 0.001) => ({ model, task: 'llm_repair' as const, answer, durationMs: 400, costUsd, promptTokens: 500, completionTokens: 20 });
+    const base = {
+      pageKey: '/', step: 'click', from: { selector: '#buy', code: '' }, category: 'selector_missing', confidence: 0.5, margin: 0, explanation: [], reason: '', durationMs: 900,
+      at: '2026-12-01T10:00:00.000Z', project: 'shop', runId: 'run-1', testKey: 't', testId: 'id-1', retry: 0,
+    };
+    const heals: HealEvent[] = [
+      { ...base, id: 'h1', strategy: 'llm', outcome: 'healed', review: 'pending', llm: { model: 'b', cached: false, calls: [call('a', 'malformed'), call('b', 'pick', 0.01)] } },
+      { ...base, id: 'h2', strategy: 'llm', outcome: 'healed', review: 'rejected', llm: { model: 'b', cached: false, calls: [call('b', 'pick')] } },
+      { ...base, id: 'h3', strategy: 'relocate', outcome: 'abstained', review: 'pending', llm: { model: 'a', cached: false, calls: [call('a', 'error'), call('a', 'none')] } },
+    ];
+    const out = executionsOfRun('shop', 'run-1', heals, []);
+    expect(out.map((e) => `${e.strategy}:${e.taskType}:${e.success}`)).toEqual([
+      'llm:selector_missing:true',
+      'llm:a:llm_repair:false',
+      'llm:b:llm_repair:true',
+      'llm:selector_missing:false',
+      'llm:b:llm_repair:false',
+      'relocate:selector_missing:false',
+      'llm:a:llm_repair:false',
+    ]);
+    expect(out[0]!.costUsd).toBeCloseTo(0.011);
+  });
+
   it('counts tried heals (healed a success, failed and abstained not, suggestions not at all) and retries of failed attempts', () => {
     const heal = (outcome: HealEvent['outcome'], selector: string, strategy: HealEvent['strategy'] = 'relocate'): HealEvent => ({
       id: `h-${outcome}`, pageKey: '/', step: 'click', from: { selector, code: '' }, strategy, category: 'selector_missing', outcome, confidence: 0.9, margin: 0.5,

@@ -58,17 +58,18 @@ export function executionsOfRun(project: string, runId: string, heals: readonly 
   const out: StrategyExecution[] = [];
   for (const h of heals) {
     if (h.outcome === 'suggested' && h.review === 'pending') continue;
-    out.push({
-      project,
-      runId,
-      strategy: h.strategy,
-      taskType: h.category,
-      complexity: h.complexity ?? complexityOf(h.from.selector, h.strategy),
-      success: h.review === 'rejected' ? false : h.outcome === 'healed' || (h.outcome === 'suggested' && h.review === 'accepted'),
-      durationMs: h.durationMs,
-      costUsd: 0,
-      at: h.at,
-    });
+    const complexity = h.complexity ?? complexityOf(h.from.selector, h.strategy);
+    const success = h.review === 'rejected' ? false : h.outcome === 'healed' || (h.outcome === 'suggested' && h.review === 'accepted');
+    const calls = h.llm?.calls ?? [];
+    const costUsd = calls.reduce((sum, c) => sum + c.costUsd, 0);
+    out.push({ project, runId, strategy: h.strategy, taskType: h.category, complexity, success, durationMs: h.durationMs, costUsd, at: h.at });
+    // Each model asked: a failed call or an unusable answer is its failure, the pick its success
+    // when the heal held; "none" is no judgement of the model (nobody knows if it was right).
+    for (const call of calls) {
+      if (call.answer === 'none') continue;
+      const picked = call.answer === 'pick' && h.strategy === 'llm';
+      out.push({ project, runId, strategy: `llm:${call.model}`, taskType: call.task, complexity, success: picked && success, durationMs: call.durationMs, costUsd: call.costUsd, at: h.at });
+    }
   }
   const byTest = groupBy(attempts, (a) => a.testId);
   for (const tries of byTest.values()) {

@@ -38,6 +38,9 @@ describe('reviewEntries', () => {
     expect(reviewQueue(entries).map((e) => e.item.outcome)).toEqual(['abstained', 'healed']);
     expect(reviewQueue(entries, { all: true })).toHaveLength(3);
     expect(reviewEntries(heals, [], { threshold: 0.8, margin: 0 })[2]!.item.why).toBeUndefined();
+    // A model's heal waits for a human however confident.
+    const byModel = heal({ runId: 'run-3', id: 'd#0#1', at: at(5), pageKey: '/llm', strategy: 'llm', llm: { model: 'small', cached: false, calls: [] } });
+    expect(reviewEntries([byModel], [], { threshold: 0.84 })[0]!.item.why).toMatch(/healed by the LLM layer \(small\)/);
   });
 
   it('flags suggested and failed heals, and keeps a decision on a pair while its known fix keeps healing', () => {

@@ -94,6 +94,8 @@ function healWhy(h: HealEvent, below: number): string | undefined {
   if (h.outcome === 'abstained') return 'abstained: no candidate was safe, the step failed';
   if (h.outcome === 'suggested') return 'suggested (healing mode "suggest"): the step failed';
   if (h.outcome === 'failed') return 'healed, but the step still failed on the new locator';
+  // The model's pick passed the hard-attribute checks, not the ranker's: a human looks at every one.
+  if (h.strategy === 'llm') return `healed by the LLM layer (${h.llm?.model ?? 'a model'}) after the ranker abstained: a model's pick waits for a human`;
   if (h.confidence < below) return `healed with low confidence (${h.confidence.toFixed(2)}, below ${below.toFixed(2)})`;
   return undefined;
 }

@@ -1,0 +1,46 @@
+import type { MedicConfig } from '../config/schema.js';
+import { describeError } from '../errors.js';
+import type { StrategyExecution } from '../learning/strategies.js';
+import type { KnowledgeStore } from '../store/KnowledgeStore.js';
+import { openStore } from '../store/open.js';
+import type { Llm } from './llm.js';
+import { openLlm } from './open.js';
+
+/** The variable the reporter sets in `onBegin`: the run id every worker counts its LLM spending toward. */
+export const RUN_ID_ENV = 'MEDIC_RUN_ID';
+
+/**
+ * A test worker's LLM layer: nothing is opened until the ranker first abstains; then the
+ * knowledge store (for the shared budget, breaker and caches) and the client. Undefined when
+ * `llm` is not configured (or `llm.repair` is off); a layer that cannot open says why once and stays off.
+ * @example const layer = workerLlm(config, baseDir, executions, console.warn); … await layer?.close();
+ */
+export function workerLlm(config: MedicConfig, baseDir: string, executions: readonly StrategyExecution[], warn: (message: string) => void, env: NodeJS.ProcessEnv = process.env) {
+  const llm = config.llm;
+  if (!llm?.repair) return undefined;
+  let store: KnowledgeStore | undefined;
+  let opened: Promise<Llm | undefined> | undefined;
+  const open = async (): Promise<Llm | undefined> => {
+    try {
+      store = openStore(config, baseDir);
+      return openLlm(config, store, { env, executions: () => executions, warn });
+    } catch (error) {
+      warn(`medic: the LLM layer is off in this worker: ${describeError(error)}`);
+      return undefined;
+    }
+  };
+  return {
+    options: {
+      repairer: () => (opened ??= open()),
+      // Without the reporter (no run id), the budget is this runner process's (the workers' parent).
+      runId: env[RUN_ID_ENV] || `runner-${process.ppid}`,
+      maxCandidates: llm.maxCandidates,
+      review: llm.reviewHeals,
+    },
+    close: async () => {
+      const layer = await opened;
+      await layer?.flush().catch(() => undefined);
+      await store?.close().catch(() => undefined);
+    },
+  };
+}
