@@ -5,6 +5,9 @@ import { makePrediction } from '../store/contract.risk.testkit.js';
 import type { AttemptRecord } from '../store/records.js';
 import type { FailurePattern } from '../learning/failurePatterns.js';
 import type { SelectorRecord } from '../learning/catalog.js';
+import type { LlmCall } from '../llm/call.js';
+import type { FailureSummary } from '../llm/llm.js';
+import type { ModelTally, SpendRecord } from '../llm/spend.js';
 import { buildReportData, selectorRow, type ReportInput } from './build.js';
 import { reportDataSchema } from './schema.js';
 
@@ -106,6 +109,80 @@ describe('buildReportData', () => {
     const empty = buildReportData(input({ runs: [], attempts: [], heals: [], patterns: [], predictions: [], executions: [] }));
     expect(empty).toMatchObject({ runId: null, runs: [], tests: [], heals: [], risk: null, strategies: [] });
     expect(empty.metrics.every((m) => m.value === null || m.name === 'learning velocity')).toBe(true);
+  });
+});
+
+describe('buildReportData: the LLM layer', () => {
+  const summary = (more: Partial<FailureSummary>): FailureSummary => ({ patternId: 'fp-1', model: 'mini', hypothesis: 'The total is read before the cart updates.', suggestedFix: 'Wait for the cart badge.', at: at(12), ...more });
+
+  it('shows the newest summary of a pattern in its row, and leaves a pattern without one unchanged', () => {
+    const base = input();
+    const other: FailurePattern = { ...base.patterns[0]!, id: 'fp-2', runs: ['run-2'] };
+    const summaries = [summary({}), summary({ model: 'big', hypothesis: 'A race on the cart total.', at: at(22) }), summary({ patternId: 'gone', at: at(23) })];
+    const data = buildReportData({ ...base, patterns: [...base.patterns, other], summaries });
+    const byId = Object.fromEntries(data.patterns.map((p) => [p.id, p]));
+    expect(byId['fp-1']!.summary).toEqual({ model: 'big', hypothesis: 'A race on the cart total.', suggestedFix: 'Wait for the cart badge.', at: at(22) });
+    expect(byId['fp-2']).not.toHaveProperty('summary');
+    expect(buildReportData(base).patterns[0]).not.toHaveProperty('summary');
+  });
+
+  const tally = (calls: number, answered: number, usd: number, ms: number): ModelTally => ({ calls, answered, usd, ms, promptTokens: calls * 100, completionTokens: calls * 10 });
+  const call = (model: string, more: Partial<LlmCall> = {}): LlmCall => ({ model, task: 'llm_repair', answer: 'pick', durationMs: 200, costUsd: 0.001, promptTokens: 100, completionTokens: 10, ...more });
+  /** An earlier run r0, then run group g of shards s1 and s2 (the report's run). */
+  function sharded(spend: SpendRecord | undefined): ReportInput {
+    const runs = [
+      makeRun({ id: 'r0', startedAt: at(0), endedAt: at(5), status: 'passed' }),
+      makeRun({ id: 's1', group: 'g', startedAt: at(10), endedAt: at(15), status: 'passed' }),
+      makeRun({ id: 's2', group: 'g', startedAt: at(11), endedAt: at(16), status: 'passed' }),
+    ];
+    const llmHeal = (id: string, runId: string, model: string, more: Parameters<typeof makeHeal>[0] = {}) =>
+      makeHeal({ id, runId, strategy: 'llm', explanation: [], llm: { model, cached: false, calls: [call(model)] }, at: at(12), ...more });
+    const heals = [
+      llmHeal('a', 's2', 'mini'),
+      llmHeal('b', 's1', 'big', { review: 'rejected' }),
+      llmHeal('c', 's1', 'mini', { outcome: 'abstained', to: undefined }),
+      llmHeal('d', 'r0', 'mini', { llm: { model: 'mini', cached: true, calls: [] } }),
+      makeHeal({ id: 'e', runId: 's1' }),
+    ];
+    return { ...input(), runs, attempts: [], heals, patterns: [], predictions: [], executions: [], ...(spend ? { spend } : {}) };
+  }
+
+  it('sums each model’s calls over the shards of the report’s run and over all its runs, and counts the heals its choices made', () => {
+    const spend: SpendRecord = {
+      days: { '2026-11-24': 0.05, '2026-11-23': 1 },
+      runs: {
+        r0: { at: at(1), usd: 0.001, models: { mini: tally(1, 1, 0.001, 100) } },
+        s1: { at: at(12), usd: 0.012, models: { mini: tally(2, 1, 0.002, 300), big: tally(1, 1, 0.01, 900) } },
+        s2: { at: at(13), usd: 0.001, models: { mini: tally(1, 1, 0.001, 100) } },
+        elsewhere: { at: at(14), usd: 9, models: { mini: tally(50, 50, 9, 100) } },
+      },
+    };
+    const data = buildReportData(sharded(spend));
+    expect(data.runId).toBe('g');
+    expect(data.llm).toMatchObject({ runCostUsd: 0.013, windowCostUsd: 0.014, todayCostUsd: 0.05, day: '2026-11-24' });
+    const byModel = Object.fromEntries(data.llm!.models.map((m) => [m.model, m]));
+    expect(byModel.mini!.run).toEqual({ calls: 3, answered: 2, answerRate: 0.667, heals: 1, held: 1, costUsd: 0.003, meanMs: 133, promptTokens: 300, completionTokens: 30 });
+    expect(byModel.mini!.window).toMatchObject({ calls: 4, answered: 3, heals: 2, held: 2, costUsd: 0.004, meanMs: 125 });
+    expect(byModel.big!.run).toMatchObject({ calls: 1, heals: 1, held: 0, costUsd: 0.01 });
+    expect(data.llm!.models.map((m) => m.model)).toEqual(['mini', 'big']);
+    // The heals section names the model of a heal it made.
+    expect(data.heals.find((h) => h.id === 'a')).toMatchObject({ strategy: 'llm', llm: { model: 'mini', cached: false, calls: 1, costUsd: 0.001 } });
+    expect(data.heals.find((h) => h.id === 'e')).not.toHaveProperty('llm');
+  });
+
+  it('counts a run the spend record no longer keeps from the calls its heals carry', () => {
+    const data = buildReportData(sharded({ days: {}, runs: { r0: { at: at(1), usd: 0, models: {} } } }));
+    const mini = data.llm!.models.find((m) => m.model === 'mini')!;
+    // s1's abstention and s2's heal each carried one call; r0 is kept (with none).
+    expect(mini.run).toMatchObject({ calls: 2, answered: 2, heals: 1, costUsd: 0.002, meanMs: 200 });
+    expect(data.llm).toMatchObject({ runCostUsd: 0.003, todayCostUsd: 0 });
+  });
+
+  it('has no LLM section when no call is on record, and reads a report written before it', () => {
+    const data = buildReportData(input({ spend: { days: {}, runs: {} } }));
+    expect(data.llm).toBeNull();
+    const { llm: _llm, ...old } = data;
+    expect(reportDataSchema.parse(old).llm).toBeNull();
   });
 });
 

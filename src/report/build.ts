@@ -5,6 +5,8 @@ import { fixRate } from '../learning/failurePatterns.js';
 import type { SelectorRecord } from '../learning/catalog.js';
 import type { StrategyExecution } from '../learning/strategies.js';
 import type { RiskPrediction } from '../risk/predictions.js';
+import type { FailureSummary } from '../llm/llm.js';
+import type { SpendRecord } from '../llm/spend.js';
 import { assessFlakiness } from '../learning/flakiness.js';
 import { groupBy } from '../learning/groupBy.js';
 import { compareText } from '../store/learning.js';
@@ -12,7 +14,8 @@ import { isStale } from '../risk/evidence.js';
 import { REPORT_VERSION, reportDataSchema, type ReportData, type ReportHeal, type ReportPattern, type ReportRun, type ReportSelector, type ReportStrategy, type ReportTest } from './schema.js';
 import { riskSection } from './riskSection.js';
 import { productMetrics } from './metrics.js';
-import { round3 } from './round.js';
+import { round3, roundUsd } from './round.js';
+import { llmSection, newestSummaries } from './llmSection.js';
 
 /** What the report is made of: plain records, as the store lists them. */
 export type ReportInput = {
@@ -28,6 +31,10 @@ export type ReportInput = {
   selectors: readonly SelectorRecord[];
   predictions: readonly RiskPrediction[];
   executions: readonly StrategyExecution[];
+  /** The LLM layer's failure summaries (any order; the newest of each pattern is shown); absent: none. */
+  summaries?: readonly FailureSummary[];
+  /** The LLM layer's spend record: its calls per run and model; absent: none kept. */
+  spend?: SpendRecord;
   /** The kept screenshot of a heal as a data: URL, or null. */
   screenshot?: (heal: HealEvent) => string | null;
   /** The review queue's ID of a heal. */
@@ -47,8 +54,8 @@ const runKey = (run: RunRecord) => run.group ?? run.id;
 
 /**
  * The learning report's data from the store's records: the trend over `runs`, each test's
- * history strip, this run's heals, patterns, catalog health, risk and strategy figures, and the
- * product's success metrics. Pure; the result is valid against `reportDataSchema`.
+ * history strip, this run's heals, patterns (with their LLM summaries), catalog health, risk,
+ * strategy and LLM figures, and the product's success metrics. Pure; the result is valid against `reportDataSchema`.
  * @example const data = buildReportData({ project, store: store.location, now: new Date(), ...records, reviewId });
  */
 export function buildReportData(input: ReportInput): ReportData {
@@ -77,7 +84,8 @@ export function buildReportData(input: ReportInput): ReportData {
     const shot = input.screenshot?.(h);
     if (shot) screenshots[id] = shot;
   }
-  const patterns = input.patterns.map((p) => patternRow(p, focus, groupOf, firstSeenIn));
+  const summaries = newestSummaries(input.summaries ?? []);
+  const patterns = input.patterns.map((p) => patternRow(p, focus, groupOf, firstSeenIn, summaries.get(p.id)));
   patterns.sort((a, b) => Number(b.inRun) - Number(a.inRun) || Number(b.isNew) - Number(a.isNew) || b.count - a.count);
 
   const data: ReportData = {
@@ -94,6 +102,7 @@ export function buildReportData(input: ReportInput): ReportData {
     selectors: input.selectors.map((s) => selectorRow(s, input.now, (input.staleDays ?? 14) * 86_400_000)),
     risk: riskSection(input.predictions, groupOf, focus, input.topK ?? 10),
     strategies: strategyRows(input.executions),
+    llm: llmSection({ runs: ordered, heals: input.heals, spend: input.spend, groupOf, focus, now: input.now, reviewState: input.reviewState }),
     metrics: productMetrics({ ...input, runs: ordered, groupOf }),
   };
   return reportDataSchema.parse(data);
@@ -221,10 +230,17 @@ function healRow(h: HealEvent, input: ReportInput): ReportHeal {
     reason: h.reason,
     review: input.reviewState?.(h) ?? h.review,
     at: h.at,
+    ...(h.llm ? { llm: { model: h.llm.model ?? null, cached: h.llm.cached, calls: h.llm.calls.length, costUsd: roundUsd(h.llm.calls.reduce((sum, c) => sum + c.costUsd, 0)) } } : {}),
   };
 }
 
-function patternRow(p: FailurePattern, focus: string | undefined, groupOf: (runId: string) => string, firstSeenIn: (p: FailurePattern) => string | undefined): ReportPattern {
+function patternRow(
+  p: FailurePattern,
+  focus: string | undefined,
+  groupOf: (runId: string) => string,
+  firstSeenIn: (p: FailurePattern) => string | undefined,
+  summary: FailureSummary | undefined,
+): ReportPattern {
   const groups = new Set(p.runs.map(groupOf));
   return {
     id: p.id,
@@ -238,6 +254,7 @@ function patternRow(p: FailurePattern, focus: string | undefined, groupOf: (runI
     firstSeen: p.firstSeen,
     lastSeen: p.lastSeen,
     fixes: p.knownFixes.map((k) => ({ strategy: k.strategy, from: k.from ?? null, to: k.to ?? null, successes: k.successes, tries: k.tries, rate: round3(fixRate(k)) })),
+    ...(summary ? { summary: { model: summary.model, hypothesis: summary.hypothesis, suggestedFix: summary.suggestedFix, at: summary.at } } : {}),
   };
 }
 

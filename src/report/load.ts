@@ -5,6 +5,9 @@ import type { HealEvent } from '../learning/heals.js';
 import { changedAttempts } from '../learning/history.js';
 import { MedicError } from '../errors.js';
 import type { RunRecord } from '../store/records.js';
+import { storeMemo } from '../llm/memo.js';
+import { summarySchema, SUMMARIES_RECORD } from '../llm/records.js';
+import { readSpend } from '../llm/spend.js';
 import type { ReportInput } from './build.js';
 
 /** A name as one path segment, distinct names staying distinct (`a/b` and `a_b` do not meet). */
@@ -49,8 +52,9 @@ export function reportWindow(all: readonly RunRecord[], runs: number, runId?: st
 
 /**
  * The records a report is made of: the project's `runs` runs up to `runId` (default: the newest)
- * with their attempts and heals, its failure patterns, catalog, predictions and strategy
- * executions; screenshots read from `screenshots` when kept there (within a size budget).
+ * with their attempts and heals, its failure patterns, catalog, predictions, strategy
+ * executions, and the LLM layer's summaries and spend record (entries that do not parse are
+ * dropped); screenshots read from `screenshots` when kept there (within a size budget).
  * @example buildReportData({ ...(await loadReportInput(store, { project: 'shop', runs: 30 })), now: new Date(), reviewId })
  */
 export async function loadReportInput(
@@ -59,13 +63,17 @@ export async function loadReportInput(
 ): Promise<Omit<ReportInput, 'now' | 'reviewId'>> {
   const runs = reportWindow(await store.listRuns({ project: options.project }), options.runs, options.runId);
   if (!runs) throw new MedicError('MEDIC_REPORT', `Project "${options.project}" has no run ${options.runId} in ${store.location}.`, { fix: 'See `npx medic runs` for the run ids.' });
-  const [attempts, heals, patterns, selectors, predictions, executions] = await Promise.all([
+  const [attempts, heals, patterns, selectors, predictions, executions, summaries, spend] = await Promise.all([
     Promise.all(runs.map((run) => store.listAttempts({ runId: run.id }))).then((lists) => lists.flat()),
     Promise.all(runs.map((run) => store.listHeals({ runId: run.id }))).then((lists) => lists.flat()),
     store.listFailurePatterns({ project: options.project }),
     store.listSelectors({ project: options.project }),
     store.listPredictions({ project: options.project }),
     store.listStrategyExecutions({ project: options.project }),
+    storeMemo(store, options.project, SUMMARIES_RECORD, summarySchema)
+      .entries()
+      .then((entries) => entries.map(([, summary]) => summary)),
+    readSpend(store, options.project),
   ]);
   const dir = options.screenshots;
   let budget = MAX_SCREENSHOTS_BYTES;
@@ -80,6 +88,8 @@ export async function loadReportInput(
     selectors,
     predictions,
     executions,
+    summaries,
+    spend,
     changed: changedAttempts(heals),
     screenshot: (heal) => {
       if (!dir) return null;

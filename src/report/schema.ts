@@ -64,6 +64,8 @@ export const reportHealSchema = z.object({
   reason: z.string(),
   review: z.enum(['pending', 'accepted', 'rejected']),
   at,
+  /** The LLM layer's part when a model was asked: the model whose answer was used (null: none answered), a cached decision (no call), the calls made and their cost. */
+  llm: z.object({ model: z.string().nullable(), cached: z.boolean(), calls: z.number().int().nonnegative(), costUsd: z.number().nonnegative() }).optional(),
 });
 export type ReportHeal = z.infer<typeof reportHealSchema>;
 
@@ -80,6 +82,8 @@ export const reportPatternSchema = z.object({
   firstSeen: at,
   lastSeen: at,
   fixes: z.array(z.object({ strategy: z.string(), from: z.string().nullable(), to: z.string().nullable(), successes: z.number(), tries: z.number(), rate })),
+  /** The newest LLM summary of the pattern, when one was made: absent otherwise. */
+  summary: z.object({ model: z.string(), hypothesis: z.string(), suggestedFix: z.string(), at }).optional(),
 });
 export type ReportPattern = z.infer<typeof reportPatternSchema>;
 
@@ -125,6 +129,35 @@ export const reportStrategySchema = z.object({
 });
 export type ReportStrategy = z.infer<typeof reportStrategySchema>;
 
+/** One model's LLM calls over a span of runs (the report's run, or all of its runs). */
+export const reportLlmTallySchema = z.object({
+  calls: z.number().int().nonnegative(),
+  /** Calls that answered validly (a pick, none, a summary). */
+  answered: z.number().int().nonnegative(),
+  /** answered / calls; null without calls. */
+  answerRate: rate.nullable(),
+  /** Heals that tried the locator the model chose, and those that held (healed, not rejected in review). */
+  heals: z.number().int().nonnegative(),
+  held: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+  /** Mean time of a call; null without calls. */
+  meanMs: z.number().nonnegative().nullable(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+});
+export type ReportLlmTally = z.infer<typeof reportLlmTallySchema>;
+
+/** The LLM layer's use per model: in the report's run (its shards together) and over all its runs. */
+export const reportLlmSchema = z.object({
+  /** USD spent on calls in the report's run, over all its runs, and on the UTC day `day` (every run of the project). */
+  runCostUsd: z.number().nonnegative(),
+  windowCostUsd: z.number().nonnegative(),
+  todayCostUsd: z.number().nonnegative(),
+  day: z.string(),
+  models: z.array(z.object({ model: z.string(), run: reportLlmTallySchema, window: reportLlmTallySchema })),
+});
+export type ReportLlm = z.infer<typeof reportLlmSchema>;
+
 /** One success metric of the product plan: null value when there is no data for it yet. */
 export const reportMetricSchema = z.object({
   name: z.string(),
@@ -150,6 +183,8 @@ export const reportDataSchema = z.object({
   selectors: z.array(reportSelectorSchema),
   risk: reportRiskSchema.nullable(),
   strategies: z.array(reportStrategySchema),
+  /** Null: no LLM call on record (absent in reports written before the LLM layer). */
+  llm: reportLlmSchema.nullable().default(null),
   metrics: z.array(reportMetricSchema),
 });
 export type ReportData = z.infer<typeof reportDataSchema>;

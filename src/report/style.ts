@@ -47,6 +47,7 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywher
 .strip{display:inline-flex;gap:1px}.strip i{display:inline-block;width:5px;height:12px;background:var(--line)}
 .strip .r-p{background:var(--good)}.strip .r-f{background:var(--bad)}.strip .r-k{background:var(--warn)}.strip .r-h{background:var(--accent)}.strip .r-s{background:var(--muted)}.strip .r-none{background:transparent;outline:1px solid var(--line)}
 .explanation{width:auto}.contribution{display:inline-block;height:8px;background:var(--good)}.contribution.neg{background:var(--bad)}
+.llm-summary{border-left:3px solid var(--accent);padding-left:10px;margin-bottom:8px}.llm-summary p{margin:4px 0}
 .shot{max-width:480px;border:1px solid var(--line);margin-top:6px}
 button.more{margin-top:6px}
 .error{color:var(--bad);white-space:pre-wrap;padding:20px}

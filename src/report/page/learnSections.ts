@@ -6,12 +6,19 @@ import { table } from './table.js';
 const all = <T,>(): [string, (row: T) => boolean] => ['all', () => true];
 const code = (text: string | null) => (text ? h('code', {}, text) : h('span', { class: 'muted' }, '—'));
 
+function llmNote(llm: NonNullable<ReportHeal['llm']>): string {
+  const who = llm.model ? `model ${llm.model}` : 'no model answered usably';
+  const calls = llm.cached ? 'a cached decision, no call' : `${llm.calls} call${llm.calls === 1 ? '' : 's'}, $${llm.costUsd.toFixed(4)}`;
+  return `LLM: ${who} (${calls})`;
+}
+
 function healDetails(heal: ReportHeal, screenshot: string | undefined): HTMLElement {
   const max = Math.max(0.0001, ...heal.explanation.map((e) => Math.abs(e.contribution)));
   return h(
     'div',
     { class: 'heal-details' },
     h('p', {}, heal.reason),
+    heal.llm ? h('p', { 'data-llm': '' }, llmNote(heal.llm)) : null,
     h('p', {}, `test: ${heal.testKey} · page: ${heal.pageKey} · margin ${heal.margin.toFixed(2)} · review ID `, h('code', {}, heal.reviewId)),
     heal.explanation.length
       ? h(
@@ -29,7 +36,7 @@ function healDetails(heal: ReportHeal, screenshot: string | undefined): HTMLElem
             ),
           ),
         )
-      : h('p', { class: 'muted' }, 'No per-attribute explanation (a known fix or a position pick).'),
+      : h('p', { class: 'muted' }, heal.strategy === 'llm' ? 'No per-attribute explanation: the model chose this element (its reason is above).' : 'No per-attribute explanation (a known fix or a position pick).'),
     screenshot ? h('img', { src: screenshot, alt: `the healed element of ${heal.from}`, class: 'shot' }) : h('p', { class: 'muted' }, 'No screenshot kept for this heal.'),
   );
 }
@@ -42,14 +49,14 @@ export function heals(data: ReportData): HTMLElement {
     ? table<ReportHeal>({
         id: 'heals-table',
         rows: data.heals,
-        text: (x) => `${x.testKey} ${x.step} ${x.from} ${x.to ?? ''} ${x.strategy} ${x.outcome} ${x.review} ${x.reviewId}`.toLowerCase(),
+        text: (x) => `${x.testKey} ${x.step} ${x.from} ${x.to ?? ''} ${x.strategy} ${x.llm?.model ?? ''} ${x.outcome} ${x.review} ${x.reviewId}`.toLowerCase(),
         columns: [
           { label: 'outcome', sort: (x) => x.outcome, cell: (x) => h('span', { class: `tag ${x.outcome}` }, x.outcome) },
           { label: 'test', sort: (x) => x.testKey, cell: (x) => h('span', { title: x.testKey }, x.testKey.split(' › ').slice(-1)[0] ?? x.testKey) },
           { label: 'step', sort: (x) => x.step },
           { label: 'old locator', sort: (x) => x.from, cell: (x) => code(x.from) },
           { label: 'new locator', sort: (x) => x.to ?? '', cell: (x) => code(x.to) },
-          { label: 'strategy', sort: (x) => x.strategy },
+          { label: 'strategy', sort: (x) => x.strategy, cell: (x) => (x.strategy === 'llm' && x.llm?.model ? `llm (${x.llm.model})` : x.strategy) },
           { label: 'confidence', sort: (x) => x.confidence, cell: (x) => x.confidence.toFixed(2), className: 'num' },
           { label: 'review', sort: (x) => x.review, cell: (x) => h('span', { class: `tag ${x.review}` }, x.review) },
         ],
@@ -64,6 +71,17 @@ export function heals(data: ReportData): HTMLElement {
   return section('heals', 'Heals', `${healed} healed of ${data.heals.length} heal attempts in this run · ${pending} waiting for review (npx medic review). Click a row for its explanation and screenshot.`, body, 'No locator needed healing in this run.');
 }
 
+/** A pattern's LLM summary: a hypothesis, not a finding, so it says which model made it. */
+function summary(s: NonNullable<ReportPattern['summary']>): HTMLElement {
+  return h(
+    'div',
+    { class: 'llm-summary', 'data-summary': '' },
+    h('p', {}, h('strong', {}, 'Likely root cause: '), s.hypothesis),
+    h('p', {}, h('strong', {}, 'Suggested fix: '), s.suggestedFix),
+    h('p', { class: 'muted' }, `by ${s.model} · ${when(s.at)} · a model's hypothesis: check it before acting on it`),
+  );
+}
+
 /** Failure patterns: new vs recurring, category, count, tests, example, known fixes and their success rates. */
 export function patterns(data: ReportData): HTMLElement {
   const inRun = data.patterns.filter((p) => p.inRun);
@@ -72,7 +90,7 @@ export function patterns(data: ReportData): HTMLElement {
     ? table<ReportPattern>({
         id: 'patterns-table',
         rows: data.patterns,
-        text: (p) => `${p.category} ${p.example} ${p.tests.join(' ')}`.toLowerCase(),
+        text: (p) => `${p.category} ${p.example} ${p.tests.join(' ')} ${p.summary ? `${p.summary.hypothesis} ${p.summary.suggestedFix}` : ''}`.toLowerCase(),
         columns: [
           { label: 'status', sort: (p) => (p.isNew ? 0 : p.inRun ? 1 : 2), cell: (p) => h('span', { class: `tag ${p.isNew ? 'new' : 'recurring'}` }, p.isNew ? 'new' : p.inRun ? 'recurring' : 'earlier') },
           { label: 'category', sort: (p) => p.category },
@@ -90,10 +108,13 @@ export function patterns(data: ReportData): HTMLElement {
           { label: 'seen', options: [['in this run', (p) => p.inRun], all<ReportPattern>(), ['new', (p) => p.isNew]], initial: inRun.length ? 'in this run' : 'all' },
           { label: 'category', options: [all<ReportPattern>(), ...[...new Set(data.patterns.map((p) => p.category))].sort().map((c): [string, (p: ReportPattern) => boolean] => [c, (p) => p.category === c])] },
         ],
-        details: (p) => h('div', {}, h('pre', { class: 'message' }, p.example), h('p', {}, `first seen ${when(p.firstSeen)} · last seen ${when(p.lastSeen)}`), h('ul', {}, ...p.tests.map((t) => h('li', {}, t)))),
+        details: (p) =>
+          h('div', {}, p.summary ? summary(p.summary) : null, h('pre', { class: 'message' }, p.example), h('p', {}, `first seen ${when(p.firstSeen)} · last seen ${when(p.lastSeen)}`), h('ul', {}, ...p.tests.map((t) => h('li', {}, t)))),
       })
     : null;
-  return section('patterns', 'Failure patterns', `${inRun.length} pattern${inRun.length === 1 ? '' : 's'} in this run (${fresh} new, ${inRun.length - fresh} recurring); ${data.patterns.length} known.`, body, 'No failure recorded yet: nothing to group.');
+  const summarized = data.patterns.filter((p) => p.summary).length;
+  const summaries = summarized ? ` ${summarized} with an LLM summary: click a row for its hypothesis and suggested fix.` : '';
+  return section('patterns', 'Failure patterns', `${inRun.length} pattern${inRun.length === 1 ? '' : 's'} in this run (${fresh} new, ${inRun.length - fresh} recurring); ${data.patterns.length} known.${summaries}`, body, 'No failure recorded yet: nothing to group.');
 }
 
 const HEALTH_ORDER: Record<ReportSelector['health'], number> = { broken: 0, stale: 1, falling: 2, healthy: 3 };
@@ -162,7 +183,7 @@ export function risk(data: ReportData): HTMLElement {
   return section('risk', 'Risk predictions', `Predicted before run ${r.runId.slice(0, 8)}: ${r.failures} of ${r.tests} tests failed.${listed}`, h('div', {}, cards, charts, predictions), '');
 }
 
-/** How each strategy (and, later, each model) did: success rate, time, cost. */
+/** How each strategy and model did: success rate, time, cost. */
 export function strategies(data: ReportData): HTMLElement {
   const body = data.strategies.length
     ? table<ReportStrategy>({

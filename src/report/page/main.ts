@@ -4,6 +4,7 @@ import { prettifyError } from 'zod';
 import { reportDataSchema, type ReportData } from '../schema.js';
 import { h } from './dom.js';
 import { heals, patterns, risk, selectors, strategies } from './learnSections.js';
+import { llm } from './llmSection.js';
 import { metrics, overview, tests } from './runSections.js';
 
 /** Where the page's time goes (ms), for the benchmark: read, parse, validate, draw. */
@@ -35,6 +36,7 @@ const SECTIONS: Array<[string, string, (data: ReportData) => HTMLElement]> = [
   ['selectors', 'Selectors', selectors],
   ['risk', 'Risk', risk],
   ['strategies', 'Strategies', strategies],
+  ['llm', 'LLM', llm],
   ['metrics', 'Metrics', metrics],
 ];
 
