@@ -217,7 +217,9 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const llmBase: HealBase = { ...base, strategy: 'llm' };
     const choice = await unhooked(() => chooseLocator(page, asked.element!, { testIdAttribute: options.testIdAttribute, fingerprint: outcome.candidate }));
     await asked.element.dispose().catch(() => undefined);
-    const llmRank: RankResult = { ...rank, decision: 'heal', confidence: outcome.confidence, margin: 0, reason: `${outcome.model}: ${outcome.reason}` };
+    // The explanation is the ranker's of the picked candidate (when it is among its best), not of its own best.
+    const picked = rank.ranked.find((r) => r.index === outcome.candidate.index) ?? { index: outcome.candidate.index, score: 0, contributions: [] };
+    const llmRank: RankResult = { ...rank, decision: 'heal', best: picked, confidence: outcome.confidence, margin: 0, reason: `${outcome.model}: ${outcome.reason}` };
     if (!choice.ok) {
       report(llmBase, { outcome: 'abstained', rank: llmRank, reason: `abstained: ${choice.reason}`, ...(llm ? { llm } : {}) }, started);
       return undefined;
