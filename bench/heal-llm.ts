@@ -1,4 +1,4 @@
-// `npm run bench:heal-llm -- --data <dir> [--llm oracle|wrong|both] [--cv]`: the LLM layer
+// `npm run bench:heal-llm -- --data <dir> [--llm oracle|wrong|random-wrong|both] [--cv] [--min-support N]`: the LLM layer
 // (src/llm) on the locator-relocation cases the ranker abstains on, through the real plumbing
 // (createLlm → openai SDK → a local Chat Completions server with scripted answers), beside the
 // ranker alone on the same cases. `oracle` shows what the plumbing can add (bounded by the top-K
@@ -14,7 +14,7 @@ const argv = process.argv.slice(2);
 const dir = dataDirFrom(argv, 'bench:heal-llm');
 const asked = optionFrom(argv, 'llm') ?? 'both';
 if (asked !== 'both' && !(LLM_MODES as readonly string[]).includes(asked)) {
-  console.error(`bench:heal-llm: --llm ${asked} is not a mode; use --llm oracle, --llm wrong or --llm both (the default)`);
+  console.error(`bench:heal-llm: --llm ${asked} is not a mode; use --llm oracle, --llm wrong, --llm random-wrong or --llm both (all three, the default)`);
   process.exit(2);
 }
 const modes: LlmMode[] = asked === 'both' ? [...LLM_MODES] : [asked as LlmMode];
@@ -130,11 +130,17 @@ describePicks('wrong server: wrong picks rejected as contradicted', answered('wr
 describePicks('wrong server: wrong picks rejected as unsupported', answered('wrong', (r) => r.rejected === 'unsupported'));
 
 const oracle = llmSummaries.get('oracle');
-const wrong = llmSummaries.get('wrong');
-const wrongOverall = overall.get('ranker + wrong server');
-const target = wrongOverall ? (wrongOverall.precision >= precisionTarget ? ` (target ≥ ${pct(precisionTarget)}: met)` : ` (target ≥ ${pct(precisionTarget)}: NOT met)`) : '';
+/** The headline of a wrong-answer server: its heals (all wrong), what was rejected, and the precision of all heals with it. */
+const wrongLine = (mode: LlmMode) => {
+  const s = llmSummaries.get(mode);
+  const all = overall.get(`ranker + ${mode} server`);
+  if (!s || !all) return '';
+  const target = all.precision >= precisionTarget ? `target ≥ ${pct(precisionTarget)}: met` : `target ≥ ${pct(precisionTarget)}: NOT met`;
+  return ` | ${mode}: heals=${s.heals} rejected=${s.contradicted + s.unsupported + s.malformed} precision=${pct(all.precision)} (${target})`;
+};
 console.log(
   `\nllm: abstained=${abstained}` +
     (oracle ? ` recall@${Math.max(0, ...shown)}=${pct(oracle.abstained ? oracle.recalled / oracle.abstained : 0)} oracle_acc=${pct(oracle.accuracy)} (ranker 0)` : '') +
-    (wrong && wrongOverall ? ` | wrong: heals=${wrong.heals} rejected=${wrong.contradicted + wrong.unsupported + wrong.malformed} precision=${pct(wrongOverall.precision)}${target}` : ''),
+    wrongLine('wrong') +
+    wrongLine('random-wrong'),
 );

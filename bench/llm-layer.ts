@@ -9,6 +9,7 @@ import { createLlm, type RepairOutcome } from '../src/llm/llm.js';
 import { memoryMemo } from '../src/llm/memo.js';
 import { openaiClient } from '../src/llm/openaiClient.js';
 import { compactElement } from '../src/llm/repairPrompt.js';
+import { seededRandom } from '../src/llm/select.js';
 import { memoryLedger } from '../src/llm/spend.js';
 import { shownCandidates, startLlmServer, type ChatCompletionsRequest, type Scripted } from '../test/helpers/openaiServer.js';
 import type { CaseResult } from './evaluate.js';
@@ -18,9 +19,10 @@ import type { BenchCase } from './load.js';
  * How the scripted server answers: `oracle` names the shown candidate that is the right element
  * (null when it is not shown); `wrong` names a shown candidate that is neither the right element
  * nor its accepted parent/child, the most like the old element by tag and type first (a plausible
- * wrong pick), null only when there is no other.
+ * wrong pick), null only when there is no other; `random-wrong` names any such candidate, drawn
+ * at random (seeded by the case, so every run draws alike).
  */
-export const LLM_MODES = ['oracle', 'wrong'] as const;
+export const LLM_MODES = ['oracle', 'wrong', 'random-wrong'] as const;
 export type LlmMode = (typeof LLM_MODES)[number];
 
 /** The one model the bench configures (no price: free, so the budget never stops the run). */
@@ -64,6 +66,14 @@ export function plausibleWrong(old: Record<string, unknown>, shown: readonly Rec
   return best;
 }
 
+/** A shown candidate that is neither the right element nor its accepted parent/child, drawn by a hash of the case. */
+function randomWrong(now: Current, shown: readonly Record<string, unknown>[]): number | undefined {
+  const others = shown.map((c, i) => (now.accepted.has(key(c)) || key(c) === now.right ? -1 : i)).filter((i) => i >= 0);
+  if (others.length === 0) return undefined;
+  const seed = seededRandom([...now.right].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7));
+  return others[Math.floor(seed() * others.length)];
+}
+
 type Current = { old: Record<string, unknown>; right: string; accepted: Set<string>; seen?: { shown: number; recalled: boolean; ambiguous: boolean; answered?: Record<string, unknown>; answeredAt?: number } };
 
 /** The scripted model: reads the shown candidates off the request and answers from the current case's ground truth. */
@@ -73,7 +83,7 @@ function script(mode: LlmMode, current: () => Current): (request: ChatCompletion
     const shown = shownCandidates(request);
     const at = shown.findIndex((c) => key(c) === now.right);
     const ambiguous = shown.filter((c) => key(c) === now.right).length > 1;
-    const index = mode === 'oracle' ? (at >= 0 ? at : undefined) : plausibleWrong(now.old, shown, now.accepted);
+    const index = mode === 'oracle' ? (at >= 0 ? at : undefined) : mode === 'wrong' ? plausibleWrong(now.old, shown, now.accepted) : randomWrong(now, shown);
     now.seen = { shown: shown.length, recalled: at >= 0, ambiguous, ...(index !== undefined ? { answered: shown[index]!, answeredAt: index } : {}) };
     return { json: { index: index ?? null, reason: index === undefined ? 'none of these is the element' : `candidate ${index} is the same widget` } };
   };
