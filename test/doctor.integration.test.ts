@@ -201,11 +201,20 @@ describe('medic doctor on OpenAI-compatible endpoints (the LLM and the embedder)
   let server: Server;
   let base: string;
   let answer: 'ok' | 'unauthorized' = 'ok';
+  /** What the chat endpoint answers (the message content). */
+  let chat = '{"index": 0, "reason": "ok"}';
   beforeAll(async () => {
     server = createServer((req, res) => {
       const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (answer === 'unauthorized') return send(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } });
       if (req.method === 'GET' && req.url === '/v1/models') return send(200, { object: 'list', data: ['small', 'embed-4'].map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
+      if (req.method === 'POST' && req.url === '/v1/chat/completions') {
+        req.resume();
+        req.on('end', () =>
+          send(200, { id: 'c', object: 'chat.completion', created: 0, model: 'small', choices: [{ index: 0, message: { role: 'assistant', content: chat }, finish_reason: 'stop' }], usage: { prompt_tokens: 30, completion_tokens: 9, total_tokens: 39 } }),
+        );
+        return;
+      }
       if (req.method === 'POST' && req.url === '/v1/embeddings') {
         let body = '';
         req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -228,7 +237,11 @@ describe('medic doctor on OpenAI-compatible endpoints (the LLM and the embedder)
     const llm = { MEDIC_LLM_BASE_URL: base, MEDIC_LLM_MODELS: 'small' };
     const ok = await doctorJson(dir, llm);
     expect(ok.code).toBe(0);
-    expect(checkOf(ok.report, 'llm')).toMatchObject({ status: 'ok', detail: `${base}: serves small` });
+    expect(checkOf(ok.report, 'llm')).toMatchObject({ status: 'ok', detail: expect.stringMatching(new RegExp(`^${base}: serves small; each answers a repair's JSON \\(small \\d+ ms\\)$`)) });
+    chat = 'Sure! The answer is candidate 0.';
+    const chatty = await doctorJson(dir, llm);
+    expect(checkOf(chatty.report, 'llm')).toMatchObject({ status: 'warn', detail: expect.stringContaining('answers, but not with usable JSON (not JSON'), fix: expect.stringContaining('llm.structured') });
+    chat = '{"index": 0, "reason": "ok"}';
 
     const missing = await doctorJson(dir, { ...llm, MEDIC_LLM_MODELS: 'small,large' });
     expect(missing.code).toBe(1);

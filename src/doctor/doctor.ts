@@ -1,5 +1,8 @@
 import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isLlmCallError, type ChatMessage } from '../llm/client.js';
+import { openaiClient } from '../llm/openaiClient.js';
+import { parseRepairAnswer, REPAIR_SCHEMA } from '../llm/repairPrompt.js';
 import OpenAI from 'openai';
 import { defineMedicConfig } from '../config/index.js';
 import type { MedicConfig } from '../config/schema.js';
@@ -169,6 +172,12 @@ async function checkEmbedder(c: MedicConfig, env: NodeJS.ProcessEnv): Promise<Fo
   return { status: 'ok', detail: `${embedder.id} at ${c.embedder.baseURL ?? 'the OpenAI API'}: answered ${vector!.length} dimensions in ${Math.round(performance.now() - started)} ms` };
 }
 
+/** The probe each configured model is asked: a repair's answer shape, a few tokens. */
+const PROBE: ChatMessage[] = [
+  { role: 'system', content: 'You answer only with one JSON object.' },
+  { role: 'user', content: 'This is a connection check. Answer {"index": 0, "reason": "ok"}.' },
+];
+
 async function checkLlm(c: MedicConfig, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Found> {
   if (!c.llm) return { status: 'skipped', detail: 'not configured (optional: llm.baseURL and llm.models, or MEDIC_LLM_BASE_URL and MEDIC_LLM_MODELS)' };
   const endpoint = c.llm.baseURL ?? 'the OpenAI API';
@@ -186,12 +195,29 @@ async function checkLlm(c: MedicConfig, env: NodeJS.ProcessEnv, timeoutMs: numbe
   }
   const missing = c.llm.models.filter((m) => !served.includes(m));
   if (missing.length) return { status: 'problem', detail: `${endpoint} does not serve ${missing.join(', ')} (it serves ${served.slice(0, 8).join(', ') || 'no models'})`, fix: 'Fix llm.models (MEDIC_LLM_MODELS), or pull the model on the server.' };
+  // Each model is asked one tiny question in the shape a repair asks for: the call works, and the answer parses.
+  const llmClient = openaiClient({ ...(c.llm.baseURL ? { baseURL: c.llm.baseURL } : {}), apiKey: key ?? '', timeoutMs, structured: c.llm.structured });
+  const answers: string[] = [];
+  for (const model of c.llm.models) {
+    const started = performance.now();
+    let reply;
+    try {
+      reply = await llmClient.chat({ model, messages: PROBE, schema: REPAIR_SCHEMA, maxTokens: 60 });
+    } catch (error) {
+      return { status: 'problem', detail: `${endpoint} lists ${model}, but a call to it failed: ${describeError(error)}`, fix: isLlmCallError(error) && error.fix ? error.fix : 'Run the call again; check the server logs.' };
+    }
+    const parsed = parseRepairAnswer(reply.text, 1);
+    if (!parsed.ok) {
+      return { status: 'warn', detail: `${model} at ${endpoint} answers, but not with usable JSON (${parsed.error}): every repair it answers would be rejected`, fix: 'Use a model that follows JSON instructions, or one the server gives structured outputs (llm.structured).' };
+    }
+    answers.push(`${model} ${Math.round(performance.now() - started)} ms${reply.structured ? '' : ' (no response format: parsed strictly)'}`);
+  }
   // A model without a price counts as free: right for a local server, wrong for a paid one.
   const unpriced = c.llm.models.filter((m) => !c.llm!.prices[m]);
   if (unpriced.length && !c.llm.baseURL) {
-    return { status: 'warn', detail: `${endpoint}: serves ${c.llm.models.join(', ')}, but ${unpriced.join(', ')} has no price, so its calls count as free and llm.budgetUsd does not bound them`, fix: `Set llm.prices, e.g. { '${unpriced[0]}': { inputPerMTok: 0.15, outputPerMTok: 0.6 } }.` };
+    return { status: 'warn', detail: `${endpoint}: serves ${c.llm.models.join(', ')} and each answers a repair's JSON, but ${unpriced.join(', ')} has no price, so its calls count as free and llm.budgetUsd does not bound them`, fix: `Set llm.prices, e.g. { '${unpriced[0]}': { inputPerMTok: 0.15, outputPerMTok: 0.6 } }.` };
   }
-  return { status: 'ok', detail: `${endpoint}: serves ${c.llm.models.join(', ')}` };
+  return { status: 'ok', detail: `${endpoint}: serves ${c.llm.models.join(', ')}; each answers a repair's JSON (${answers.join(', ')})` };
 }
 
 /**
