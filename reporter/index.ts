@@ -20,6 +20,8 @@ import { writeCtrf } from '../src/report/ctrf.js';
 import { learnRun } from '../src/learning/learnRun.js';
 import { RUN_ID_ENV } from '../src/llm/worker.js';
 import { summarizeRun } from '../src/llm/summaries.js';
+import { llmRunLine } from '../src/llm/runLine.js';
+import { readSpend } from '../src/llm/spend.js';
 import { sharedRiskReport } from '../src/risk/handoff.js';
 import { judgePredictions } from '../src/risk/judge.js';
 import { refitRiskModel } from '../src/risk/learnModel.js';
@@ -59,6 +61,7 @@ export default class MedicReporter implements Reporter {
   private screenshotWarned = false;
   /** Where this run's learning report was written, for the summary. */
   private reportLine: string | undefined;
+  private llmLine: string | undefined;
   /** Failure patterns this run joined, and how many of them it started. */
   private patterns: { touched: number; created: number } | undefined;
 
@@ -157,7 +160,11 @@ export default class MedicReporter implements Reporter {
           );
           if (learned) this.patterns = learned;
           // With an LLM configured: a root-cause hypothesis for each new pattern without a working fix.
-          if (this.config.llm) await summarizeRun(this.config, store, this.runId, (message) => console.warn(message));
+          if (this.config.llm) {
+            const { summarized } = await summarizeRun(this.config, store, this.runId, (message) => console.warn(message));
+            const spend = await readSpend(store, this.config.project).catch(() => undefined);
+            if (spend) this.llmLine = llmRunLine(spend, this.runId, this.config.llm, new Date(), summarized);
+          }
         });
         // The learning report, from what the store now holds; its failure is one warning.
         if (this.config.report.html) {
@@ -187,6 +194,7 @@ export default class MedicReporter implements Reporter {
       } else if (store && this.config.report.summary && !this.config.quiet) {
         console.log(formatRunSummary(this.attempts, store.location, this.runErrors.length, this.heals, this.patterns));
         if (this.riskLine) console.log(this.riskLine);
+        if (this.llmLine) console.log(this.llmLine);
         if (this.reportLine) console.log(this.reportLine);
       }
     } catch (error) {

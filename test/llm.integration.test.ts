@@ -83,6 +83,7 @@ describe('the LLM layer in a real run', { timeout: 180_000 }, () => {
     expect(byTitle.get('buys')!.status, run.stdout + run.stderr).toBe('passed');
     expect(byTitle.get('buys')!.annotations).toContainEqual({ type: 'medic-healed', description: "getByTestId('submit-order') → page.getByTestId('order-standard') (llm, confidence 0.50)" });
     expect(byTitle.get('the removed button still fails')!.status).toBe('failed');
+    expect(run.stdout).toMatch(/^ {2}LLM: 3 calls \(small 3, 3 answered\), \$0\.0000; 1 failure pattern summarised \(see the report\)$/m);
 
     const repairs = server.requests.filter((r) => !JSON.stringify(r.responseFormat ?? '').includes('failure_summary'));
     expect(repairs.length).toBe(2); // one per broken step: the ranker abstained on both
