@@ -3,6 +3,7 @@ import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
 import { topCandidates } from '../healing/rank.js';
 import type { Complexity } from '../learning/strategies.js';
 import type { RepairOutcome, RepairRequest } from '../llm/llm.js';
+import { describeError } from '../errors.js';
 import { candidateElement } from './capture.js';
 
 /** What the step handler needs of the LLM layer (src/llm): opened on first use, undefined when off. */
@@ -25,12 +26,23 @@ export type LlmHealOptions = {
 export async function askLlm(
   page: Page,
   options: LlmHealOptions,
-  input: { fingerprint: Fingerprint; candidates: readonly Candidate[]; step: string; locator: string; complexity: Complexity },
-): Promise<{ outcome: RepairOutcome; element?: ElementHandle<Element> } | undefined> {
+  input: { fingerprint: Fingerprint; candidates: readonly Candidate[]; step: string; locator: string; complexity: Complexity; remainingMs?: number | undefined },
+): Promise<{ outcome: RepairOutcome; element?: ElementHandle<Element>; lost?: string } | undefined> {
   const repairer = await options.repairer();
   if (!repairer || input.candidates.length === 0) return undefined;
   const candidates = topCandidates(input.fingerprint, input.candidates, options.maxCandidates);
-  const outcome = await repairer.repair({ fingerprint: input.fingerprint, step: input.step, locator: input.locator, candidates, complexity: input.complexity, runId: options.runId });
+  // The model's answer is no use once the test has no time left to re-run the step on it.
+  const deadline = input.remainingMs === undefined ? undefined : Date.now() + input.remainingMs - STEP_RESERVE_MS;
+  const request = { fingerprint: input.fingerprint, step: input.step, locator: input.locator, candidates, complexity: input.complexity, runId: options.runId };
+  const outcome = await repairer.repair(deadline === undefined ? request : { ...request, deadline });
   if (outcome.kind !== 'pick') return { outcome };
-  return { outcome, element: await candidateElement(page, outcome.candidate.index) };
+  // The calls were made (and paid for) even when the page moved on meanwhile: the outcome stays.
+  try {
+    return { outcome, element: await candidateElement(page, outcome.candidate.index) };
+  } catch (error) {
+    return { outcome, lost: `the picked element is gone from the page (${describeError(error)})` };
+  }
 }
+
+/** What a test keeps for re-running the healed step after the model answers (ms). */
+export const STEP_RESERVE_MS = 3_000;

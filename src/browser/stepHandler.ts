@@ -202,14 +202,18 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     const asked =
       options.llm && base.strategy === 'relocate' && fingerprint && candidates
         ? await guarded(page, failure, () =>
-            unhooked(() => askLlm(page, options.llm!, { fingerprint, candidates, step: base.step, locator: base.from.code, complexity: complexityOf(base.from.selector, 'relocate') })),
-          ).catch((error: unknown) => ({ outcome: { kind: 'failed' as const, reason: describeError(error), calls: [] }, element: undefined }))
+            unhooked(() =>
+              askLlm(page, options.llm!, { fingerprint, candidates, step: base.step, locator: base.from.code, complexity: complexityOf(base.from.selector, 'relocate'), remainingMs: options.remainingMs?.() }),
+            ),
+          ).catch((error: unknown) => ({ outcome: { kind: 'failed' as const, reason: describeError(error), calls: [] }, element: undefined, lost: undefined }))
         : undefined;
     const outcome = asked?.outcome;
     const llm = outcome && (outcome.calls.length || outcome.kind === 'pick' || outcome.kind === 'none')
       ? { ...('model' in outcome ? { model: outcome.model } : {}), cached: 'cached' in outcome && outcome.cached, calls: outcome.calls }
       : undefined;
-    const said = outcome ? `; the LLM layer: ${outcome.kind === 'pick' ? `${outcome.model} picked a candidate` : outcome.kind === 'none' ? `${outcome.model} found none (${outcome.reason})` : outcome.reason}` : '';
+    const said = outcome
+      ? `; the LLM layer: ${outcome.kind === 'pick' ? `${outcome.model} picked a candidate${asked?.lost ? `, but ${asked.lost}` : ''}` : outcome.kind === 'none' ? `${outcome.model} found none (${outcome.reason})` : outcome.reason}`
+      : '';
     if (!asked?.element || outcome?.kind !== 'pick') {
       report(base, { outcome: 'abstained', rank, reason: `${rank.reason}${said}`, ...(llm ? { llm } : {}) }, started);
       return undefined;

@@ -13,6 +13,10 @@ export type ChatRequest = {
    */
   schema: { name: string; schema: Record<string, unknown> };
   maxTokens: number;
+  /** This call's timeout, when shorter than the client's (what is left of the test's time). */
+  timeoutMs?: number;
+  /** Aborts the call (the worker is closing). */
+  signal?: AbortSignal;
 };
 
 /** Tokens one call used, as the server counted them. */

@@ -113,6 +113,17 @@ describe('locator repair', () => {
     expect(out.calls.map((c) => c.error)).toEqual([expect.stringMatching(/429/), expect.stringMatching(/500/), expect.stringMatching(/time/i)]);
   });
 
+  it('makes no call when the test has no time left for one (the deadline), and bounds the call by it', async () => {
+    const { llm } = layer({ timeoutMs: 30_000 });
+    expect(await llm.repair(request({ deadline: Date.now() + 500 }))).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/no time left in the test/), calls: [] });
+    expect(server.requests).toHaveLength(0);
+    server.answer = () => ({ delayMs: 5_000, then: { json: { index: 1, reason: 'late' } } });
+    const started = Date.now();
+    const slow = await llm.repair(request({ deadline: Date.now() + 1_300 }));
+    expect(slow).toMatchObject({ kind: 'failed', calls: [expect.objectContaining({ answer: 'error', error: expect.stringMatching(/no answer within 1[0-9]{3} ms/) })] });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('answers the same element and candidates from its cache, without a call', async () => {
     const { llm } = layer();
     await llm.repair(request());

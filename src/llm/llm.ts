@@ -46,7 +46,12 @@ export type RepairRequest = {
   candidates: Candidate[];
   complexity: Complexity;
   runId: string;
+  /** When the answer is no use any more (Date.now() ms: the test's time, less what the healed step needs). */
+  deadline?: number;
 };
+
+/** The least time worth starting a call in (ms): below it, the layer says there is no time left. */
+export const MIN_CALL_MS = 1_000;
 
 export type RepairOutcome =
   | { kind: 'pick'; candidate: Candidate; model: string; reason: string; confidence: number; calls: LlmCall[]; cached: boolean }
@@ -58,7 +63,8 @@ export type SummaryOutcome = { kind: 'summary'; summary: FailureSummary; calls: 
 
 /**
  * What the strategy tracker has learned of a model's repairs: Laplace's rule over its earlier
- * repair executions, so a model with no history starts at 0.5 (below any healing threshold).
+ * repair executions, so a model with no history starts at 0.5. It is the heal's confidence, shown
+ * and reviewed; it does not gate the heal (the checks in `repair` do).
  * @example repairConfidence('gpt-4o-mini', executions) // 0.5 with none
  */
 export function repairConfidence(model: string, executions: readonly StrategyExecution[]): number {
@@ -86,6 +92,12 @@ export function createLlm(config: LlmConfig, deps: LlmDeps) {
     { board: deps.board, name: 'llm', target: deps.client.target, halfOpenAfterMs: config.halfOpenAfterMs, warn: deps.warn },
   );
   const said = new Set<string>();
+  const closing = new AbortController();
+  const pending = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  };
   const once = (key: string, message: string) => {
     if (said.has(key)) return;
     said.add(key);
@@ -125,6 +137,7 @@ export function createLlm(config: LlmConfig, deps: LlmDeps) {
   /** Runs `ask` with each model in the selected order until one answers usably. */
   const escalate = async <T>(
     runId: string,
+    deadline: number | undefined,
     task: LlmCall['task'],
     complexity: Complexity | undefined,
     ask: (model: string) => { request: ChatRequest; judge: (text: string) => { ok: true; value: T; answer: LlmCall['answer'] } | { ok: false; answer: LlmCall['answer']; error: string } },
@@ -138,8 +151,12 @@ export function createLlm(config: LlmConfig, deps: LlmDeps) {
         once('budget', `medic: ${budget}.`);
         return { ok: false, reason: budget, skipped: calls.length === 0, calls };
       }
+      const left = deadline === undefined ? config.timeoutMs : deadline - Date.now();
+      if (deadline !== undefined && left < MIN_CALL_MS) {
+        return { ok: false, reason: `no time left in the test for ${calls.length ? 'another' : 'an'} LLM call`, skipped: calls.length === 0, calls };
+      }
       const { request, judge } = ask(model);
-      const made = await call(request);
+      const made = await call({ ...request, timeoutMs: Math.min(config.timeoutMs, left), signal: closing.signal });
       if (made.broken) {
         once('breaker', `medic: the LLM endpoint is not called: ${made.broken}.`);
         return { ok: false, reason: `the LLM endpoint's breaker is open: ${made.broken}`, skipped: calls.length === 0, calls };
@@ -165,6 +182,12 @@ export function createLlm(config: LlmConfig, deps: LlmDeps) {
     return { ok: false, reason: `no model answered usably (${failures.join('; ') || 'none configured'})`, skipped: false, calls };
   };
 
+  /** A repair the worker waits for before it closes the store under it. */
+  const tracked = <T>(work: Promise<T>): Promise<T> => {
+    track(work.catch(() => undefined));
+    return work;
+  };
+
   const repair = async (input: RepairRequest): Promise<RepairOutcome> => {
     const { messages, shown } = repairMessages({ fingerprint: input.fingerprint, step: input.step, locator: input.locator, candidates: input.candidates }, { maxCandidates: config.maxCandidates });
     if (shown.length === 0) return { kind: 'failed', reason: 'no candidate to show the model', calls: [] };
@@ -185,7 +208,7 @@ export function createLlm(config: LlmConfig, deps: LlmDeps) {
         : { kind: 'pick', candidate: shown[decision.index]!, model: decision.model, reason: decision.reason, confidence: repairConfidence(decision.model, deps.executions()), calls, cached };
     const known = await deps.decisions.get(key).catch(() => undefined);
     if (known && (known.index === null || (known.index < shown.length && !refuse(known.index)))) return toOutcome(known, [], true);
-    const asked = await escalate(input.runId, 'llm_repair', input.complexity, (model) => ({
+    const asked = await escalate(input.runId, input.deadline, 'llm_repair', input.complexity, (model) => ({
       request: { model, messages, schema: REPAIR_SCHEMA, maxTokens: 300 },
       judge: (text) => {
         const parsed = parseRepairAnswer(text, shown.length);
@@ -196,7 +219,8 @@ export function createLlm(config: LlmConfig, deps: LlmDeps) {
       },
     }));
     if (!asked.ok) return { kind: asked.skipped ? 'skipped' : 'failed', reason: asked.reason, calls: asked.calls };
-    await deps.decisions.put(key, asked.value).catch((error: unknown) => once('cache', `medic: an LLM decision was not cached: ${describeError(error)}`));
+    // Not awaited by the step (the store's lock may wait); the worker flushes it before it closes.
+    track(deps.decisions.put(key, asked.value).catch((error: unknown) => once('cache', `medic: an LLM decision was not cached: ${describeError(error)}`)));
     return toOutcome(asked.value, asked.calls, false);
   };
 
@@ -206,7 +230,7 @@ export function createLlm(config: LlmConfig, deps: LlmDeps) {
       if (kept) return { kind: 'summary', summary: kept, calls: [], cached: true };
     }
     const messages = summaryMessages({ ...pattern, knownFixes });
-    const asked = await escalate(runId, 'llm_summary', undefined, (model) => ({
+    const asked = await escalate(runId, undefined, 'llm_summary', undefined, (model) => ({
       request: { model, messages, schema: SUMMARY_SCHEMA, maxTokens: 400 },
       judge: (text) => {
         const parsed = parseSummaryAnswer(text);
@@ -220,7 +244,17 @@ export function createLlm(config: LlmConfig, deps: LlmDeps) {
     return { kind: 'summary', summary: asked.value, calls: asked.calls, cached: false };
   };
 
-  return { repair, summarize, flush: () => breaker.flush() };
+  /** Waits for the cache writes still under way and the breaker's last publication. */
+  const flush = async () => {
+    while (pending.size) await Promise.all([...pending]);
+    await breaker.flush();
+  };
+  /** Cancels the calls still under way (the worker is closing), then flushes. */
+  const close = async () => {
+    closing.abort();
+    await flush();
+  };
+  return { repair: (input: RepairRequest) => tracked(repair(input)), summarize, flush, close };
 }
 
 export type Llm = ReturnType<typeof createLlm>;

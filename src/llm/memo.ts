@@ -36,7 +36,12 @@ export function storeMemo<T>(store: KnowledgeStore, project: string, name: strin
     return out;
   };
   let cached: Promise<Map<string, { at: string; value: T }>> | undefined;
-  const local = () => (cached ??= read());
+  // A failed read is not kept: the next look tries the store again.
+  const local = () =>
+    (cached ??= read().catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    }));
   return {
     get: async (key) => (await local()).get(key)?.value,
     put: async (key, value) => {

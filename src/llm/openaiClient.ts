@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
 import { describeError, MedicConfigError } from '../errors.js';
 import { LlmCallError, type ChatReply, type ChatRequest, type LlmClient } from './client.js';
@@ -63,6 +63,7 @@ function rootCause(error: unknown): string {
 function callError(error: unknown, at: { target: string; model: string; timeoutMs: number; mode: string; keyless: boolean }): LlmCallError {
   const call = `The LLM call to ${at.target} (model ${at.model})`;
   const doctor = 'check the endpoint with `npx medic doctor`';
+  if (error instanceof APIUserAbortError) return new LlmCallError('request', `${call} was cancelled: the test worker closed.`, { cause: error });
   if (error instanceof APIConnectionTimeoutError) {
     return new LlmCallError('timeout', `${call} got no answer within ${at.timeoutMs} ms.`, { fix: `raise llm.timeoutMs (now ${at.timeoutMs}), use a faster model, or ${doctor}`, cause: error });
   }
@@ -97,7 +98,7 @@ const completionSchema = z.object({
   choices: z.array(z.object({ message: z.object({ content: z.unknown() }).nullish() })),
   usage: z.unknown(),
 });
-const usageSchema = z.object({ prompt_tokens: z.number().min(0), completion_tokens: z.number().min(0) });
+const usageSchema = z.object({ prompt_tokens: z.number().min(0).transform(Math.round), completion_tokens: z.number().min(0).transform(Math.round) });
 
 /**
  * An LlmClient over any OpenAI-compatible Chat Completions endpoint (OpenAI, Azure, Ollama, vLLM,
@@ -130,6 +131,8 @@ export function openaiClient(options: OpenAIClientOptions): LlmClient {
   const target = o.baseURL ?? OPENAI_API;
   const client = new OpenAI({ apiKey: o.apiKey || 'none', ...(o.baseURL ? { baseURL: o.baseURL } : {}), timeout: o.timeoutMs, maxRetries: 0 });
   const learned = new Map<string, Accepts>();
+  // The SDK takes whole milliseconds.
+  const callTimeout = (request: ChatRequest) => Math.max(1, Math.floor(Math.min(request.timeoutMs ?? o.timeoutMs, o.timeoutMs)));
 
   const formatFor = (request: ChatRequest, accepts: Accepts): OpenAI.Chat.Completions.ChatCompletionCreateParams['response_format'] => {
     if (o.structured === 'none' || (o.structured === 'auto' && !accepts.format)) return undefined;
@@ -153,10 +156,10 @@ export function openaiClient(options: OpenAIClientOptions): LlmClient {
             ...(accepts.tokenField === 'max_tokens' ? { max_tokens: request.maxTokens } : { max_completion_tokens: request.maxTokens }),
             ...(accepts.temperature ? { temperature: 0 } : {}),
             ...(format ? { response_format: format } : {}),
-          });
+          }, { timeout: callTimeout(request), ...(request.signal ? { signal: request.signal } : {}) });
         } catch (error) {
           const next = adapt(error, accepts, format !== undefined, o.structured);
-          if (!next) throw callError(error, { target, model: request.model, timeoutMs: o.timeoutMs, mode: o.structured, keyless: !o.apiKey });
+          if (!next) throw callError(error, { target, model: request.model, timeoutMs: callTimeout(request), mode: o.structured, keyless: !o.apiKey });
           accepts = next;
           learned.set(request.model, next);
           continue;

@@ -4,7 +4,6 @@ import type { StrategyExecution } from '../learning/strategies.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { openStore } from '../store/open.js';
 import type { Llm } from './llm.js';
-import { openLlm } from './open.js';
 
 /** The variable the reporter sets in `onBegin`: the run id every worker counts its LLM spending toward. */
 export const RUN_ID_ENV = 'MEDIC_RUN_ID';
@@ -22,6 +21,8 @@ export function workerLlm(config: MedicConfig, baseDir: string, executions: read
   let opened: Promise<Llm | undefined> | undefined;
   const open = async (): Promise<Llm | undefined> => {
     try {
+      // Loaded here, not with the fixture: a suite without the layer never loads the openai SDK.
+      const { openLlm } = await import('./open.js');
       store = openStore(config, baseDir);
       return openLlm(config, store, { env, executions: () => executions, warn });
     } catch (error) {
@@ -39,7 +40,7 @@ export function workerLlm(config: MedicConfig, baseDir: string, executions: read
     },
     close: async () => {
       const layer = await opened;
-      await layer?.flush().catch(() => undefined);
+      await layer?.close().catch(() => undefined); // cancels a call still under way, then waits for the cache writes
       await store?.close().catch(() => undefined);
     },
   };
