@@ -62,6 +62,8 @@ export default class MedicReporter implements Reporter {
   /** Where this run's learning report was written, for the summary. */
   private reportLine: string | undefined;
   private llmLine: string | undefined;
+  /** Where this run's LLM spending is counted: its run group, or the run. */
+  private spendKey = '';
   /** Failure patterns this run joined, and how many of them it started. */
   private patterns: { touched: number; created: number } | undefined;
 
@@ -78,9 +80,11 @@ export default class MedicReporter implements Reporter {
     this.fullConfig = config;
     this.plannedTests = suite.allTests().length;
     this.startedAt = new Date();
-    // The workers start after this: they count their LLM spending toward this run's budget.
+    // The workers start after this: they count their LLM spending toward this run's budget (the
+    // group's, when shards of one build are one run).
     this.runId = crypto.randomUUID();
-    process.env[RUN_ID_ENV] = this.runId;
+    this.spendKey = this.config.runGroup ?? (config.shard ? ciBuildId() : null) ?? this.runId;
+    process.env[RUN_ID_ENV] = this.spendKey;
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -161,9 +165,9 @@ export default class MedicReporter implements Reporter {
           if (learned) this.patterns = learned;
           // With an LLM configured: a root-cause hypothesis for each new pattern without a working fix.
           if (this.config.llm) {
-            const { summarized } = await summarizeRun(this.config, store, this.runId, (message) => console.warn(message));
+            const { summarized } = await summarizeRun(this.config, store, this.runId, (message) => console.warn(message), { spendKey: this.spendKey || this.runId });
             const spend = await readSpend(store, this.config.project).catch(() => undefined);
-            if (spend) this.llmLine = llmRunLine(spend, this.runId, this.config.llm, new Date(), summarized);
+            if (spend) this.llmLine = llmRunLine(spend, this.spendKey || this.runId, this.config.llm, new Date(), summarized);
           }
         });
         // The learning report, from what the store now holds; its failure is one warning.

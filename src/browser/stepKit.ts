@@ -206,7 +206,7 @@ export function createStepKit(options: StepHandlerOptions) {
     // Whichever strategy found it, a locator a human rejected for this one here is no heal: abstain (the step fails).
     if (catalog.rejected(base.pageKey, base.from.selector, to.selector)) {
       const why = `abstained: the best candidate is ${to.code}, which a review rejected as a heal of ${base.from.code} on ${base.pageKey}`;
-      report(base, { outcome: 'abstained', ...(rank ? { rank } : {}), reason: why }, started);
+      report(base, { outcome: 'abstained', ...(rank ? { rank } : {}), reason: why, ...(llm ? { llm } : {}) }, started);
       return undefined;
     }
     const screenshot = await shoot(target);
@@ -220,7 +220,8 @@ export function createStepKit(options: StepHandlerOptions) {
     report(base, { outcome: outcome.ok ? 'healed' : 'failed', to, ...extra }, started, screenshot);
     if (!outcome.ok) return undefined;
     // A model's heal waits for a human (llm.reviewHeals): not the catalog's known fix until accepted.
-    if (!(base.strategy === 'llm' && options.llm?.review)) observe(base.pageKey, base.from, 'healed', { healedTo: to });
+    // The broken selector's failure counts either way.
+    observe(base.pageKey, base.from, 'healed', base.strategy === 'llm' && options.llm?.review ? {} : { healedTo: to });
     return outcome;
   };
 

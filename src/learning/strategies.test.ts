@@ -76,6 +76,8 @@ describe('executionsOfRun', () => {
       'llm:a:llm_repair:false',
     ]);
     expect(out[0]!.costUsd).toBeCloseTo(0.011);
+    // The ranker that abstained is charged neither the model's cost nor its time.
+    expect(out[5]).toMatchObject({ strategy: 'relocate', costUsd: 0, durationMs: 100 });
   });
 
   it('counts tried heals (healed a success, failed and abstained not, suggestions not at all) and retries of failed attempts', () => {

@@ -61,8 +61,11 @@ export function executionsOfRun(project: string, runId: string, heals: readonly 
     const complexity = h.complexity ?? complexityOf(h.from.selector, h.strategy);
     const success = h.review === 'rejected' ? false : h.outcome === 'healed' || (h.outcome === 'suggested' && h.review === 'accepted');
     const calls = h.llm?.calls ?? [];
-    const costUsd = calls.reduce((sum, c) => sum + c.costUsd, 0);
-    out.push({ project, runId, strategy: h.strategy, taskType: h.category, complexity, success, durationMs: h.durationMs, costUsd, at: h.at });
+    // The models' cost and time are the llm strategy's; a ranker strategy that then asked a model is timed without it.
+    const llmMs = calls.reduce((sum, c) => sum + c.durationMs, 0);
+    const costUsd = h.strategy === 'llm' ? calls.reduce((sum, c) => sum + c.costUsd, 0) : 0;
+    const durationMs = h.strategy === 'llm' ? h.durationMs : Math.max(0, h.durationMs - llmMs);
+    out.push({ project, runId, strategy: h.strategy, taskType: h.category, complexity, success, durationMs, costUsd, at: h.at });
     // Each model asked: a failed call or an unusable answer is its failure, the pick its success
     // when the heal held; "none" is no judgement of the model (nobody knows if it was right).
     for (const call of calls) {

@@ -13,10 +13,18 @@ export const summaryBatch = (runId: string) => `${runId}/llm-summaries`;
  * After a run: a root-cause hypothesis and a suggested fix for each failure pattern the run saw
  * that has no working fix yet (newest first, up to `llm.maxSummaries`), kept by pattern and
  * model (a pattern summarised before is not asked again); the calls are recorded for model
- * selection and the report. Never throws: a problem is one warning.
+ * selection and the report; their cost counts toward `spendKey` (the run group's budget, else the
+ * run's). Never throws: a problem is one warning.
  * @example const { summarized } = await summarizeRun(config, store, runId, console.warn);
  */
-export async function summarizeRun(config: MedicConfig, store: KnowledgeStore, runId: string, warn: (message: string) => void, env: NodeJS.ProcessEnv = process.env) {
+export async function summarizeRun(
+  config: MedicConfig,
+  store: KnowledgeStore,
+  runId: string,
+  warn: (message: string) => void,
+  options: { env?: NodeJS.ProcessEnv; spendKey?: string } = {},
+) {
+  const env = options.env ?? process.env;
   const out = { summarized: 0, asked: 0, summaries: [] as FailureSummary[] };
   if (!config.llm?.summaries || config.llm.maxSummaries === 0) return out;
   try {
@@ -30,7 +38,7 @@ export async function summarizeRun(config: MedicConfig, store: KnowledgeStore, r
     const batch = summaryBatch(runId);
     for (const pattern of patterns) {
       const fixes = pattern.knownFixes.map((k) => (k.to ? `${k.strategy}: ${k.from ?? ''} → ${k.to}` : k.strategy));
-      const result = await llm.summarize(pattern, runId, fixes);
+      const result = await llm.summarize(pattern, options.spendKey ?? runId, fixes);
       out.asked += result.calls.length;
       const at = new Date().toISOString();
       for (const call of result.calls) {

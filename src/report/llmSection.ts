@@ -90,14 +90,16 @@ export function llmSection(input: LlmSectionInput): ReportLlm | null {
   const inFocus = (runId: string) => input.focus !== undefined && input.groupOf(runId) === input.focus;
   let runCost = 0;
   let windowCost = 0;
-  for (const run of input.runs) {
-    const kept = input.spend?.runs[run.id]?.models;
-    const models = kept ?? tallyCalls((healsOf.get(run.id) ?? []).flatMap((h) => h.llm?.calls ?? []));
-    for (const [model, tally] of Object.entries(models)) {
+  // The ledger keeps a sharded run under its group (every shard's workers count toward one
+  // budget), a run on its own under its id; a run it no longer keeps falls back on its heals' calls.
+  for (const [group, runs] of groupBy(input.runs, (run) => input.groupOf(run.id))) {
+    const kept = input.spend?.runs[group]?.models;
+    const tallies = kept ? [kept] : runs.map((run) => input.spend?.runs[run.id]?.models ?? tallyCalls((healsOf.get(run.id) ?? []).flatMap((h) => h.llm?.calls ?? [])));
+    for (const [model, tally] of tallies.flatMap((t) => Object.entries(t))) {
       const s = of(model);
       add(s.window, tally);
       windowCost += tally.usd;
-      if (inFocus(run.id)) {
+      if (inFocus(runs[0]!.id)) {
         add(s.run, tally);
         runCost += tally.usd;
       }
