@@ -163,3 +163,13 @@ describe('contradiction', () => {
     expect(contradiction({ tag: 'span', text: 'Add' }, { tag: 'span', text: 'Remove' })).toBeUndefined();
   });
 });
+
+describe('compactElement and secrets', () => {
+  it('masks what looks like a secret in texts, and keeps only the path of a frame URL', () => {
+    const token = 'sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78';
+    const out = compactElement({ tag: 'code', text: `Your key: ${token}`, neighbors: { right: `Copy ${token}` }, frames: ['https://pay.example.test/checkout/frame?session=abc123&key=s3cr3t#x', 'payment'] });
+    expect(JSON.stringify(out)).not.toContain(token);
+    expect(out).toMatchObject({ text: 'Your key: <masked>', neighbors: { right: 'Copy <masked>' }, frames: ['/checkout/frame', 'payment'] });
+  });
+});
+

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
 import type { ChatMessage } from './client.js';
+import { maskSecrets } from './secrets.js';
 import { parseAnswer } from './strictJson.js';
 
 // Locator repair by a model: the prompt that shows it the old element and the ranker's best
 // candidates, and the strict reading of its answer. Pure: the orchestrator makes the call.
 
-/** Collapsed, trimmed, at most `max` characters (the last one an ellipsis when cut). */
+/** Collapsed, trimmed, anything like a secret masked, at most `max` characters (the last one an ellipsis when cut). */
 const cap = (s: string | undefined, max: number) => {
-  const t = (s ?? '').replace(/\s+/g, ' ').trim();
+  const t = maskSecrets((s ?? '').replace(/\s+/g, ' ').trim());
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };
 /** XPaths differ at their end, so a long one keeps its tail. */
@@ -78,7 +79,7 @@ export function compactElement(fp: Fingerprint): Record<string, unknown> {
     xpath: capTail(fp.idXpath ?? fp.xpath ?? '', 120),
     ancestors: fp.ancestors?.slice(0, 3).map(ancestorStep),
     neighbors: Object.keys(directions).length ? directions : neighbors.any ? { any: cap(neighbors.any, 60) } : undefined,
-    frames: fp.frames,
+    frames: fp.frames?.map((f) => (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(f) ? urlPath(f) : cap(f, 80))),
     shadowPath: fp.shadowPath,
     visible: fp.visible,
     box: fp.box && [fp.box.x, fp.box.y, fp.box.width, fp.box.height].map(Math.round),
