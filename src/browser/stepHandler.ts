@@ -6,11 +6,11 @@ import { chainPrefixes } from '../healing/selectorChain.js';
 import type { LocatorRef } from '../learning/catalog.js';
 import type { Kin } from '../learning/workerCatalog.js';
 import type { HealStrategy } from '../learning/heals.js';
-import { complexityOf, orderStrategies, rankStrategies } from '../learning/strategies.js';
+import { orderStrategies, rankStrategies } from '../learning/strategies.js';
 import { AppDownError, appDownEvidence } from '../resilience/cascadeGuard.js';
 import { captureFingerprint } from './capture.js';
 import { healChain } from './chainHeal.js';
-import { askLlm } from './llmHeal.js';
+import { createModelHeal } from './llmHeal.js';
 import { chooseLocator } from './chooseLocator.js';
 import { confirmByKin } from './kinHeal.js';
 import { createKnownFixes } from './knownFix.js';
@@ -94,6 +94,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       if (evidence) throw new AppDownError(evidence);
       return search();
     });
+  const askModel = createModelHeal(kit, guarded);
 
   /**
    * Relocation (or, for strict mode, disambiguation): the step's outcome on the healed
@@ -189,47 +190,6 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
         `the fix the catalog knows here for ${kin.from.code}, which was this element's ${kin.relation}`
       : undefined;
     return apply(step, failure, base, choice.locator, { selector: selectorOf(choice.locator), code: choice.code }, started, rank, reason);
-  };
-
-  /**
-   * The ranker abstained: the LLM layer, when configured, is shown the best candidates and may
-   * pick one (checked in src/llm); its heal carries the model's reason and the confidence the
-   * tracker learned for that model's repairs. Otherwise (or when it says none) the abstention is reported.
-   */
-  const askModel = async (page: Page, step: WaitingStep, failure: Failure, base: HealBase, found: Relocated, started: number): Promise<Outcome | undefined> => {
-    const { rank, candidates } = found;
-    const fingerprint = catalog.fingerprint(base.pageKey, base.from.selector);
-    const asked =
-      options.llm && base.strategy === 'relocate' && fingerprint && candidates
-        ? await guarded(page, failure, () =>
-            unhooked(() =>
-              askLlm(page, options.llm!, { fingerprint, candidates, step: base.step, locator: base.from.code, complexity: complexityOf(base.from.selector, 'relocate'), remainingMs: options.remainingMs?.() }),
-            ),
-          ).catch((error: unknown) => ({ outcome: { kind: 'failed' as const, reason: describeError(error), calls: [] }, element: undefined, lost: undefined }))
-        : undefined;
-    const outcome = asked?.outcome;
-    const llm = outcome && (outcome.calls.length || outcome.kind === 'pick' || outcome.kind === 'none')
-      ? { ...('model' in outcome ? { model: outcome.model } : {}), cached: 'cached' in outcome && outcome.cached, calls: outcome.calls }
-      : undefined;
-    const said = outcome
-      ? `; the LLM layer: ${outcome.kind === 'pick' ? `${outcome.model} picked a candidate${asked?.lost ? `, but ${asked.lost}` : ''}` : outcome.kind === 'none' ? `${outcome.model} found none (${outcome.reason})` : outcome.reason}`
-      : '';
-    if (!asked?.element || outcome?.kind !== 'pick') {
-      report(base, { outcome: 'abstained', rank, reason: `${rank.reason}${said}`, ...(llm ? { llm } : {}) }, started);
-      return undefined;
-    }
-    const llmBase: HealBase = { ...base, strategy: 'llm' };
-    const choice = await unhooked(() => chooseLocator(page, asked.element!, { testIdAttribute: options.testIdAttribute, fingerprint: outcome.candidate }));
-    await asked.element.dispose().catch(() => undefined);
-    // The explanation is the ranker's of the picked candidate (when it is among its best), not of its own best.
-    const picked = rank.ranked.find((r) => r.index === outcome.candidate.index) ?? { index: outcome.candidate.index, score: 0, contributions: [] };
-    const llmRank: RankResult = { ...rank, decision: 'heal', best: picked, confidence: outcome.confidence, margin: 0, reason: `${outcome.model}: ${outcome.reason}` };
-    if (!choice.ok) {
-      report(llmBase, { outcome: 'abstained', rank: llmRank, reason: `abstained: ${choice.reason}`, ...(llm ? { llm } : {}) }, started);
-      return undefined;
-    }
-    const reason = `the ranker abstained (${rank.reason.replace(/^abstained: /, '')}); ${outcome.model} chose this candidate${outcome.cached ? ' (a cached decision)' : ''}: ${outcome.reason}`;
-    return apply(step, failure, llmBase, choice.locator, { selector: selectorOf(choice.locator), code: choice.code }, started, llmRank, reason, llm);
   };
 
   /** Relocates the plan's set and re-runs the step on it (src/browser/listSteps.ts). */
