@@ -8,6 +8,7 @@ import { gitAs } from '../test/helpers/git.js';
 import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestRef } from '../src/risk/evidence.js';
+import { seededRandom } from '../src/llm/select.js';
 
 /** A test of the suite with the files it depends on (for the causes, not for the predictor). */
 export type SuiteTest = TestRef & { app: string[]; pages: string[] };
@@ -20,17 +21,8 @@ export type Outcome = 'passed' | 'flaky' | 'failed';
  */
 export type ReplayedRun = { outcomes: Map<string, { outcome: Outcome; cause?: string }>; commits: string[]; exposure: Map<string, number> };
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same history. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded PRNG (mulberry32, the model selection's): the same seed gives the same history. */
+export const random = seededRandom;
 
 /** Which app pages each feature of the demo suite opens (e2e/apps/v1). */
 const FEATURE_PAGES: Record<string, string[]> = {
