@@ -42,23 +42,28 @@ const DAYS_KEPT = 14;
 const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 const empty = (): SpendRecord => ({ days: {}, runs: {} });
 
+/**
+ * A model's tally with one more call in it (a valid answer: `pick`, `none` or `summary`).
+ * @example withCall(undefined, call).calls // 1
+ */
+export function withCall(tally: ModelTally | undefined, call: LlmCall): ModelTally {
+  const t = tally ?? { calls: 0, answered: 0, usd: 0, ms: 0, promptTokens: 0, completionTokens: 0 };
+  const answered = call.answer === 'pick' || call.answer === 'none' || call.answer === 'summary';
+  return {
+    calls: t.calls + 1,
+    answered: t.answered + (answered ? 1 : 0),
+    usd: t.usd + call.costUsd,
+    ms: t.ms + call.durationMs,
+    promptTokens: t.promptTokens + call.promptTokens,
+    completionTokens: t.completionTokens + call.completionTokens,
+  };
+}
+
 /** Pure: the record with one more call in it, old runs and days dropped. */
 export function addCall(record: SpendRecord, runId: string, call: LlmCall, at: Date): SpendRecord {
   const day = dayOf(at);
   const run = record.runs[runId] ?? { at: at.toISOString(), usd: 0, models: {} };
-  const tally = run.models[call.model] ?? { calls: 0, answered: 0, usd: 0, ms: 0, promptTokens: 0, completionTokens: 0 };
-  const answered = call.answer === 'pick' || call.answer === 'none' || call.answer === 'summary';
-  const models = {
-    ...run.models,
-    [call.model]: {
-      calls: tally.calls + 1,
-      answered: tally.answered + (answered ? 1 : 0),
-      usd: tally.usd + call.costUsd,
-      ms: tally.ms + call.durationMs,
-      promptTokens: tally.promptTokens + call.promptTokens,
-      completionTokens: tally.completionTokens + call.completionTokens,
-    },
-  };
+  const models = { ...run.models, [call.model]: withCall(run.models[call.model], call) };
   const runs = Object.entries({ ...record.runs, [runId]: { ...run, usd: run.usd + call.costUsd, models } })
     .sort((a, b) => (a[1].at < b[1].at ? 1 : -1))
     .slice(0, RUNS_KEPT);

@@ -1,7 +1,7 @@
 import type { HealEvent } from '../learning/heals.js';
 import type { LlmCall } from '../llm/call.js';
 import type { FailureSummary } from '../llm/llm.js';
-import type { ModelTally, SpendRecord } from '../llm/spend.js';
+import { withCall, type ModelTally, type SpendRecord } from '../llm/spend.js';
 import type { RunRecord } from '../store/records.js';
 import { groupBy } from '../learning/groupBy.js';
 import { compareText } from '../store/learning.js';
@@ -24,15 +24,7 @@ export function newestSummaries(summaries: readonly FailureSummary[]): Map<strin
 /** The calls of one run by model, as the spend record tallies them. */
 export function tallyCalls(calls: readonly LlmCall[]): Record<string, ModelTally> {
   const out: Record<string, ModelTally> = {};
-  for (const c of calls) {
-    const t = (out[c.model] ??= { calls: 0, answered: 0, usd: 0, ms: 0, promptTokens: 0, completionTokens: 0 });
-    t.calls++;
-    if (c.answer === 'pick' || c.answer === 'none' || c.answer === 'summary') t.answered++;
-    t.usd += c.costUsd;
-    t.ms += c.durationMs;
-    t.promptTokens += c.promptTokens;
-    t.completionTokens += c.completionTokens;
-  }
+  for (const c of calls) out[c.model] = withCall(out[c.model], c);
   return out;
 }
 
