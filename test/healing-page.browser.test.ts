@@ -5,7 +5,7 @@ import { expect as pwExpect, type Locator, type Page } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
 import { useBrowserPage } from '../src/browser/browser.testkit.js';
 import { argsWithTimeout, frameOf, handleContext, installLocatorHooks, READING_METHODS, selectorOf, WAITING_METHODS } from '../src/browser/locatorHooks.js';
-import { createStepHandler, type StepHandlerOptions } from '../src/browser/stepHandler.js';
+import { createStepHandler, PROBE_MS, type StepHandlerOptions } from '../src/browser/stepHandler.js';
 import type { SelectorObservation } from '../src/learning/catalog.js';
 import type { HealReport } from '../src/learning/heals.js';
 import type { StrategyExecution } from '../src/learning/strategies.js';
@@ -281,6 +281,19 @@ describe('self-healing steps', () => {
     await page.locator('#save').click();
     expect(heals).toEqual([]);
   });
+
+  it('never clicks twice when the probe runs out of time while the click is being delivered', async () => {
+    const { heals, flush } = heal();
+    // Its click handler keeps the page busy past the probe's time, so the probe's click is
+    // cut off after Playwright started performing it but before it logged it done.
+    await page.setContent(`<button id="add" onclick="window.clicks = (window.clicks || 0) + 1; const end = Date.now() + ${PROBE_MS + 1000}; while (Date.now() < end);">Add</button>`);
+    await page.locator('#add').click();
+    await flush();
+    await page.evaluate(() => ((window as unknown as { clicks: number }).clicks = 0));
+    await page.locator('#add').click({ timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { clicks: number }).clicks)).toBe(1);
+    expect(heals).toEqual([]);
+  }, 20_000);
 
   it('learns the fingerprint of an element that appears only while the step waits for it', async () => {
     const { observations, flush } = heal();

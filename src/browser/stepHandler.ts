@@ -56,9 +56,17 @@ type Found =
   | { positioned: Extract<PositionHeal, { ok: true }>; rank: RankResult }
   | Relocated;
 
-/** Whether a failed action had completed its pointer action before it failed (Playwright's call log says so). */
-function actedBeforeTimeout(step: WaitingStep, failure: Failure): step is Extract<WaitingStep, { kind: 'action' }> {
-  return step.kind === 'action' && failure.error instanceof Error && /\b\w+ action done\b/.test(failure.error.message);
+/**
+ * Whether a failed action may have acted before it failed: Playwright's call log shows its last
+ * attempt performing its pointer action (a click whose handler kept the page busy is cut off
+ * there, delivered but not yet logged done) or done with it (a click still waiting for the
+ * navigation it started). An earlier attempt that performed and was then retried did not act
+ * (its hit target was another element).
+ */
+export function actedBeforeTimeout(step: WaitingStep, failure: Failure): step is Extract<WaitingStep, { kind: 'action' }> {
+  if (step.kind !== 'action' || !(failure.error instanceof Error)) return false;
+  const lastAttempt = failure.error.message.split(/\b(?:attempting|retrying) \w+ action\b/).at(-1)!;
+  return /\bperforming \w+ action\b|\b\w+ action done\b/.test(lastAttempt);
 }
 
 /**
@@ -279,9 +287,9 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       // test's, with no action timeout) waiting for it before looking for it elsewhere.
       const probe = await runStep(withTimeout(step), locator);
       if (probe.ok) return done(probe);
-      // The probe ran out of time after its action was done (a click still waiting for the
-      // navigation it started): the element was there and was acted on, so it is not healed,
-      // which would look for it on the next page. A click is done; other actions run again as written.
+      // The probe ran out of time while or after its action was performed: the element was there
+      // and was acted on, so it is not healed, which would look for it on the next page. A click
+      // is done (clicking again would add a second item to a cart); other actions run again as written.
       if (actedBeforeTimeout(step, probe)) return done(CLICKS.has(step.method) ? { ok: true, value: undefined } : await runStep(step, locator));
       const healed = await tryHeal(locator, step, probe, key, from, true);
       if (healed) return done(healed, true);
