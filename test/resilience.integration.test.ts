@@ -73,14 +73,15 @@ describe.skipIf(!hasRedisServer())('Redis killed in the middle of a run', { time
       const expected = await learnedBy(storeOf('clean'));
       expect(expected.attempts).toHaveLength(14 + 9);
       expect(expected.patterns.map((p) => p.count).sort()).toEqual([1, 1, 1, 4, 4, 4]);
-      // Back a second later, before the run ends: the reporter writes the spool at the end of the run.
+      // Back a second later, before the run ends: the spool is written once the breaker lets a
+      // write through again, in the run (a slow machine) or by the reporter at its end.
       const back = await runWithFault('back', async () => {
         await sleep(1_000);
         await server.restart!();
       });
       expect(back.code, back.stdout + back.stderr).toBe(1);
       expect(back.stderr.match(unreachable)).toHaveLength(1);
-      expect(back.stderr).toMatch(/medic: redis:\/\/127\.0\.0\.1:\d+ is back: \d+ spooled writes of this run are written\./);
+      expect(back.stderr).toMatch(/medic: redis:\/\/127\.0\.0\.1:\d+ is back: \d+ spooled writes (of this run are written\.|are written; this run writes to it again\.)/);
       expect(await learnedBy(storeOf('back'))).toEqual(expected);
       expect((await storeOf('back').listRuns())[0]!.endedAt).not.toBeNull();
       expect(countSpooled(spoolOf('back'))).toBe(0);
