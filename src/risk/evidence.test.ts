@@ -134,6 +134,17 @@ describe('risk evidence after a failure', () => {
     expect(evidence.get('b')!.sinceFailure).toEqual([]);
     expect(evidence.get('c')!.sinceFailure).toBeUndefined();
   });
+
+  it('suspects the files linked to it among those that changed before it failed: a README edited then and since is no fix', () => {
+    const { runs, attempts } = history({ a: 'PPPF' });
+    // The README changes before every run (so history ties it to no failure); a.spec.ts before the failure.
+    const readme = { 's1..s2': ['README.md'], 's2..s3': ['README.md'] };
+    const sinceOf = (between: Record<string, string[]>) =>
+      gatherEvidence({ runs, attempts, selectors: [], patterns: [], git: fakeGit({ s4: { 'README.md': ['ann@x'] } }, between), now })[0]!.evidence.sinceFailure;
+    expect(sinceOf({ ...readme, 's3..s4': ['a.spec.ts', 'README.md'] })).toEqual([]); // its spec broke it, and nobody has touched it since
+    // None of its linked files changed before it failed: every changed file is a suspect.
+    expect(sinceOf({ ...readme, 's3..s4': ['README.md'] })).toEqual(['README.md']);
+  });
 });
 
 describe('risk evidence from the pages a test visits', () => {

@@ -141,15 +141,20 @@ function pageNames(pageKeys: readonly string[]): Set<string> {
 
 /**
  * The files that broke a test that is failing now: those changed between its last pass and the
- * first failure since (lockfiles aside); its linked files when that change is unknown or too big.
+ * first failure since (lockfiles aside), the ones linked to it when there are any; its linked
+ * files when that change is unknown or too big.
  */
 function suspects(past: readonly Past[], git: GitLookup, linked: ReadonlySet<string>, isLockfile?: (file: string) => boolean): ReadonlySet<string> {
   let first = past.length - 1;
   while (first > 0 && isFail(past[first - 1]!.result)) first--;
   const [pass, fail] = [past[first - 1], past[first]];
   if (!pass?.run.gitSha || !fail?.run.gitSha || pass.run.gitSha === fail.run.gitSha) return linked;
-  const files = git.changedBetween(pass.run.gitSha, fail.run.gitSha);
-  return files && files.length <= MAX_LINK_FILES ? new Set(files.filter((f) => !isLockfile?.(f))) : linked;
+  const files = git.changedBetween(pass.run.gitSha, fail.run.gitSha)?.filter((f) => !isLockfile?.(f));
+  if (!files || files.length > MAX_LINK_FILES) return linked;
+  // A fix lands where the break was: among the changed files, those linked to the test when
+  // there are any (a README edited in the same window is no suspect, nor its next edit a fix).
+  const near = files.filter((f) => linked.has(f));
+  return new Set(near.length ? near : files);
 }
 
 function pick(t: TestRef): TestRef {
