@@ -613,6 +613,16 @@ describe('slow steps', () => {
     expect(heals[0]!.reason).toMatch(/timed out after 800 ms .* waited 1600 ms more/);
   }, 20_000);
 
+  it('gives no second wait to a click that timed out while it was being performed: it would click twice', async () => {
+    const catalog = new WorkerCatalog('test');
+    catalog.observe({ selector: '#add', code: "locator('#add')", pageKey: 'about:', outcome: 'worked', waitedMs: 5000, at: new Date().toISOString() });
+    const { heals } = heal({ catalog });
+    await page.setContent(`<button id="add" onclick="window.clicks = (window.clicks || 0) + 1; const end = Date.now() + 1500; while (Date.now() < end);">Add</button>`);
+    await pwExpect(page.locator('#add').click({ timeout: 800 })).rejects.toThrow(/Timeout 800ms exceeded/);
+    expect(await page.evaluate(() => (window as unknown as { clicks: number }).clicks)).toBe(1);
+    expect(heals).toEqual([]);
+  }, 20_000);
+
   it('gives no second wait without that history, nor to a real failure of a fast step', async () => {
     const { heals } = heal();
     await page.setContent(later(60_000));

@@ -21,6 +21,8 @@ import { healByPosition, type PositionHeal } from './positionHeal.js';
 import { relocate as relocateInPage } from './relocate.js';
 import { createSlowSteps } from './slowStep.js';
 import {
+  actedBeforeTimeout,
+  CLICKS,
   createStepKit,
   isNegativeStep,
   ref,
@@ -38,8 +40,6 @@ import {
 
 export { isNegativeStep, PROBE_MS, type StepHandlerOptions } from './stepKit.js';
 
-const CLICKS = new Set<string>(['click', 'dblclick', 'tap']);
-
 /** A relocation's ranking, the element it heals to, and the related element that confirmed it when the ranker alone abstained. */
 type Relocated = {
   rank: RankResult;
@@ -55,19 +55,6 @@ type Found =
   | { chained: NonNullable<Awaited<ReturnType<typeof healChain>>> }
   | { positioned: Extract<PositionHeal, { ok: true }>; rank: RankResult }
   | Relocated;
-
-/**
- * Whether a failed action may have acted before it failed: Playwright's call log shows its last
- * attempt performing its pointer action (a click whose handler kept the page busy is cut off
- * there, delivered but not yet logged done) or done with it (a click still waiting for the
- * navigation it started). An earlier attempt that performed and was then retried did not act
- * (its hit target was another element).
- */
-export function actedBeforeTimeout(step: WaitingStep, failure: Failure): step is Extract<WaitingStep, { kind: 'action' }> {
-  if (step.kind !== 'action' || !(failure.error instanceof Error)) return false;
-  const lastAttempt = failure.error.message.split(/\b(?:attempting|retrying) \w+ action\b/).at(-1)!;
-  return /\bperforming \w+ action\b|\b\w+ action done\b/.test(lastAttempt);
-}
 
 /**
  * The self-healing step: runs an action or assertion as written; when its locator finds

@@ -68,6 +68,22 @@ export type StepHandlerOptions = {
 export type Outcome = { ok: true; value: unknown } | { ok: false; error?: unknown; result?: ExpectResult };
 export type Failure = Extract<Outcome, { ok: false }>;
 
+/** Actions that act again when run again (a second click adds a second item to a cart). */
+export const CLICKS = new Set<string>(['click', 'dblclick', 'tap']);
+
+/**
+ * Whether a failed action may have acted before it failed: Playwright's call log shows its last
+ * attempt performing its pointer action (a click whose handler kept the page busy is cut off
+ * there, delivered but not yet logged done) or done with it (a click still waiting for the
+ * navigation it started). An earlier attempt that performed and was then retried did not act
+ * (its hit target was another element).
+ */
+export function actedBeforeTimeout(step: WaitingStep, failure: Failure): step is Extract<WaitingStep, { kind: 'action' }> {
+  if (step.kind !== 'action' || !(failure.error instanceof Error)) return false;
+  const lastAttempt = failure.error.message.split(/\b(?:attempting|retrying) \w+ action\b/).at(-1)!;
+  return /\bperforming \w+ action\b|\b\w+ action done\b/.test(lastAttempt);
+}
+
 export const stepName = (step: WaitingStep) => (step.kind === 'action' ? step.method : `expect ${step.expression}`);
 
 export async function runStep(step: WaitingStep, target: Locator): Promise<Outcome> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WaitingStep } from './locatorHooks.js';
-import { actedBeforeTimeout } from './stepHandler.js';
+import { actedBeforeTimeout } from './stepKit.js';
 
 const click: WaitingStep = { kind: 'action', method: 'click', args: [], run: async () => undefined };
 const timedOut = (...log: string[]) => ({ ok: false as const, error: new Error(['locator.click: Timeout 1500ms exceeded.', 'Call log:', ...log].join('\n  - ')) });
