@@ -12,9 +12,6 @@ export default defineConfig({
           name: 'unit and integration',
           include: ['src/**/*.test.ts', 'reporter/**/*.test.ts', 'fixtures/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/node_modules/**', ACCEPTANCE],
-          // Two files at a time even on 2 cores (vitest's default there is one): the integration
-          // tests spend much of their time waiting on the processes, browsers and servers they start.
-          maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },
