@@ -295,6 +295,28 @@ describe('self-healing steps', () => {
     expect(heals).toEqual([]);
   }, 20_000);
 
+  it('never presses, types or dispatches twice where the probe would have cut the action off after it acted', async () => {
+    const { heals, flush } = heal();
+    // Once the catalog knows them, each key and click handler keeps the page busy past the probe's time.
+    const busy = `if (window.busy) { const end = Date.now() + ${PROBE_MS + 1000}; while (Date.now() < end); }`;
+    await page.setContent(
+      `<input id="q" onkeydown="window.keys = (window.keys || 0) + 1; ${busy}"><button id="b" onclick="window.clicks = (window.clicks || 0) + 1; ${busy}">B</button>`,
+    );
+    await page.locator('#q').press('a'); // the catalog learns both elements
+    await page.locator('#b').dispatchEvent('click');
+    await flush();
+    const counts = () => page.evaluate(() => [(window as unknown as { keys: number }).keys, (window as unknown as { clicks: number }).clicks]);
+    await page.evaluate(() => Object.assign(window, { keys: 0, clicks: 0, busy: true }));
+    await page.locator('#q').press('Enter', { timeout: 10_000 });
+    expect(await counts()).toEqual([1, 0]);
+    await page.locator('#q').pressSequentially('xy', { timeout: 20_000 });
+    expect(await counts()).toEqual([3, 0]);
+    await page.locator('#b').dispatchEvent('click', undefined, { timeout: 10_000 });
+    expect(await counts()).toEqual([3, 1]);
+    expect(await page.locator('#q').inputValue()).toBe('axy');
+    expect(heals).toEqual([]);
+  }, 60_000);
+
   it('learns the fingerprint of an element that appears only while the step waits for it', async () => {
     const { observations, flush } = heal();
     await page.setContent(`<main></main><script>setTimeout(() => { document.querySelector('main').innerHTML = '<button id="late">Late</button>'; }, 300)</script>`);
@@ -620,6 +642,16 @@ describe('slow steps', () => {
     await page.setContent(`<button id="add" onclick="window.clicks = (window.clicks || 0) + 1; const end = Date.now() + 1500; while (Date.now() < end);">Add</button>`);
     await pwExpect(page.locator('#add').click({ timeout: 800 })).rejects.toThrow(/Timeout 800ms exceeded/);
     expect(await page.evaluate(() => (window as unknown as { clicks: number }).clicks)).toBe(1);
+    expect(heals).toEqual([]);
+  }, 20_000);
+
+  it('gives no second wait to a key press that timed out after it was sent: it would press twice', async () => {
+    const catalog = new WorkerCatalog('test');
+    catalog.observe({ selector: '#q', code: "locator('#q')", pageKey: 'about:', outcome: 'worked', waitedMs: 5000, at: new Date().toISOString() });
+    const { heals } = heal({ catalog });
+    await page.setContent(`<input id="q" onkeydown="window.keys = (window.keys || 0) + 1; const end = Date.now() + 1500; while (Date.now() < end);">`);
+    await pwExpect(page.locator('#q').press('Enter', { timeout: 800 })).rejects.toThrow(/Timeout 800ms exceeded/);
+    expect(await page.evaluate(() => (window as unknown as { keys: number }).keys)).toBe(1);
     expect(heals).toEqual([]);
   }, 20_000);
 

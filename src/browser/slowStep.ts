@@ -2,7 +2,7 @@ import type { Locator } from '@playwright/test';
 import type { LocatorRef } from '../learning/catalog.js';
 import { extendedWait, SLOW_STEP_MS, timeoutOf } from '../learning/slowSteps.js';
 import { unhooked, type WaitingStep } from './locatorHooks.js';
-import { actedBeforeTimeout, CLICKS, runStep, stepName, withTimeout, type Failure, type HealBase, type Outcome, type StepKit } from './stepKit.js';
+import { actedBeforeTimeout, NOT_REPEATABLE, runStep, stepName, withTimeout, type Failure, type HealBase, type Outcome, type StepKit } from './stepKit.js';
 
 /**
  * Slow steps in a test (adaptive retry for `timeout` on a found element): `noteSlow` remembers
@@ -31,8 +31,8 @@ export function createSlowSteps(kit: StepKit) {
     const message = failure.error instanceof Error ? failure.error.message : '';
     const assertion = step.kind === 'expect' ? { timedOut: failure.result?.timedOut === true, ...(step.options.timeout ? { timeout: step.options.timeout } : {}) } : undefined;
     const timeoutMs = timeoutOf(message, assertion);
-    // A click that timed out while or after it was performed is not clicked a second time.
-    if (timeoutMs === undefined || (actedBeforeTimeout(step, failure) && CLICKS.has(step.method))) return undefined;
+    // A click (or key press, drag…) that timed out while or after it was performed is not run a second time.
+    if (timeoutMs === undefined || (actedBeforeTimeout(step, failure) && NOT_REPEATABLE.has(step.method))) return undefined;
     const slowestMs = catalog.slowestMs(key, from.selector);
     const wait = extendedWait({ slowestMs, timeoutMs, remainingMs: options.remainingMs?.() });
     if (wait === undefined || (await unhooked(() => locator.count()).catch(() => 0)) === 0) return undefined;

@@ -22,14 +22,16 @@ import { relocate as relocateInPage } from './relocate.js';
 import { createSlowSteps } from './slowStep.js';
 import {
   actedBeforeTimeout,
-  CLICKS,
   createStepKit,
   isNegativeStep,
+  NOT_REPEATABLE,
+  probeElement,
   ref,
   runStep,
   settle,
   singleElementStep,
   stepName,
+  UNCUT,
   whereOf,
   withTimeout,
   type Failure,
@@ -272,12 +274,15 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     if (healable) {
       // The catalog knows this element here: do not spend the step's whole timeout (or the
       // test's, with no action timeout) waiting for it before looking for it elsewhere.
-      const probe = await runStep(withTimeout(step), locator);
-      if (probe.ok) return done(probe);
+      // An action that must not run twice and whose call log cannot say whether it acted (UNCUT)
+      // is never cut short: its probe only waits for its element, then it runs as written.
+      const uncut = step.kind === 'action' && UNCUT.has(step.method);
+      const probe = uncut ? await probeElement(locator) : await runStep(withTimeout(step), locator);
+      if (probe.ok) return done(uncut ? await runStep(step, locator) : probe);
       // The probe ran out of time while or after its action was performed: the element was there
       // and was acted on, so it is not healed, which would look for it on the next page. A click
       // is done (clicking again would add a second item to a cart); other actions run again as written.
-      if (actedBeforeTimeout(step, probe)) return done(CLICKS.has(step.method) ? { ok: true, value: undefined } : await runStep(step, locator));
+      if (!uncut && actedBeforeTimeout(step, probe)) return done(NOT_REPEATABLE.has(step.method) ? { ok: true, value: undefined } : await runStep(step, locator));
       const healed = await tryHeal(locator, step, probe, key, from, true);
       if (healed) return done(healed, true);
       abstained = healed === null;
@@ -285,7 +290,8 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
       return done(await runStep(step, locator));
     }
     const outcome = await runStep(step, locator);
-    if (outcome.ok || healing.mode === 'off' || !singleElementStep(step)) return done(outcome);
+    // An action that acted before it failed is no broken locator, even where the page it left no longer has its element.
+    if (outcome.ok || healing.mode === 'off' || !singleElementStep(step) || actedBeforeTimeout(step, outcome)) return done(outcome);
     const healed = await tryHeal(locator, step, outcome, key, from, false);
     abstained = healed === null;
     return healed ? done(healed, true) : done(outcome);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { WaitingStep } from './locatorHooks.js';
 import { actedBeforeTimeout } from './stepKit.js';
 
-const click: WaitingStep = { kind: 'action', method: 'click', args: [], run: async () => undefined };
+const action = (method: string) => ({ kind: 'action', method, args: [], run: async () => undefined }) as WaitingStep;
+const click = action('click');
 const timedOut = (...log: string[]) => ({ ok: false as const, error: new Error(['locator.click: Timeout 1500ms exceeded.', 'Call log:', ...log].join('\n  - ')) });
 
 describe('actedBeforeTimeout', () => {
@@ -17,5 +18,22 @@ describe('actedBeforeTimeout', () => {
     const retried = ['attempting click action', 'performing click action', '<div class="toast"> intercepts pointer events', 'retrying click action', 'element is not stable'];
     expect(actedBeforeTimeout(click, timedOut(...retried))).toBe(false);
     expect(actedBeforeTimeout({ kind: 'expect', expression: 'to.be.visible', isNot: false } as unknown as WaitingStep, timedOut('performing click action'))).toBe(false);
+  });
+
+  it('says a key press or typing acted once its element was found, and a dispatched event always may have', () => {
+    for (const method of ['press', 'pressSequentially', 'type']) {
+      expect(actedBeforeTimeout(action(method), timedOut("waiting for locator('#q')", '  - locator resolved to <input id="q"/>', 'elementHandle.press("Enter")'))).toBe(true);
+      expect(actedBeforeTimeout(action(method), timedOut("waiting for locator('#q')"))).toBe(false);
+    }
+    // Its log is the same whether or not it dispatched (its element is found and the event sent in one call).
+    expect(actedBeforeTimeout(action('dispatchEvent'), timedOut("waiting for locator('#b')"))).toBe(true);
+  });
+
+  it('says a drag acted once it pressed the mouse button, whatever its release did', () => {
+    const down = ['attempting move and down action', 'element is visible and stable', 'performing move and down action'];
+    expect(actedBeforeTimeout(action('dragTo'), timedOut(...down))).toBe(true);
+    const up = [...down, 'move and down action done', "waiting for locator('#drop')", 'attempting move and up action', 'element is not stable'];
+    expect(actedBeforeTimeout(action('dragTo'), timedOut(...up))).toBe(true);
+    expect(actedBeforeTimeout(action('dragTo'), timedOut('attempting move and down action', 'element is not stable'))).toBe(false);
   });
 });

@@ -68,20 +68,46 @@ export type StepHandlerOptions = {
 export type Outcome = { ok: true; value: unknown } | { ok: false; error?: unknown; result?: ExpectResult };
 export type Failure = Extract<Outcome, { ok: false }>;
 
-/** Actions that act again when run again (a second click adds a second item to a cart). */
-export const CLICKS = new Set<string>(['click', 'dblclick', 'tap']);
+/** Actions that act again when run again: a second click adds a second item to a cart, a second Enter submits a form twice. */
+export const NOT_REPEATABLE = new Set<string>(['click', 'dblclick', 'tap', 'press', 'pressSequentially', 'type', 'dragTo', 'dispatchEvent']);
 
 /**
- * Whether a failed action may have acted before it failed: Playwright's call log shows its last
- * attempt performing its pointer action (a click whose handler kept the page busy is cut off
- * there, delivered but not yet logged done) or done with it (a click still waiting for the
- * navigation it started). An earlier attempt that performed and was then retried did not act
- * (its hit target was another element).
+ * The ones of those the probe never cuts short: their call log cannot show whether they acted
+ * (a key press logs only its start, `dispatchEvent` nothing after its wait), or they act in
+ * parts (typing key by key, a drag's press and release). Their probe waits for their element
+ * instead, and then they run as written.
+ */
+export const UNCUT = new Set<string>(['press', 'pressSequentially', 'type', 'dragTo', 'dispatchEvent']);
+
+const KEYBOARD = new Set<string>(['press', 'pressSequentially', 'type']);
+
+/**
+ * Whether a failed action may have acted before it failed, from Playwright's call log:
+ * - a click, tap or drag whose last attempt performed its pointer action (a click whose handler
+ *   kept the page busy is cut off there, delivered but not yet logged done) or is done with it
+ *   (a click still waiting for the navigation it started); an earlier attempt that performed
+ *   and was then retried did not act (its hit target was another element); a drag that pressed
+ *   the mouse button has acted, whatever its release did;
+ * - a key press or typing once its element was found: it acts at once, with no check to wait for;
+ * - `dispatchEvent` always: it finds its element and dispatches in one call, and logs neither.
  */
 export function actedBeforeTimeout(step: WaitingStep, failure: Failure): step is Extract<WaitingStep, { kind: 'action' }> {
   if (step.kind !== 'action' || !(failure.error instanceof Error)) return false;
-  const lastAttempt = failure.error.message.split(/\b(?:attempting|retrying) \w+ action\b/).at(-1)!;
-  return /\bperforming \w+ action\b|\b\w+ action done\b/.test(lastAttempt);
+  const log = failure.error.message;
+  if (step.method === 'dispatchEvent') return true;
+  if (KEYBOARD.has(step.method)) return /\blocator resolved to\b/.test(log);
+  if (step.method === 'dragTo' && /\bmove and down action done\b/.test(log)) return true;
+  const lastAttempt = log.split(/\b(?:attempting|retrying) [\w ]+? action\b/).at(-1)!;
+  return /\bperforming [\w ]+? action\b|\baction done\b/.test(lastAttempt);
+}
+
+/** The probe of an UNCUT action: whether its locator finds its element within PROBE_MS (strict: one). */
+export async function probeElement(locator: Locator): Promise<Outcome> {
+  try {
+    return { ok: true, value: await unreported(locator, () => locator.waitFor({ state: 'attached', timeout: PROBE_MS })) };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 export const stepName = (step: WaitingStep) => (step.kind === 'action' ? step.method : `expect ${step.expression}`);
