@@ -72,8 +72,14 @@ async function withWritableStore<T>(flags: StoreFlags, action: (store: Knowledge
 }
 
 function printImport(what: string, result: ImportResult & { counts?: PackCounts }, json: Record<string, unknown> | undefined): void {
-  if (json) return void console.log(JSON.stringify({ ...json, written: result.written, runsUnchanged: result.runsUnchanged, ...(result.counts ? { verified: result.counts } : {}) }, null, 2));
-  const notes = result.runsUnchanged ? { runs: `(${result.runsUnchanged} there already, kept)` } : {};
+  if (json) {
+    const unchanged = { runsUnchanged: result.runsUnchanged, modelsUnchanged: result.modelsUnchanged };
+    return void console.log(JSON.stringify({ ...json, written: result.written, ...unchanged, ...(result.counts ? { verified: result.counts } : {}) }, null, 2));
+  }
+  const notes = {
+    ...(result.runsUnchanged ? { runs: `(${result.runsUnchanged} there already, kept)` } : {}),
+    ...(result.modelsUnchanged ? { models: `(${result.modelsUnchanged} fitted later in the store, kept)` } : {}),
+  };
   console.log(`${what} (added or replaced):\n${formatCounts(result.written, notes)}`);
 }
 

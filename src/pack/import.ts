@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describeError, isMedicError, MedicPackError } from '../errors.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
+import { modelKey } from '../store/models.js';
 import type { RunRecord } from '../store/records.js';
 import type { VectorRecord } from '../vector/records.js';
 import { renamePack } from './rename.js';
@@ -20,6 +21,8 @@ export type ImportResult = {
   written: PackCounts;
   /** Runs the store held already, as the pack has them (or further along). */
   runsUnchanged: number;
+  /** The pack's models the store holds a later fit of (kept: an import never turns a model back). */
+  modelsUnchanged: number;
 };
 
 /** Records per write call: one store transaction each. */
@@ -93,15 +96,22 @@ export async function importPack(store: KnowledgeStore, input: unknown, options:
   });
   // Predictions need no run in the store (nor does checkRunsKnown ask for one): the run only says what judged them.
   await inBatches('predictions', pack.predictions, (batch) => store.recordPredictions(batch));
+  let modelsUnchanged = 0;
   await stage('models', async () => {
-    // Each replaces the store's model of its (project, name) whole, as a refit would.
+    // Each replaces the store's model of its (project, name) whole, as a refit would, unless the
+    // store's was fitted later: a pack exported before the store's last refit must not undo it.
+    const stored = new Map((await store.listModels()).map((m) => [modelKey(m), Date.parse(m.at)]));
     for (const model of pack.models) {
+      if ((stored.get(modelKey(model)) ?? -Infinity) > Date.parse(model.at)) {
+        modelsUnchanged++;
+        continue;
+      }
       await store.putModel(model);
       written.models++;
     }
   });
   await inBatches('vectors', pack.vectors, writeVectors);
-  return { written, runsUnchanged: steps.filter((s) => s.step === 'keep').length };
+  return { written, runsUnchanged: steps.filter((s) => s.step === 'keep').length, modelsUnchanged };
 }
 
 const ENDS: readonly (keyof RunRecord)[] = ['endedAt', 'status', 'errors'];

@@ -66,10 +66,10 @@ describe('importPack', () => {
     const target = new MemoryStore();
     const first = await importPack(target, pack);
     expect(await snapshot(target)).toEqual(expected);
-    expect(first).toEqual({ written: packCounts(pack), runsUnchanged: 0 });
+    expect(first).toEqual({ written: packCounts(pack), runsUnchanged: 0, modelsUnchanged: 0 });
     const second = await importPack(target, pack);
     expect(await snapshot(target)).toEqual(expected);
-    expect(second).toEqual({ written: { ...packCounts(pack), runs: 0 }, runsUnchanged: 4 });
+    expect(second).toEqual({ written: { ...packCounts(pack), runs: 0 }, runsUnchanged: 4, modelsUnchanged: 0 });
     // Into the store it came from: the same.
     await importPack(source, pack);
     expect(await snapshot(source)).toEqual(expected);
@@ -100,10 +100,24 @@ describe('importPack', () => {
     const pack = json(await exportPack(await filled(), { project: 'shop' }));
     const target = new MemoryStore();
     const other = makeModel({ name: 'other' });
-    await target.putModel(makeModel({ at: '2026-12-01T00:00:00.000Z', data: { newer: true } }));
+    await target.putModel(makeModel({ at: '2026-11-01T00:00:00.000Z', data: { older: true } }));
     await target.putModel(other);
-    await importPack(target, pack);
+    const result = await importPack(target, pack);
     expect(await target.listModels()).toEqual([pack.models[0], other, pack.models[1]]);
+    expect(result).toMatchObject({ written: { models: 2 }, modelsUnchanged: 0 });
+  });
+
+  it('keeps a model the store fitted after the one in the pack: an import never turns a model back', async () => {
+    const pack = json(await exportPack(await filled(), { project: 'shop' }));
+    const target = new MemoryStore();
+    const refitted = makeModel({ at: '2026-12-01T00:00:00.000Z', data: { newer: true } });
+    await target.putModel(refitted);
+    const result = await importPack(target, pack);
+    expect((await target.listModels()).map((m) => m.data)).toEqual([pack.models[0]!.data, refitted.data]);
+    expect(result).toMatchObject({ written: { models: 1 }, modelsUnchanged: 1 });
+    // Importing it again changes nothing.
+    expect(await importPack(target, pack)).toMatchObject({ modelsUnchanged: 1 });
+    expect((await target.listModels()).map((m) => m.data)).toEqual([pack.models[0]!.data, refitted.data]);
   });
 
   it('finishes a run the store has as running, and keeps one the store has finished', async () => {
