@@ -193,15 +193,27 @@ describe('the demo suite written for v1, healed by playwright-medic', { timeout:
     const server = spawn(process.execPath, ['e2e/server.mjs', '--app', 'v2', '--port', String(PORT)], { cwd: root, stdio: 'ignore' });
     try {
       await waitForServer(`http://127.0.0.1:${PORT}/healthz`);
+      // Each distinct (oracle case, healed selector) is checked once (many tests heal alike), four pages at a time.
+      const checks = new Map<string, { oracle: OracleCase; selector: string; heals: typeof healed }>();
       for (const heal of healed) {
         const oracle = DEMO_ORACLE.find((c) => c.code === heal.from.code && pageKey(`http://x${c.path}`) === heal.pageKey);
         if (!oracle) {
           unchecked.push(`${heal.pageKey} ${heal.from.code} → ${heal.to?.code}`);
           continue;
         }
-        const problem = await sameElement(oracle, heal.to!.selector);
-        if (problem) wrong.push(`${heal.from.code} → ${heal.to?.code}: ${problem}`);
+        const key = `${DEMO_ORACLE.indexOf(oracle)} ${heal.to!.selector}`;
+        const check = checks.get(key) ?? { oracle, selector: heal.to!.selector, heals: [] };
+        check.heals.push(heal);
+        checks.set(key, check);
       }
+      const queue = [...checks.values()];
+      const worker = async () => {
+        for (let check = queue.shift(); check; check = queue.shift()) {
+          const problem = await sameElement(check.oracle, check.selector);
+          if (problem) for (const heal of check.heals) wrong.push(`${heal.from.code} → ${heal.to?.code}: ${problem}`);
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
     } finally {
       server.kill();
       await new Promise((done) => server.on('exit', done));
