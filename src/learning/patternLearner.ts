@@ -68,9 +68,7 @@ export const patternId = (project: string, signature: string) => `fp-${createHas
  * else the nearest of its category above the threshold, else a new one; an outage, many tests
  * failing with one environment category, is one pattern); every test that failed last time and
  * passes now records what made it pass (its heals, or a retry) as a known fix of the patterns
- * it failed with, a heal that saves a step again in a later run (the test passes without failing)
- * counts as another success of that fix, and a heal that did not save a failing attempt counts
- * as a failed try.
+ * it failed with, and a heal that did not save a failing attempt counts as a failed try.
  * @returns the patterns the run touched, and which of them are new
  * @example const { touched } = await learnFailures(deps, runId);
  */
@@ -83,8 +81,6 @@ export async function learnFailures(deps: PatternDeps, runId: string): Promise<{
   const attempts = await store.listAttempts({ runId });
   const patterns = new Map((await store.listFailurePatterns({ project })).map((p) => [p.id, p]));
   const touched = new Set<string>();
-  /** Patterns whose known fix saved a step again in a test that did not fail (written, not touched: the run did not see them). */
-  const credited = new Set<string>();
   const created: string[] = [];
 
   // An outage: one environment category in a large share of the run's tests.
@@ -130,18 +126,7 @@ export async function learnFailures(deps: PatternDeps, runId: string): Promise<{
     }
     if (a.status !== 'passed') continue;
     const before = await previousFailure(store, attempts, a);
-    if (!before) {
-      // A fix that keeps saving its step in later runs (the test passes, nothing failed first) worked again.
-      for (const h of healsOf(a)) {
-        for (const p of patterns.values()) {
-          const fix = p.knownFixes.find((k) => k.to !== undefined && k.to === h.to?.code && k.from === h.from.code);
-          if (!fix) continue;
-          patterns.set(p.id, recordFix(p, fix, true, at));
-          credited.add(p.id);
-        }
-      }
-      continue;
-    }
+    if (!before) continue;
     const ids = [...patterns.values()].filter((p) => p.signatures.includes(before.error!.signature) || joined.get(before) === p.id).map((p) => p.id);
     const fixes = healsOf(a).map(fixOf);
     if (fixes.length === 0 && before.runId === runId) fixes.push({ strategy: 'retry' });
@@ -151,7 +136,7 @@ export async function learnFailures(deps: PatternDeps, runId: string): Promise<{
     }
   }
   const out = [...touched].map((id) => patterns.get(id)!);
-  await store.putFailurePatterns([...out, ...[...credited].filter((id) => !touched.has(id)).map((id) => patterns.get(id)!)]);
+  await store.putFailurePatterns(out);
   return { touched: out, created };
 }
 
