@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../test/helpers/freePort.js';
 import { startLlmServer, type LlmServer } from '../../test/helpers/openaiServer.js';
@@ -134,6 +135,22 @@ describe('openai client (the real openai SDK against a local Chat Completions se
     expect(error).toMatchObject({ failure: 'timeout', status: undefined });
     expect(error.message).toContain('300 ms');
     expect(Date.now() - started).toBeLessThan(1200);
+  });
+
+  it('leaves no listener on a signal that outlives its calls, which still cancels a call under way', async () => {
+    // The LLM layer passes one signal ("the worker is closing") to every call of a worker.
+    const closing = new AbortController();
+    const client = llm();
+    for (let i = 0; i < 12; i++) await client.chat({ ...request(), signal: closing.signal });
+    expect(getEventListeners(closing.signal, 'abort')).toHaveLength(0);
+    api.answer = () => ({ delayMs: 3000, then: { json: { choice: 1 } } });
+    const pending = failure(client.chat({ ...request(), signal: closing.signal }));
+    await expect.poll(() => api.requests.length).toBe(13);
+    const started = Date.now();
+    closing.abort();
+    expect(await pending).toBeInstanceOf(LlmCallError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(getEventListeners(closing.signal, 'abort')).toHaveLength(0);
   });
 
   it("fails with 'network' when nothing listens at the base URL", async () => {

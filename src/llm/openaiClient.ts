@@ -94,6 +94,21 @@ function callError(error: unknown, at: { target: string; model: string; timeoutM
   return new LlmCallError('request', `${failed}.`, { fix, cause: error, status });
 }
 
+/**
+ * A signal for one SDK call that follows `outer` until `unlink`. The SDK adds an abort listener
+ * to the signal it is given and never removes it, so a signal that outlives the calls (the LLM
+ * layer's "the worker is closing") gathered one listener per call: a leak, and Node's
+ * MaxListenersExceededWarning in the test output after ten calls.
+ */
+function callSignal(outer: AbortSignal | undefined): { signal?: AbortSignal; unlink: () => void } {
+  if (!outer) return { unlink: () => {} };
+  const inner = new AbortController();
+  const follow = () => inner.abort(outer.reason);
+  if (outer.aborted) follow();
+  else outer.addEventListener('abort', follow, { once: true });
+  return { signal: inner.signal, unlink: () => outer.removeEventListener('abort', follow) };
+}
+
 const completionSchema = z.object({
   choices: z.array(z.object({ message: z.object({ content: z.unknown() }).nullish() })),
   usage: z.unknown(),
@@ -149,6 +164,7 @@ export function openaiClient(options: OpenAIClientOptions): LlmClient {
       for (;;) {
         const format = formatFor(request, accepts);
         let completion: unknown;
+        const { signal, unlink } = callSignal(request.signal);
         try {
           completion = await client.chat.completions.create({
             model: request.model,
@@ -156,13 +172,15 @@ export function openaiClient(options: OpenAIClientOptions): LlmClient {
             ...(accepts.tokenField === 'max_tokens' ? { max_tokens: request.maxTokens } : { max_completion_tokens: request.maxTokens }),
             ...(accepts.temperature ? { temperature: 0 } : {}),
             ...(format ? { response_format: format } : {}),
-          }, { timeout: callTimeout(request), ...(request.signal ? { signal: request.signal } : {}) });
+          }, { timeout: callTimeout(request), ...(signal ? { signal } : {}) });
         } catch (error) {
           const next = adapt(error, accepts, format !== undefined, o.structured);
           if (!next) throw callError(error, { target, model: request.model, timeoutMs: callTimeout(request), mode: o.structured, keyless: !o.apiKey });
           accepts = next;
           learned.set(request.model, next);
           continue;
+        } finally {
+          unlink();
         }
         const shape = completionSchema.safeParse(completion);
         if (!shape.success) {
