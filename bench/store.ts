@@ -260,7 +260,7 @@ try {
     );
     if (typeof chroma !== 'string' && !chroma.process) {
       const name = chromaCollectionName(chromaPrefix, `bench${size}`, EMBEDDER.id); // a server not ours: leave it as found
-      cleanup.push(() => chromaClient(chroma.url).client.deleteCollection({ name }));
+      cleanup.push(async () => (await chromaClient(chroma.url)).client.deleteCollection({ name }));
     }
     const remote: Result<VectorFigures> =
       typeof chroma === 'string' ? chroma : await part(`chroma@${label(size)}`, () => benchVectors(chromaIndex({ url: chroma.url, collection: `bench${size}`, embedder: EMBEDDER, prefix: chromaPrefix }), size));

@@ -65,6 +65,44 @@ for (const top of ['src', 'reporter', 'fixtures']) {
     }
   }
 }
+// Optional backends (Chroma, an LLM or embedding endpoint) are loaded when a config uses them:
+// nothing a test run loads (the fixtures, the reporter, the global setup) imports their SDKs
+// statically, or every worker and the runner would pay for loading them. (ioredis stays static:
+// `openStore` is synchronous, and a worker cannot use `import.meta` for a lazy `require`, as
+// Playwright's loader turns such a module into CommonJS.)
+const OPTIONAL = /^(chromadb|openai)(\/|$)/;
+const ENTRIES = ['fixtures/index.ts', 'reporter/index.ts', 'src/risk/globalSetup.ts'];
+// Static imports that load a module: not `import type`/`export type`, not `import()`.
+const STATIC = /(?:^|\n)\s*(?:import|export)\s+(type\s)?[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+const loads = new Map(); // file → its static value imports
+const staticImports = (file) => {
+  if (!loads.has(file)) {
+    const text = existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : '';
+    loads.set(file, [...text.matchAll(STATIC)].filter((m) => !m[1]).map((m) => m[2] ?? m[3]));
+  }
+  return loads.get(file);
+};
+for (const entry of ENTRIES.filter((e) => existsSync(join(root, e)))) {
+  const via = new Map([[entry, undefined]]);
+  const queue = [entry];
+  while (queue.length) {
+    const file = queue.shift();
+    for (const spec of staticImports(file)) {
+      if (OPTIONAL.test(spec)) {
+        const chain = [];
+        for (let f = file; f; f = via.get(f)) chain.unshift(f);
+        problems.push(`${file}: imports '${spec}' statically, so ${entry} loads it (${chain.join(' → ')}) — load it on first use (await import())`);
+        continue;
+      }
+      if (!spec.startsWith('.')) continue;
+      const target = relative(root, resolve(root, dirname(file), spec)).split(sep).join('/').replace(/\.js$/, '.ts');
+      if (via.has(target)) continue;
+      via.set(target, file);
+      queue.push(target);
+    }
+  }
+}
+
 if (problems.length) {
   console.error(`Import-direction check failed:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.exit(1);

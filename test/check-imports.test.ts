@@ -53,3 +53,31 @@ it('keeps the report page to itself, the report schema and zod (it runs in the b
   expect(result.stderr).toMatch(/src\/report\/page\/main.ts: imports 'node:zlib'/);
   expect(result.stderr).toMatch(/src\/report\/page\/main.ts: imports '..\/build.js'/);
 });
+
+it('flags an optional backend SDK that a test run would load (fixtures, reporter, global setup), with the chain that loads it', () => {
+  const result = check({
+    'fixtures/index.ts': "import { openIndex } from '../src/vector/open.js';\nimport type { Llm } from '../src/llm/llm.js';",
+    'src/vector/open.ts': "import { chromaIndex } from './chromaIndex.js';",
+    'src/vector/chromaIndex.ts': "import { ChromaClient } from 'chromadb';",
+    // Not loaded by a run: type-only, behind import(), or reached only from the CLI.
+    'src/llm/llm.ts': "import OpenAI from 'openai';",
+    'reporter/index.ts': "import type { ChromaClient } from 'chromadb';\nexport const load = () => import('../src/vector/chroma.js');",
+    'src/vector/chroma.ts': "import { ChromaClient } from 'chromadb';",
+    'src/cli/doctor.ts': "import OpenAI from 'openai';",
+  });
+  expect(result.status).toBe(1);
+  const lines = result.stderr.trim().split('\n').slice(1);
+  expect(lines).toEqual([
+    "  src/vector/chromaIndex.ts: imports 'chromadb' statically, so fixtures/index.ts loads it (fixtures/index.ts → src/vector/open.ts → src/vector/chromaIndex.ts) — load it on first use (await import())",
+  ]);
+});
+
+it('passes the same SDK loaded on first use', () => {
+  const result = check({
+    'fixtures/index.ts': "import { openIndex } from '../src/vector/open.js';",
+    'src/vector/open.ts': "import { chromaIndex } from './chromaIndex.js';",
+    'src/vector/chromaIndex.ts': "import type { ChromaClient } from 'chromadb';\nconst load = () => import('chromadb');",
+  });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});

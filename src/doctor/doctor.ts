@@ -127,7 +127,7 @@ async function checkStore(c: MedicConfig, baseDir: string, fix: boolean, timeout
 
 async function checkVectors(c: MedicConfig, timeoutMs: number): Promise<Found> {
   if (c.vectors.kind === 'local') return { status: 'ok', detail: 'local: the vectors live in the knowledge store (exact search)' };
-  const { client, url } = chromaClient(c.vectors.url!);
+  const { client, url } = await chromaClient(c.vectors.url!);
   const embedder = openEmbedder(c);
   const within = <T>(what: string, promise: Promise<T>) =>
     Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer to ${what} within ${timeoutMs} ms`)), timeoutMs).unref())]);

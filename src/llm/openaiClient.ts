@@ -1,7 +1,8 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
 import { z } from 'zod';
 import { describeError, MedicConfigError } from '../errors.js';
 import { LlmCallError, type ChatReply, type ChatRequest, type LlmClient } from './client.js';
+import { loadOpenAI, type OpenAIModule } from './openaiSdk.js';
 
 export const openaiClientOptionsSchema = z
   .object({
@@ -28,8 +29,8 @@ const REFUSED = /unsupported|not supported|only the default|unrecognized|unknown
 const NAMES_FORMAT = /response_format|json_schema|structured output/i;
 
 /** A 400 or 422 whose text says which parameter the server does not take. */
-function refusal(error: unknown): string | undefined {
-  if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return undefined;
+function refusal(error: unknown, sdk: OpenAIModule): string | undefined {
+  if (!(error instanceof sdk.APIError) || (error.status !== 400 && error.status !== 422)) return undefined;
   return `${error.param ?? ''} ${error.message}`;
 }
 
@@ -38,8 +39,8 @@ function refusal(error: unknown): string | undefined {
  * Each change turns something off for good, so a call makes at most four requests, and only
  * the first call to a model of a server learns them.
  */
-function adapt(error: unknown, accepts: Accepts, sentFormat: boolean, mode: string): Accepts | undefined {
-  const said = refusal(error);
+function adapt(error: unknown, sdk: OpenAIModule, accepts: Accepts, sentFormat: boolean, mode: string): Accepts | undefined {
+  const said = refusal(error, sdk);
   if (said === undefined) return undefined;
   if (accepts.tokenField === 'max_tokens' && /max_tokens/.test(said) && (REFUSED.test(said) || /max_completion_tokens/.test(said))) {
     return { ...accepts, tokenField: 'max_completion_tokens' };
@@ -60,7 +61,8 @@ function rootCause(error: unknown): string {
 }
 
 /** The SDK's error as an LlmCallError that says what failed and what to change. */
-function callError(error: unknown, at: { target: string; model: string; timeoutMs: number; mode: string; keyless: boolean }): LlmCallError {
+function callError(error: unknown, sdk: OpenAIModule, at: { target: string; model: string; timeoutMs: number; mode: string; keyless: boolean }): LlmCallError {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk;
   const call = `The LLM call to ${at.target} (model ${at.model})`;
   const doctor = 'check the endpoint with `npx medic doctor`';
   if (error instanceof APIUserAbortError) return new LlmCallError('request', `${call} was cancelled: the test worker closed.`, { cause: error });
@@ -88,7 +90,7 @@ function callError(error: unknown, at: { target: string; model: string; timeoutM
     return new LlmCallError('request', `${failed}.`, { fix: `check that llm.models names models ${at.target} serves (GET ${at.target}/models) and that llm.baseURL ends in /v1`, cause: error, status });
   }
   const fix =
-    at.mode !== 'auto' && NAMES_FORMAT.test(refusal(error) ?? '')
+    at.mode !== 'auto' && NAMES_FORMAT.test(refusal(error, sdk) ?? '')
       ? `this server does not take the ${at.mode} response format: set llm.structured to 'auto' (or 'none')`
       : 'check llm.models and llm.structured (\'none\' for a server without JSON response formats)';
   return new LlmCallError('request', `${failed}.`, { fix, cause: error, status });
@@ -144,7 +146,8 @@ export function openaiClient(options: OpenAIClientOptions): LlmClient {
   }
   const o = parsed.data;
   const target = o.baseURL ?? OPENAI_API;
-  const client = new OpenAI({ apiKey: o.apiKey || 'none', ...(o.baseURL ? { baseURL: o.baseURL } : {}), timeout: o.timeoutMs, maxRetries: 0 });
+  let client: OpenAI | undefined;
+  const clientOf = (sdk: OpenAIModule) => (client ??= new sdk.default({ apiKey: o.apiKey || 'none', ...(o.baseURL ? { baseURL: o.baseURL } : {}), timeout: o.timeoutMs, maxRetries: 0 }));
   const learned = new Map<string, Accepts>();
   // The SDK takes whole milliseconds.
   const callTimeout = (request: ChatRequest) => Math.max(1, Math.floor(Math.min(request.timeoutMs ?? o.timeoutMs, o.timeoutMs)));
@@ -160,6 +163,8 @@ export function openaiClient(options: OpenAIClientOptions): LlmClient {
   return {
     target,
     async chat(request: ChatRequest): Promise<ChatReply> {
+      const sdk = await loadOpenAI();
+      const client = clientOf(sdk);
       let accepts = learned.get(request.model) ?? FIRST_TRY;
       for (;;) {
         const format = formatFor(request, accepts);
@@ -174,8 +179,8 @@ export function openaiClient(options: OpenAIClientOptions): LlmClient {
             ...(format ? { response_format: format } : {}),
           }, { timeout: callTimeout(request), ...(signal ? { signal } : {}) });
         } catch (error) {
-          const next = adapt(error, accepts, format !== undefined, o.structured);
-          if (!next) throw callError(error, { target, model: request.model, timeoutMs: callTimeout(request), mode: o.structured, keyless: !o.apiKey });
+          const next = adapt(error, sdk, accepts, format !== undefined, o.structured);
+          if (!next) throw callError(error, sdk, { target, model: request.model, timeoutMs: callTimeout(request), mode: o.structured, keyless: !o.apiKey });
           accepts = next;
           learned.set(request.model, next);
           continue;

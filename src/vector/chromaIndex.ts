@@ -1,4 +1,4 @@
-import { ChromaClient, type Collection, type Where as ChromaWhere } from 'chromadb';
+import type { ChromaClient, Collection, Where as ChromaWhere } from 'chromadb';
 import { z } from 'zod';
 import { describeError, isMedicError, MedicConfigError, MedicError } from '../errors.js';
 import type { Embedder } from './embedder.js';
@@ -39,9 +39,16 @@ export function chromaWhere(where: Where | undefined): ChromaWhere | undefined {
   return parts.length === 1 ? parts[0] : { $and: parts };
 }
 
-/** A client of the Chroma server at `url` (validated). */
-export function chromaClient(rawUrl: string): { client: ChromaClient; url: URL } {
-  const url = new URL(chromaUrlSchema.parse(rawUrl));
+/** `url` validated (MedicConfigError-free: zod's error names what is wrong). */
+const chromaUrl = (rawUrl: string) => new URL(chromaUrlSchema.parse(rawUrl));
+
+/**
+ * A client of the Chroma server at `url` (validated). The chromadb SDK is loaded here, on first
+ * use: a suite without Chroma never loads it (every worker would pay for it otherwise).
+ */
+export async function chromaClient(rawUrl: string): Promise<{ client: ChromaClient; url: URL }> {
+  const url = chromaUrl(rawUrl);
+  const { ChromaClient } = await import('chromadb');
   return { client: new ChromaClient({ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), ssl: url.protocol === 'https:' }), url };
 }
 
@@ -53,14 +60,16 @@ export function chromaClient(rawUrl: string): { client: ChromaClient; url: URL }
  * const near = await index.query(vector, { k: 3, where: { project: 'shop', category: 'timeout' } });
  */
 export function chromaIndex(options: ChromaIndexOptions): VectorIndex & { readonly location: string; readonly origin: string } {
-  const { client, url } = chromaClient(options.url);
+  const url = chromaUrl(options.url);
   const { collection, embedder } = options;
   const name = chromaCollectionName(options.prefix ?? 'medic-', collection, embedder.id);
   const location = `${url.origin} (collection ${name})`;
   let opened: Promise<Collection> | undefined;
   const open = () =>
-    (opened ??= client
-      .getOrCreateCollection({ name, embeddingFunction: null, configuration: { hnsw: { space: 'cosine' } }, metadata: { embedder: embedder.id, dimension: embedder.dimension } })
+    (opened ??= chromaClient(options.url)
+      .then(({ client }) =>
+        client.getOrCreateCollection({ name, embeddingFunction: null, configuration: { hnsw: { space: 'cosine' } }, metadata: { embedder: embedder.id, dimension: embedder.dimension } }),
+      )
       .catch((error: unknown) => {
         opened = undefined; // the next call tries again
         throw error;

@@ -1,8 +1,9 @@
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, BrokenCircuitError } from 'cockatiel';
-import OpenAI, { APIConnectionError, APIError } from 'openai';
+import type OpenAI from 'openai';
 import { z } from 'zod';
 import { describeError, MedicConfigError, MedicError } from '../errors.js';
 import { SharedBreakerOpenError, sharedBreaker, type BreakerBoard } from '../resilience/breakerBoard.js';
+import { loadOpenAI, type OpenAIModule } from '../llm/openaiSdk.js';
 import { normalize, type Embedder } from './embedder.js';
 
 /** The embedder's endpoint failed, refused the request or answered something unusable. */
@@ -42,9 +43,10 @@ export type OpenAIEmbedderOptions = z.input<typeof openaiEmbedderOptionsSchema>;
 export const embedderTarget = (baseURL: string | undefined, model: string) => `${baseURL ?? 'https://api.openai.com/v1'} ${model}`;
 
 /** Worth another try: rate limits, server errors, timeouts and connections that failed. */
-function transient(error: unknown): boolean {
-  if (error instanceof APIConnectionError) return true;
-  return error instanceof APIError && (error.status === 429 || error.status === 408 || (error.status ?? 0) >= 500);
+function transient(error: unknown, sdk: OpenAIModule | undefined): boolean {
+  if (!sdk) return false; // not loaded: not an error of the SDK
+  if (error instanceof sdk.APIConnectionError) return true;
+  return error instanceof sdk.APIError && (error.status === 429 || error.status === 408 || (error.status ?? 0) >= 500);
 }
 
 /**
@@ -62,12 +64,19 @@ export function openaiEmbedder(options: OpenAIEmbedderOptions, shared: { board?:
     });
   }
   const o = parsed.data;
-  const client = new OpenAI({ apiKey: o.apiKey || 'none', ...(o.baseURL ? { baseURL: o.baseURL } : {}), timeout: o.timeoutMs, maxRetries: 0 });
+  // The SDK is loaded by the first request (loadOpenAI): a suite whose embedder is not `openai` never loads it.
+  let sdk: OpenAIModule | undefined;
+  let client: OpenAI | undefined;
+  const clientOf = async () => {
+    sdk ??= await loadOpenAI();
+    return (client ??= new sdk.default({ apiKey: o.apiKey || 'none', ...(o.baseURL ? { baseURL: o.baseURL } : {}), timeout: o.timeoutMs, maxRetries: 0 }));
+  };
+  const isTransient = (error: unknown) => transient(error, sdk);
   const where = o.baseURL ?? 'the OpenAI API';
   // Retry outside, breaker inside: every failed request counts toward opening it, and an open breaker is not retried.
   // The breaker is shared through the store (when given): an endpoint another process found down is not called.
-  const retries = retry(handleWhen(transient), { maxAttempts: o.attempts - 1, backoff: new ExponentialBackoff({ initialDelay: o.initialDelayMs, maxDelay: 5000 }) });
-  const breaker = sharedBreaker(circuitBreaker(handleWhen(transient), { halfOpenAfter: o.halfOpenAfterMs, breaker: new ConsecutiveBreaker(o.breakAfter) }), {
+  const retries = retry(handleWhen(isTransient), { maxAttempts: o.attempts - 1, backoff: new ExponentialBackoff({ initialDelay: o.initialDelayMs, maxDelay: 5000 }) });
+  const breaker = sharedBreaker(circuitBreaker(handleWhen(isTransient), { halfOpenAfter: o.halfOpenAfterMs, breaker: new ConsecutiveBreaker(o.breakAfter) }), {
     board: shared.board,
     name: 'embedder',
     target: embedderTarget(o.baseURL, o.model),
@@ -78,6 +87,7 @@ export function openaiEmbedder(options: OpenAIEmbedderOptions, shared: { board?:
   const batch = async (texts: string[]): Promise<Float32Array[]> => {
     let response: OpenAI.Embeddings.CreateEmbeddingResponse;
     try {
+      const client = await clientOf();
       response = await retries.execute(() =>
         breaker.execute(() => client.embeddings.create({ model: o.model, input: texts, encoding_format: 'float', ...(o.requestDimensions ? { dimensions: o.dimension } : {}) })),
       );
@@ -95,7 +105,7 @@ export function openaiEmbedder(options: OpenAIEmbedderOptions, shared: { board?:
         });
       }
       throw new MedicEmbedderError(`The embedder at ${where} (model ${o.model}) failed: ${describeError(error)}`, {
-        fix: transient(error) ? 'check that the endpoint is up and not rate-limiting (`npx medic doctor`)' : 'check embedder.model, embedder.baseURL and the API key variable',
+        fix: isTransient(error) ? 'check that the endpoint is up and not rate-limiting (`npx medic doctor`)' : 'check embedder.model, embedder.baseURL and the API key variable',
         cause: error,
       });
     }
