@@ -258,7 +258,14 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
     let abstained = false;
     /** The step's end: learn from how it went (`healed`: it passed on another locator). */
     const done = async (outcome: Outcome, healed = false): Promise<unknown> => {
-      if (outcome.ok && captured && !(await captured)) void capture(locator, key, from); // the element appeared during the step
+      // The capture sent before the step is not waited for (it often takes longer than an
+      // assertion that passes at once). When it found nothing, the element appeared during the
+      // step: it is captured again, unless the page has moved on by then. `flush` waits for both.
+      if (outcome.ok && captured) {
+        const again = captured.then((ok) => (ok || whereOf(locator)?.key !== key ? undefined : capture(locator, key, from)));
+        pending.add(again);
+        void again.finally(() => pending.delete(again));
+      }
       if (outcome.ok && !healed) for (const counted of [...(known ? [from] : []), ...knownParts]) observe(key, counted, 'worked');
       if (outcome.ok && !healed) noteSlow(key, from, performance.now() - started);
       if (!outcome.ok && !abstained && healing.mode !== 'off') {
