@@ -39,7 +39,7 @@ export function chromaWhere(where: Where | undefined): ChromaWhere | undefined {
   return parts.length === 1 ? parts[0] : { $and: parts };
 }
 
-/** `url` validated (MedicConfigError-free: zod's error names what is wrong). */
+/** `url` checked by its schema (a ZodError that names what is wrong). */
 const chromaUrl = (rawUrl: string) => new URL(chromaUrlSchema.parse(rawUrl));
 
 /**
