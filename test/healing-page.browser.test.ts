@@ -271,6 +271,65 @@ describe('self-healing steps', () => {
     expect(heals[0]).toMatchObject({ strategy: 'known_fix', outcome: 'healed', to: { selector: '#persist' } });
   });
 
+  it("pictures a known fix's element once per worker and reuses that picture in later tests", async () => {
+    const catalog = new WorkerCatalog('test');
+    const at = new Date().toISOString();
+    catalog.observe({ selector: '#save', code: "locator('#save')", pageKey: 'about:', outcome: 'healed', healedTo: { selector: '#persist', code: "locator('#persist')" }, at });
+    const screenshots = new Map<string, Buffer>();
+    const pictures: (Buffer | undefined)[] = [];
+    // Each test has its own handler; the worker's picture map outlives them.
+    for (const test of [1, 2]) {
+      const heals: HealReport[] = [];
+      installLocatorHooks(page.locator('html'));
+      handleContext(
+        page.context(),
+        createStepHandler({
+          healing: { mode: 'heal' },
+          catalog,
+          guard: new CascadeGuard(),
+          testIdAttribute: 'data-testid',
+          screenshots,
+          onHeal: (report, picture) => {
+            heals.push(report);
+            pictures.push(picture);
+          },
+          onObserve: () => undefined,
+          nextHealId: () => `t${test}`,
+        }),
+      );
+      await page.setContent(V2.replace('Ready', `Ready ${test}`));
+      await page.locator('#save').click();
+      expect(heals).toMatchObject([{ strategy: 'known_fix', outcome: 'healed', to: { selector: '#persist' } }]);
+    }
+    expect(pictures).toHaveLength(2);
+    expect(pictures[0]).toBeInstanceOf(Buffer);
+    expect(pictures[0]!.subarray(1, 4).toString()).toBe('PNG');
+    // The second test's heal carries the first one's picture: it was not taken again.
+    expect(pictures[1]).toBe(pictures[0]);
+    expect([...screenshots.keys()]).toEqual(['about:\u0000#save\u0000#persist']);
+    // A worker without the map (or a fix not yet pictured) takes a new picture each time.
+    const fresh: (Buffer | undefined)[] = [];
+    for (const test of [3, 4]) {
+      handleContext(
+        page.context(),
+        createStepHandler({
+          healing: { mode: 'heal' },
+          catalog,
+          guard: new CascadeGuard(),
+          testIdAttribute: 'data-testid',
+          onHeal: (_report, picture) => fresh.push(picture),
+          onObserve: () => undefined,
+          nextHealId: () => `t${test}`,
+        }),
+      );
+      await page.setContent(V2);
+      await page.locator('#save').click();
+    }
+    expect(fresh).toHaveLength(2);
+    expect(fresh[0]).toBeInstanceOf(Buffer);
+    expect(fresh[1]).not.toBe(fresh[0]);
+  });
+
   it('does not look at a known fix again once the original locator works again', async () => {
     const catalog = new WorkerCatalog('test');
     const at = new Date().toISOString();

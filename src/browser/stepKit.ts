@@ -62,6 +62,11 @@ export type StepHandlerOptions = {
   llm?: LlmHealOptions;
   /** What is left of the test's timeout (undefined: no timeout), which an extended wait never outlasts. */
   remainingMs?: () => number | undefined;
+  /**
+   * The worker's heal screenshots by page, broken selector and fix (`healScreenshots`): a known fix
+   * this worker already photographed reuses that picture instead of taking another one.
+   */
+  screenshots?: Map<string, Buffer>;
   now?: () => Date;
 };
 
@@ -166,6 +171,16 @@ export type HealBase = Pick<HealReport, 'pageKey' | 'step' | 'from' | 'strategy'
  * What every healing strategy of a test shares: the options, the catalog, and how observations
  * and heals are recorded and how a healed step is re-run (mode heal) or suggested (mode suggest).
  */
+/** How many heal screenshots a worker keeps for reuse (`StepHandlerOptions.screenshots`); the oldest goes first. */
+export const KEPT_SCREENSHOTS = 200;
+
+function keepScreenshot(kept: Map<string, Buffer>, key: string, picture: Buffer): void {
+  kept.delete(key);
+  kept.set(key, picture);
+  const oldest = kept.keys().next();
+  if (kept.size > KEPT_SCREENSHOTS && !oldest.done) kept.delete(oldest.value);
+}
+
 export function createStepKit(options: StepHandlerOptions) {
   const { catalog, healing } = options;
   const now = options.now ?? (() => new Date());
@@ -204,7 +219,19 @@ export function createStepKit(options: StepHandlerOptions) {
     return work;
   };
 
-  const shoot = (target: Locator) => unhooked(() => target.screenshot({ timeout: 2_000, animations: 'disabled' })).catch(() => undefined);
+  /**
+   * The healed element's picture. A known fix pictures the same element on the same page in every
+   * test that uses it (a login button's fix, in every test that signs in), and a picture costs about
+   * 0.1-0.5 s of the step: the worker takes it once and reuses it.
+   */
+  const shoot = async (base: HealBase, target: Locator, to: LocatorRef): Promise<Buffer | undefined> => {
+    const key = `${base.pageKey}\u0000${base.from.selector}\u0000${to.selector}`;
+    const kept = base.strategy === 'known_fix' ? options.screenshots?.get(key) : undefined;
+    if (kept) return kept;
+    const taken = await unhooked(() => target.screenshot({ timeout: 2_000, animations: 'disabled' })).catch(() => undefined);
+    if (taken && options.screenshots) keepScreenshot(options.screenshots, key, taken);
+    return taken;
+  };
   const report = (base: HealBase, fields: Pick<HealReport, 'outcome' | 'to' | 'llm'> & { rank?: RankResult; reason?: string }, started: number, screenshot?: Buffer) => {
     const { rank, reason, ...rest } = fields;
     options.onHeal(
@@ -251,7 +278,7 @@ export function createStepKit(options: StepHandlerOptions) {
       report(base, { outcome: 'abstained', ...(rank ? { rank } : {}), reason: why, ...(llm ? { llm } : {}) }, started);
       return undefined;
     }
-    const screenshot = await shoot(target);
+    const screenshot = await shoot(base, target, to);
     const extra = { ...(rank ? { rank } : {}), ...(reason ? { reason } : {}), ...(llm ? { llm } : {}) };
     if (healing.mode === 'suggest') {
       report(base, { outcome: 'suggested', to, ...extra }, started, screenshot);
