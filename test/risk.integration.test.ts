@@ -3,7 +3,7 @@
 // built `medic plan` whose test list Playwright itself reads back.
 import { spawnSync } from 'node:child_process';
 import { gitAs } from './helpers/git.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { riskReportSchema, type RiskReport } from '../src/risk/riskReport.js';
@@ -97,6 +97,33 @@ describe('risk scoring before the suite (real runs, real git, SQLite)', { timeou
     const rest = spawnSync(process.execPath, [cli, 'test', '--list', '--test-list-invert', '.medic/risky.txt'], { cwd: project.dir, encoding: 'utf8' });
     expect(rest.stdout).toMatch(/Total: 3 tests in 1 file/);
     expect(new RegExp(medic(['plan', '--top', '1', '--grep']).stdout.trim()).test('cart.spec.ts cart shows the price')).toBe(true);
+  });
+
+  it('scores a test that never ran when it lists the suite first (medic risk/plan --list)', () => {
+    writeFileSync(join(project.dir, 'tests/search.spec.ts'), "import { test, expect } from '@playwright/test';\ntest.describe('search', () => {\n  test('finds a lamp', () => expect(1).toBe(1));\n});\n");
+    try {
+      const known = medic(['risk', '--json']);
+      expect(known.status, known.stderr).toBe(0);
+      expect((JSON.parse(known.stdout) as RiskReport).tests.map((t) => t.testKey)).not.toContain('search.spec.ts › search › finds a lamp');
+      const listed = medic(['risk', '--json', '--list']);
+      expect(listed.status, listed.stderr).toBe(0);
+      const report = JSON.parse(listed.stdout) as RiskReport;
+      // The four that ran match their history (no twin under another key); the new one joins them.
+      expect(report.tests.map((t) => t.testKey).sort()).toEqual(['cart.spec.ts › cart › shows the price', 'home.spec.ts › home 1', 'home.spec.ts › home 2', 'home.spec.ts › home 3', 'search.spec.ts › search › finds a lamp']);
+      const fresh = report.tests.find((t) => t.title === 'finds a lamp')!;
+      expect(fresh.factors.newTest).toBe(1);
+      expect(report.tests.filter((t) => t.factors.newTest === 1)).toHaveLength(1);
+      const plan = medic(['plan', '--list', 'playwright.config.ts', '-o', '.medic/all.txt']);
+      expect(plan.status, plan.stderr).toBe(0);
+      expect(plan.stdout).toMatch(/wrote 5 of 5 tests/);
+      expect(readFileSync(join(project.dir, '.medic/all.txt'), 'utf8')).toMatch(/^search\.spec\.ts › search › finds a lamp$/m);
+      // A listing error is the command's error, with what to do.
+      const wrong = medic(['plan', '--list', 'missing.config.ts']);
+      expect(wrong.status).not.toBe(0);
+      expect(wrong.stderr).toMatch(/playwright test --list` failed|could not list the suite/);
+    } finally {
+      rmSync(join(project.dir, 'tests/search.spec.ts'));
+    }
   });
 
   it('never fails the suite for its own error: one warning, and the tests run', async () => {

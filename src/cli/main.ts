@@ -31,6 +31,9 @@ function positiveInt(value: string): number {
 type StoreFlags = { store?: string };
 
 /** Whose knowledge: --project, else MEDIC_PROJECT, else "default". */
+const LIST_HELP =
+  "list the suite with Playwright first (`playwright test --list`, with this config file if given) so tests that never ran are scored too; spec paths are then read from the config's rootDir";
+
 const projectOf = (options: { project?: string }) => options.project ?? defineMedicConfig({}).project;
 
 /** The store to read: --store (a SQLite file), else the configured one (MEDIC_REDIS_URL, MEDIC_STORE_PATH), else .medic/medic.db here. Read-only for SQLite. */
@@ -186,7 +189,8 @@ export function buildCli(): Command {
     .option('--project <name>', 'whose tests (default: MEDIC_PROJECT, else "default")')
     .option('--root-dir <dir>', "the Playwright config's rootDir, where git and the spec files are read (default: this folder)")
     .option('--json', 'print every prediction as JSON')
-    .action(async (options: { limit: number; project?: string; rootDir?: string; json?: boolean }) => {
+    .option('--list [config]', LIST_HELP)
+    .action(async (options: { limit: number; project?: string; rootDir?: string; json?: boolean; list?: boolean | string }) => {
       const { riskCommand } = await import('./plan.js');
       await withStore(program.opts<StoreFlags>(), (store) => riskCommand(store, { ...options, project: projectOf(options) }));
     });
@@ -200,7 +204,8 @@ export function buildCli(): Command {
     .option('--project <name>', 'whose tests (default: MEDIC_PROJECT, else "default")')
     .option('--root-dir <dir>', "the Playwright config's rootDir, where git and the spec files are read (default: this folder)")
     .option('--json', 'print what was written as JSON')
-    .action(async (options: { out?: string; top?: number; grep?: boolean; project?: string; rootDir?: string; json?: boolean }) => {
+    .option('--list [config]', LIST_HELP)
+    .action(async (options: { out?: string; top?: number; grep?: boolean; project?: string; rootDir?: string; json?: boolean; list?: boolean | string }) => {
       const { planCommand } = await import('./plan.js');
       await withStore(program.opts<StoreFlags>(), (store) => planCommand(store, { ...options, project: projectOf(options) }));
     });

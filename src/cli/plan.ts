@@ -4,11 +4,19 @@ import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { loadRiskModel } from '../risk/learnModel.js';
+import { listSuite } from '../risk/listSuite.js';
 import { predictRisk } from '../risk/predict.js';
 import { formatRiskTable, type RiskReport } from '../risk/riskReport.js';
 import { grepOf, testListFile } from '../risk/plan.js';
 
-export type RiskFlags = { project: string; rootDir?: string; limit?: number; json?: boolean };
+export type RiskFlags = {
+  project: string;
+  rootDir?: string;
+  limit?: number;
+  json?: boolean;
+  /** List the suite with Playwright first (`true`, or the config file): tests that never ran are scored too. */
+  list?: boolean | string;
+};
 export type PlanFlags = RiskFlags & { out?: string; top?: number; grep?: boolean };
 
 /** The @playwright/test version installed where the suite lives (a change since a test's last pass is a dependency change). */
@@ -22,10 +30,18 @@ function playwrightVersion(rootDir: string): string | undefined {
 }
 
 async function predict(store: KnowledgeStore, flags: RiskFlags): Promise<RiskReport> {
-  const rootDir = resolve(flags.rootDir ?? process.cwd());
+  // Listing knows the config's rootDir, where the spec paths are relative to.
+  const listing = flags.list ? await listSuite({ cwd: process.cwd(), ...(typeof flags.list === 'string' ? { config: flags.list } : {}) }) : undefined;
+  const rootDir = resolve(flags.rootDir ?? listing?.rootDir ?? process.cwd());
   const version = playwrightVersion(rootDir);
   const model = await loadRiskModel(store, flags.project); // the model the global setup scores with
-  return predictRisk(store, { project: flags.project, rootDir, model, ...(version ? { playwrightVersion: version } : {}) });
+  return predictRisk(store, {
+    project: flags.project,
+    rootDir,
+    model,
+    ...(version ? { playwrightVersion: version } : {}),
+    ...(listing ? { listed: listing.tests } : {}),
+  });
 }
 
 /** `medic risk`: each known test's risk of failing in the next run, riskiest first, with its top factors. */
