@@ -330,6 +330,20 @@ describe('self-healing steps', () => {
     expect(fresh[1]).not.toBe(fresh[0]);
   });
 
+  it("pictures a healed click's element before the click, which may remove it", async () => {
+    const catalog = new WorkerCatalog('test');
+    const at = new Date().toISOString();
+    catalog.observe({ selector: '#save', code: "locator('#save')", pageKey: 'about:', outcome: 'healed', healedTo: { selector: '#persist', code: "locator('#persist')" }, at });
+    const pictures: (Buffer | undefined)[] = [];
+    heal({ catalog, onHeal: (_report, picture) => pictures.push(picture) });
+    await page.setContent(V2.replace(`onclick="document.title='saved'"`, `onclick="document.title='saved'; this.remove()"`));
+    await page.locator('#save').click();
+    expect(await page.title()).toBe('saved');
+    expect(await page.locator('#persist').count()).toBe(0);
+    expect(pictures).toHaveLength(1);
+    expect(pictures[0]?.subarray(1, 4).toString()).toBe('PNG');
+  });
+
   it('does not look at a known fix again once the original locator works again', async () => {
     const catalog = new WorkerCatalog('test');
     const at = new Date().toISOString();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WaitingStep } from './locatorHooks.js';
-import { actedBeforeTimeout } from './stepKit.js';
+import { actedBeforeTimeout, leavesPage } from './stepKit.js';
 
 const action = (method: string) => ({ kind: 'action', method, args: [], run: async () => undefined }) as WaitingStep;
 const click = action('click');
@@ -35,5 +35,14 @@ describe('actedBeforeTimeout', () => {
     const up = [...down, 'move and down action done', "waiting for locator('#drop')", 'attempting move and up action', 'element is not stable'];
     expect(actedBeforeTimeout(action('dragTo'), timedOut(...up))).toBe(true);
     expect(actedBeforeTimeout(action('dragTo'), timedOut('attempting move and down action', 'element is not stable'))).toBe(false);
+  });
+});
+
+describe('leavesPage', () => {
+  it('is true for assertions and reads, whose heal is pictured beside the step, and false for steps that change the page, pictured before', () => {
+    const assertion = { kind: 'expect', expression: 'to.have.text', options: { isNot: false } } as unknown as WaitingStep;
+    expect(leavesPage(assertion)).toBe(true);
+    expect(['textContent', 'inputValue', 'getAttribute', 'isChecked', 'boundingBox', 'waitFor'].filter((m) => !leavesPage(action(m)))).toEqual([]);
+    expect(['click', 'fill', 'check', 'selectOption', 'press', 'hover', 'dispatchEvent', 'dragTo', 'setInputFiles'].filter((m) => leavesPage(action(m)))).toEqual([]);
   });
 });

@@ -171,6 +171,13 @@ export type HealBase = Pick<HealReport, 'pageKey' | 'step' | 'from' | 'strategy'
  * What every healing strategy of a test shares: the options, the catalog, and how observations
  * and heals are recorded and how a healed step is re-run (mode heal) or suggested (mode suggest).
  */
+/** Reads that leave the page as they found it (with every assertion): a heal pictures their element while they run. */
+const PAGE_READS = new Set<string>(['textContent', 'innerText', 'innerHTML', 'inputValue', 'getAttribute', 'isChecked', 'isEnabled', 'isDisabled', 'isEditable', 'boundingBox', 'waitFor']);
+
+export function leavesPage(step: WaitingStep): boolean {
+  return step.kind === 'expect' || PAGE_READS.has(step.method);
+}
+
 /** How many heal screenshots a worker keeps for reuse (`StepHandlerOptions.screenshots`); the oldest goes first. */
 export const KEPT_SCREENSHOTS = 200;
 
@@ -278,15 +285,17 @@ export function createStepKit(options: StepHandlerOptions) {
       report(base, { outcome: 'abstained', ...(rank ? { rank } : {}), reason: why, ...(llm ? { llm } : {}) }, started);
       return undefined;
     }
-    const screenshot = await shoot(base, target, to);
+    const shot = shoot(base, target, to);
     const extra = { ...(rank ? { rank } : {}), ...(reason ? { reason } : {}), ...(llm ? { llm } : {}) };
     if (healing.mode === 'suggest') {
-      report(base, { outcome: 'suggested', to, ...extra }, started, screenshot);
+      report(base, { outcome: 'suggested', to, ...extra }, started, await shot);
       suggestions.set(step, to.code);
       return undefined;
     }
+    // The picture shows the element before a step that changes the page; beside one that does not.
+    if (!leavesPage(step)) await shot;
     const outcome = await runStep(step, target);
-    report(base, { outcome: outcome.ok ? 'healed' : 'failed', to, ...extra }, started, screenshot);
+    report(base, { outcome: outcome.ok ? 'healed' : 'failed', to, ...extra }, started, await shot);
     if (!outcome.ok) return undefined;
     // A model's heal waits for a human (llm.reviewHeals): not the catalog's known fix until accepted.
     // The broken selector's failure counts either way.
