@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WaitingStep } from './locatorHooks.js';
-import { actedBeforeTimeout, leavesPage } from './stepKit.js';
+import { actedBeforeTimeout, keepScreenshot, KEPT_SCREENSHOTS, leavesPage } from './stepKit.js';
 
 const action = (method: string) => ({ kind: 'action', method, args: [], run: async () => undefined }) as WaitingStep;
 const click = action('click');
@@ -44,5 +44,21 @@ describe('leavesPage', () => {
     expect(leavesPage(assertion)).toBe(true);
     expect(['textContent', 'inputValue', 'getAttribute', 'isChecked', 'boundingBox', 'waitFor'].filter((m) => !leavesPage(action(m)))).toEqual([]);
     expect(['click', 'fill', 'check', 'selectOption', 'press', 'hover', 'dispatchEvent', 'dragTo', 'setInputFiles'].filter((m) => leavesPage(action(m)))).toEqual([]);
+  });
+});
+
+describe('keepScreenshot', () => {
+  it('keeps the newest pictures within the count and byte caps, a picture used again counting as new', () => {
+    const kept = new Map<string, Buffer>();
+    for (let i = 0; i < KEPT_SCREENSHOTS.count + 5; i++) keepScreenshot(kept, `k${i}`, Buffer.alloc(10));
+    expect(kept.size).toBe(KEPT_SCREENSHOTS.count);
+    expect(kept.has('k4')).toBe(false);
+    expect(kept.has('k5')).toBe(true);
+    keepScreenshot(kept, 'k5', Buffer.alloc(10)); // refreshed: now the newest
+    keepScreenshot(kept, 'big', Buffer.alloc(KEPT_SCREENSHOTS.bytes - 10 * 50));
+    expect(kept.has('k5')).toBe(true);
+    expect(kept.has('big')).toBe(true);
+    expect([...kept.values()].reduce((n, p) => n + p.length, 0)).toBeLessThanOrEqual(KEPT_SCREENSHOTS.bytes);
+    expect(kept.size).toBe(51); // 49 small ones, k5 and the big one
   });
 });

@@ -63,8 +63,8 @@ export type StepHandlerOptions = {
   /** What is left of the test's timeout (undefined: no timeout), which an extended wait never outlasts. */
   remainingMs?: () => number | undefined;
   /**
-   * The worker's heal screenshots by page, broken selector and fix (`healScreenshots`): a known fix
-   * this worker already photographed reuses that picture instead of taking another one.
+   * The worker's heal screenshots by page, broken selector and fix (up to `KEPT_SCREENSHOTS`): a
+   * known fix this worker already pictured reuses that picture instead of taking another one.
    */
   screenshots?: Map<string, Buffer>;
   now?: () => Date;
@@ -167,27 +167,34 @@ export function whereOf(locator: Locator): { key: string; from: LocatorRef } | u
 
 export type HealBase = Pick<HealReport, 'pageKey' | 'step' | 'from' | 'strategy' | 'category' | 'complexity'>;
 
-/**
- * What every healing strategy of a test shares: the options, the catalog, and how observations
- * and heals are recorded and how a healed step is re-run (mode heal) or suggested (mode suggest).
- */
 /** Reads that leave the page as they found it (with every assertion): a heal pictures their element while they run. */
 const PAGE_READS = new Set<string>(['textContent', 'innerText', 'innerHTML', 'inputValue', 'getAttribute', 'isChecked', 'isEnabled', 'isDisabled', 'isEditable', 'boundingBox', 'waitFor']);
 
+/** Whether a step leaves the page as it found it, so its heal's picture can be taken while it runs. */
 export function leavesPage(step: WaitingStep): boolean {
   return step.kind === 'expect' || PAGE_READS.has(step.method);
 }
 
-/** How many heal screenshots a worker keeps for reuse (`StepHandlerOptions.screenshots`); the oldest goes first. */
-export const KEPT_SCREENSHOTS = 200;
+/** How many heal screenshots, and how many bytes of them, a worker keeps for reuse (`StepHandlerOptions.screenshots`); the oldest go first. */
+export const KEPT_SCREENSHOTS = { count: 200, bytes: 32 * 1024 * 1024 };
 
-function keepScreenshot(kept: Map<string, Buffer>, key: string, picture: Buffer): void {
+/** Keeps a picture for reuse, dropping the oldest beyond `KEPT_SCREENSHOTS`. */
+export function keepScreenshot(kept: Map<string, Buffer>, key: string, picture: Buffer): void {
   kept.delete(key);
   kept.set(key, picture);
-  const oldest = kept.keys().next();
-  if (kept.size > KEPT_SCREENSHOTS && !oldest.done) kept.delete(oldest.value);
+  let bytes = 0;
+  for (const p of kept.values()) bytes += p.length;
+  for (const [oldest, p] of kept) {
+    if (kept.size <= KEPT_SCREENSHOTS.count && bytes <= KEPT_SCREENSHOTS.bytes) break;
+    kept.delete(oldest);
+    bytes -= p.length;
+  }
 }
 
+/**
+ * What every healing strategy of a test shares: the options, the catalog, and how observations
+ * and heals are recorded and how a healed step is re-run (mode heal) or suggested (mode suggest).
+ */
 export function createStepKit(options: StepHandlerOptions) {
   const { catalog, healing } = options;
   const now = options.now ?? (() => new Date());
