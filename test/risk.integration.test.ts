@@ -100,7 +100,7 @@ describe('risk scoring before the suite (real runs, real git, SQLite)', { timeou
   });
 
   it('scores a test that never ran when it lists the suite first (medic risk/plan --list)', () => {
-    writeFileSync(join(project.dir, 'tests/search.spec.ts'), "import { test, expect } from '@playwright/test';\ntest.describe('search', () => {\n  test('finds a lamp', () => expect(1).toBe(1));\n});\n");
+    writeFileSync(join(project.dir, 'tests/search.spec.ts'), "import { test } from '@playwright/test';\ntest.describe('search', () => {\n  test('finds a lamp', async () => {});\n});\n");
     try {
       const known = medic(['risk', '--json']);
       expect(known.status, known.stderr).toBe(0);
