@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isMedicError } from '../errors.js';
-import { parseListing } from './listSuite.js';
+import { jsonReportOf, parseListing } from './listSuite.js';
 
 const spec = (title: string, file: string, projects: string[]) => ({ title, file, line: 1, column: 1, tests: projects.map((projectName) => ({ projectName, results: [] })) });
 
@@ -42,5 +42,15 @@ describe('parseListing', () => {
     expect(String(failed)).toMatch(/could not list the suite: SyntaxError: Unexpected token[\s\S]*Fix: Run `npx playwright test --list`/);
     expect(() => parseListing({ suites: [] })).toThrow(/not Playwright's JSON report/);
     expect(() => parseListing({ config: { rootDir: '/x' }, suites: [{ title: 'a.spec.ts', specs: [{ title: 't' }] }] })).toThrow(/not Playwright's JSON report/);
+  });
+});
+
+describe('jsonReportOf', () => {
+  it('finds the report after what a config or spec logged while loading, and says when there is none', () => {
+    const report = JSON.stringify({ config: { rootDir: '/x' }, suites: [] }, undefined, 2);
+    expect(jsonReportOf(report)).toEqual({ config: { rootDir: '/x' }, suites: [] });
+    expect(jsonReportOf(`seeding the database\n{\n  half an object logged\n${report}\n`)).toEqual({ config: { rootDir: '/x' }, suites: [] });
+    expect(jsonReportOf('Error: no config\n')).toBeUndefined();
+    expect(jsonReportOf('{ not json')).toBeUndefined();
   });
 });

@@ -91,19 +91,33 @@ export async function listSuite(options: ListOptions): Promise<Listing> {
   const stdout = await new Promise<string>((done, fail) => {
     execFile(process.execPath, args, { cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 256 * 1024 * 1024, env: stdoutJson(process.env) }, (error, out, err) => {
       // Playwright exits non-zero on a listing error and still prints the report that names it.
-      if (error && !out.trim().startsWith('{')) {
+      if (error && jsonReportOf(out) === undefined) {
         fail(new MedicError('MEDIC_LIST', `\`playwright test --list\` failed in ${cwd}: ${(err || error.message).trim().slice(0, 2_000)}`, { fix: 'Run `npx playwright test --list` there and fix what it reports.', cause: error }));
       } else done(out);
     });
   });
-  let report: unknown;
-  try {
-    report = JSON.parse(stdout);
-  } catch (cause) {
-    throw new MedicError('MEDIC_LIST', `\`playwright test --list --reporter=json\` printed something else than JSON: ${stdout.slice(0, 200)}`, {
-      fix: 'Make sure nothing in the config or the spec files prints to stdout while they load.',
-      cause,
+  const report = jsonReportOf(stdout);
+  if (report === undefined) {
+    throw new MedicError('MEDIC_LIST', `\`playwright test --list --reporter=json\` printed no JSON report: ${stdout.slice(0, 200)}`, {
+      fix: 'Run `npx playwright test --list --reporter=json` there and see what it prints instead.',
     });
   }
   return parseListing(report);
+}
+
+/**
+ * The JSON report in what `--reporter=json` printed: the whole output, or from a line that is
+ * just `{` (the report is indented), after what the config or a spec file logged while loading.
+ * Undefined when there is none.
+ * @example jsonReportOf('loading fixtures\n{\n  "suites": []\n}') // → { suites: [] }
+ */
+export function jsonReportOf(stdout: string): unknown {
+  for (let at = stdout.startsWith('{') ? 0 : stdout.indexOf('\n{\n'); at >= 0; at = stdout.indexOf('\n{\n', at + 1)) {
+    try {
+      return JSON.parse(stdout.slice(at)) as unknown;
+    } catch {
+      // a logged object, not the report: look further
+    }
+  }
+  return undefined;
 }
