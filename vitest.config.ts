@@ -12,6 +12,9 @@ export default defineConfig({
           name: 'unit and integration',
           include: ['src/**/*.test.ts', 'reporter/**/*.test.ts', 'fixtures/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/node_modules/**', ACCEPTANCE],
+          // Two files at a time even on 2 cores (Vitest's default there is one): most of these
+          // wait on a browser, a Playwright run or a server, so a CI run takes minutes less.
+          maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },
