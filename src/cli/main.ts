@@ -30,10 +30,11 @@ function positiveInt(value: string): number {
 
 type StoreFlags = { store?: string };
 
-/** Whose knowledge: --project, else MEDIC_PROJECT, else "default". */
+/** `--list` of `medic risk` and `medic plan`. */
 const LIST_HELP =
   "list the suite with Playwright first (`playwright test --list`, with this config file if given) so tests that never ran are scored too; spec paths are then read from the config's rootDir";
 
+/** Whose knowledge: --project, else MEDIC_PROJECT, else "default". */
 const projectOf = (options: { project?: string }) => options.project ?? defineMedicConfig({}).project;
 
 /** The store to read: --store (a SQLite file), else the configured one (MEDIC_REDIS_URL, MEDIC_STORE_PATH), else .medic/medic.db here. Read-only for SQLite. */
