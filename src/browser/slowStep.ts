@@ -26,7 +26,6 @@ export function createSlowSteps(kit: StepKit) {
    * says this step is slow here (src/learning/slowSteps.ts); the step's outcome then, or
    * undefined when there was no second wait.
    */
-  /** The step's outcome after a second wait, or undefined when it got none. */
   const waitLonger = async (locator: Locator, step: WaitingStep, failure: Failure, key: string, from: LocatorRef): Promise<Outcome | undefined> => {
     const message = failure.error instanceof Error ? failure.error.message : '';
     const assertion = step.kind === 'expect' ? { timedOut: failure.result?.timedOut === true, ...(step.options.timeout ? { timeout: step.options.timeout } : {}) } : undefined;
