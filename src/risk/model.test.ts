@@ -43,6 +43,23 @@ describe('risk model', () => {
     expect(fit.coefficients.newTest).toBe(0); // a factor that never varies gets no weight (L2)
   });
 
+  it('gives no factor a negative coefficient: one that lowers the risk, or overlaps another, gets 0 and the rest are refitted', () => {
+    // Failures follow σ(−1 + 3·churn − 2·flakiness); staleSelectors copies churn half the time.
+    const rand = random(5);
+    const samples: Sample[] = Array.from({ length: 4000 }, (_, i) => {
+      const churn = rand() < 0.4 ? 1 : 0;
+      const values = { ...zero(), churn, flakiness: rand(), staleSelectors: rand() < 0.5 ? churn : rand() < 0.4 ? 1 : 0 };
+      const p = 1 / (1 + Math.exp(-(-1 + 3 * churn - 2 * values.flakiness)));
+      return { run: `r${Math.floor(i / 100)}`, at: new Date(Date.UTC(2026, 10, 1, Math.floor(i / 100))).toISOString(), values, failed: rand() < p };
+    });
+    const fit = fitLogistic(samples);
+    expect(fit.coefficients.flakiness).toBe(0);
+    for (const f of RISK_FACTORS) expect(fit.coefficients[f], f).toBeGreaterThanOrEqual(0);
+    // Without flakiness its share of the risk goes to the intercept; churn keeps its weight.
+    expect(fit.coefficients.churn).toBeGreaterThan(2.3);
+    expect(fit.intercept).toBeLessThan(-1.5);
+  });
+
   it('splits the risk above the base rate among the factors that raise it', () => {
     const model: RiskModel = { kind: 'logistic', intercept: -2, coefficients: { churn: 2, flakiness: -1 }, fitted: { at: '2026-12-01T00:00:00.000Z', runs: 10, predictions: 100, failures: 20, heldOutAuc: 0.8, replacedAuc: 0.7 } };
     const { score, contributions } = scoreWith(model, { ...zero(), churn: 1, flakiness: 1 });

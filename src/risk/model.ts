@@ -54,13 +54,30 @@ export function scoreWith(model: RiskModel, values: FactorValues | Partial<Recor
 export type Sample = { run: string; at: string; values: Partial<Record<string, number>>; failed: boolean };
 
 /**
- * L2-regularised logistic regression by Newton's method (a 10×10 system; converges in a few
- * steps): the intercept and one coefficient per factor. Pure and deterministic.
+ * L2-regularised logistic regression by Newton's method (at most a 10×10 system; converges in a
+ * few steps): the intercept and one coefficient per factor, none below 0. Every factor is
+ * defined so that more of it means more risk; on a project's few hundred predictions, factors
+ * that overlap (stale selectors and recent failures both follow a failure) would otherwise take
+ * opposite signs by chance, rank later runs worse than the weighted start, and leave a factor
+ * that lowers a risk it is meant to raise. So a fit whose coefficients include negative ones
+ * drops the most negative factor (its coefficient 0) and is fitted again on the rest. Pure and
+ * deterministic.
  */
 export function fitLogistic(samples: readonly Sample[], l2 = 1): { intercept: number; coefficients: Record<RiskFactor, number> } {
-  const d = RISK_FACTORS.length + 1;
-  const x = samples.map((s) => [1, ...RISK_FACTORS.map((f) => valueOf(s.values, f))]);
   const y = samples.map((s) => (s.failed ? 1 : 0));
+  let active: RiskFactor[] = [...RISK_FACTORS];
+  for (;;) {
+    const w = newton(samples.map((s) => [1, ...active.map((f) => valueOf(s.values, f))]), y, l2);
+    let lowest = -1; // the factor with the most negative coefficient, if any
+    for (let k = 0; k < active.length; k++) if (w[k + 1]! < Math.min(0, lowest < 0 ? 0 : w[lowest + 1]!)) lowest = k;
+    if (lowest < 0) return { intercept: w[0]!, coefficients: Object.fromEntries(RISK_FACTORS.map((f) => [f, active.includes(f) ? w[active.indexOf(f) + 1]! : 0])) as Record<RiskFactor, number> };
+    active = active.filter((_, k) => k !== lowest);
+  }
+}
+
+/** Newton's method for σ(x·w) against y, the intercept (column 0) not shrunk. */
+function newton(x: readonly number[][], y: readonly number[], l2: number): number[] {
+  const d = x[0]?.length ?? 1;
   const w = new Array<number>(d).fill(0);
   for (let iter = 0; iter < 50; iter++) {
     const grad = new Array<number>(d).fill(0);
@@ -88,7 +105,7 @@ export function fitLogistic(samples: readonly Sample[], l2 = 1): { intercept: nu
     }
     if (change < 1e-8) break;
   }
-  return { intercept: w[0]!, coefficients: Object.fromEntries(RISK_FACTORS.map((f, k) => [f, w[k + 1]!])) as Record<RiskFactor, number> };
+  return w;
 }
 
 /** Solves A·x = b (A symmetric positive definite) by Gaussian elimination with partial pivoting. */
