@@ -126,6 +126,26 @@ describe('risk scoring before the suite (real runs, real git, SQLite)', { timeou
     }
   });
 
+  it('stores a prediction for a test added since when it runs: the score of a test with no run', async () => {
+    writeFileSync(join(project.dir, 'tests/search.spec.ts'), "import { test } from '@playwright/test';\ntest.describe('search', () => {\n  test('finds a lamp', async () => {});\n});\n");
+    try {
+      const run = await project.run();
+      expect(run.code).toBe(1); // the cart test still fails
+      const report = risk();
+      expect(report.tests.map((t) => t.title)).not.toContain('finds a lamp'); // the global setup cannot list the suite
+      expect(report.unrecorded?.factors.newTest).toBe(1);
+      const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db'), readonly: true });
+      try {
+        const stored = (await store.listPredictions({ project: 'shop' })).filter((p) => p.testKey === 'search.spec.ts › search › finds a lamp');
+        expect(stored.map((p) => [p.outcome, p.score, p.factors.newTest])).toEqual([['passed', report.unrecorded!.score, 1]]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(join(project.dir, 'tests/search.spec.ts'));
+    }
+  });
+
   it('never fails the suite for its own error: one warning, and the tests run', async () => {
     writeFileSync(join(project.dir, 'tests/pages/cart.ts'), 'export const price = () => 5;\n');
     const run = await project.run(['--config', 'playwright.broken.config.ts']);

@@ -26,6 +26,9 @@ export type TestEvidence = {
   similarFailures: readonly string[];
 };
 
+/** The evidence of a test with no recorded run: its new-test factor is all it has. */
+export const UNRECORDED: TestEvidence = { history: [], flakiness: 0, selectors: { total: 0, stale: [] }, dependencies: [], similarFailures: [] };
+
 /** A run in which the test failed an attempt: what the score predicts (a pass on retry included). */
 const failed = (r: RunResult) => r !== 'pass';
 const failShare = (runs: readonly RunResult[]) => (runs.length ? runs.filter(failed).length / runs.length : 0);

@@ -22,16 +22,17 @@ export const failedIn = (p: Pick<RiskPrediction, 'outcome'>) => p.outcome === 'f
 
 /**
  * The predictions made before a run, each with how its test ended in that run: only the tests
- * this run (or shard) ran. Pure.
+ * this run (or shard) ran. A test the prediction did not know (added since) is judged with the
+ * score of a test with no recorded run, when the report has one. Pure.
  * @example await store.recordPredictions(judgePredictions(report, attempts, runId));
  */
 export function judgePredictions(report: RiskReport, attempts: readonly AttemptRecord[], runId: string): RiskPrediction[] {
-  const predicted = new Map(report.tests.map((t) => [t.testKey, t]));
+  const predicted = new Map<string, Pick<RiskReport['tests'][number], 'score' | 'factors'>>(report.tests.map((t) => [t.testKey, t]));
   const out: RiskPrediction[] = [];
   for (const last of lastAttempts(attempts.filter((a) => a.runId === runId))) {
-    const t = predicted.get(last.testKey);
+    const t = predicted.get(last.testKey) ?? report.unrecorded;
     if (!t) continue;
-    out.push({ project: report.project, runId, testKey: t.testKey, at: report.at, model: report.model, score: t.score, factors: t.factors, outcome: outcomeOf(last) });
+    out.push({ project: report.project, runId, testKey: last.testKey, at: report.at, model: report.model, score: t.score, factors: t.factors, outcome: outcomeOf(last) });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { loadHistory } from '../learning/history.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { gatherEvidence, type TestRef } from './evidence.js';
-import { factorDetail, factorValues } from './factors.js';
+import { factorDetail, factorValues, UNRECORDED } from './factors.js';
 import { isLockfile, openGit } from './gitChanges.js';
 import { localImports } from './imports.js';
 import type { RiskReport } from './riskReport.js';
@@ -64,5 +64,6 @@ export async function predictRisk(store: KnowledgeStore, options: PredictOptions
   });
   tests.sort((a, b) => b.score - a.score || a.testKey.localeCompare(b.testKey));
   const suiteRuns = new Set(runs.map((r) => r.group ?? r.id)).size;
-  return { version: 1, project: options.project, at: now.toISOString(), gitSha: git?.head ?? null, model: modelName(model), runs: suiteRuns, tests };
+  const unrecorded = factorValues(UNRECORDED);
+  return { version: 1, project: options.project, at: now.toISOString(), gitSha: git?.head ?? null, model: modelName(model), runs: suiteRuns, tests, unrecorded: { score: scoreWith(model, unrecorded).score, factors: unrecorded } };
 }

@@ -32,6 +32,11 @@ export const riskReportSchema = z.object({
   /** Runs of history the prediction read. */
   runs: z.number().int().nonnegative(),
   tests: z.array(testRiskSchema),
+  /**
+   * What a test with no recorded run scores (the new-test factor alone): one added since is not
+   * in `tests`, and the reporter judges it with this when it runs, so the model learns how new tests do.
+   */
+  unrecorded: z.object({ score: z.number().min(0).max(1), factors: z.record(factorSchema, z.number().min(0).max(1)) }).optional(),
 });
 export type RiskReport = z.infer<typeof riskReportSchema>;
 
