@@ -158,11 +158,12 @@ function internalsChanged(what: string): MedicError {
 }
 
 /**
- * This package's root folder, from this module's own stack frame: `import.meta` would make
- * Playwright's loader turn the module into CommonJS when a CommonJS config requires it.
+ * This package's root folder, from this function's own stack frame (the first; its file is this
+ * module, or the bundle chunk that holds it): `import.meta` would make Playwright's loader turn
+ * the module into CommonJS when a CommonJS config requires it.
  */
 function packageRoot(): string | undefined {
-  const frame = new Error().stack?.split('\n').find((line) => /locatorHooks\.(js|ts)/.test(line));
+  const frame = new Error().stack?.split('\n').find((line) => /^\s+at /.test(line));
   const match = frame && /(file:\/\/[^\s)]+|\/[^\s)]+?):\d+:\d+/.exec(frame);
   if (!match) return undefined;
   let dir = dirname(match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!);

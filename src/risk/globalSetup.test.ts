@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
-// The built module, as a user's Playwright loads it; the reporter path is resolved the way
-// Playwright resolves a reporter id ('playwright-medic/reporter' → the package's file).
-import globalSetup, { medicOptionsOf } from '../../dist/src/risk/globalSetup.js';
+// The built module, as a user's Playwright loads it (the package's export, its bundle); the
+// reporter path is resolved the way Playwright resolves a reporter id ('playwright-medic/reporter'
+// → the package's file).
+import globalSetup, { medicOptionsOf } from 'playwright-medic/global-setup';
 
 const reporterPath = createRequire(import.meta.url).resolve('playwright-medic/reporter');
 

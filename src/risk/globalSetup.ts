@@ -1,5 +1,5 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FullConfig } from '@playwright/test';
 import { resolveMedicConfig, type MedicConfig } from '../config/index.js';
@@ -13,14 +13,32 @@ import { preflight, preflightRecords, type PreflightResult } from './preflight.j
 import { formatRiskTable, writeRiskReport, type RiskReport } from './riskReport.js';
 
 // Playwright gives reporter entries as resolved file paths; ours is this package's reporter module.
-const OUR_REPORTER = realpath(fileURLToPath(new URL('../../reporter/index.js', import.meta.url)));
+const OUR_REPORTERS = ourReporters();
 
 function realpath(path: string): string {
   return existsSync(path) ? realpathSync(path) : path;
 }
 
+/**
+ * The files of this package's reporter: what its `./reporter` export names (the bundle), and
+ * tsc's module beside it; found from the package's manifest above this module (or the bundle
+ * chunk that holds it).
+ */
+function ourReporters(): Set<string> {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; exports?: Record<string, { default?: string } | string> };
+    if (pkg.name !== 'playwright-medic') continue;
+    const entry = pkg.exports?.['./reporter'];
+    const target = typeof entry === 'string' ? entry : entry?.default;
+    return new Set([...(target ? [join(dir, target)] : []), join(dir, 'dist', 'reporter', 'index.js')].map(realpath));
+  }
+  return new Set();
+}
+
 function isOurReporter(name: string): boolean {
-  return name === 'playwright-medic/reporter' || realpath(name) === OUR_REPORTER;
+  return name === 'playwright-medic/reporter' || OUR_REPORTERS.has(realpath(name));
 }
 
 /** The medic options of a Playwright config: from the medic reporter entry, else from `use.medic`. */
