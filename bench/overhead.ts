@@ -6,10 +6,10 @@
 //    (its captures paid); prints the median wall-time ratio (target ≤ 1.05).
 // 2. On app v2: a first run that must relocate, then a second one that heals from known fixes;
 //    prints both wall times and the time spent healing by strategy.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqliteOpen.js';
 import { freePort } from '../test/helpers/freePort.js';
@@ -102,6 +102,23 @@ for (const suffix of ['', '-wal', '-shm']) rmSync(store + suffix, { force: true 
 const medicEnv = { MEDIC_APP_VERSION: 'v1', MEDIC_STORE_PATH: store, MEDIC_QUIET: '1' };
 
 console.log(`bench:overhead: ${pairs} pairs, ${workers} workers, after one warm-up run of each`);
+
+/** How long a fresh Node process takes to import `entry` once @playwright/test is loaded: what every worker (fixture) and the runner (fixture, reporter) pay. */
+function importMs(entry: string): number {
+  const script = `await import('@playwright/test'); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(join(root, entry)).href)}); console.log(performance.now() - t);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench:overhead: importing ${entry} failed:\n${r.stderr}`);
+  return Number(r.stdout.trim());
+}
+const imports = (['fixtures', 'reporter'] as const).map((entry) => {
+  const times = { bundle: [] as number[], modules: [] as number[] };
+  for (let i = 0; i < 7; i++) {
+    times.bundle.push(importMs(`dist/bundle/${entry}/index.js`));
+    times.modules.push(importMs(`dist/${entry}/index.js`));
+  }
+  return `${entry} ${median(times.bundle).toFixed(0)} ms bundled (what the package exports) vs ${median(times.modules).toFixed(0)} ms as tsc's modules`;
+});
+console.log(`  import after @playwright/test, median of 7 fresh processes each, alternating: ${imports.join('; ')}`);
 mustPass('medic warm-up', await runSuite(medicConfig, medicEnv));
 mustPass('plain warm-up', await runSuite(plainConfig, { MEDIC_APP_VERSION: 'v1' }));
 /**
