@@ -67,17 +67,16 @@ export function fitLogistic(samples: readonly Sample[], l2 = 1): { intercept: nu
   const y = samples.map((s) => (s.failed ? 1 : 0));
   let active: RiskFactor[] = [...RISK_FACTORS];
   for (;;) {
-    const w = newton(samples.map((s) => [1, ...active.map((f) => valueOf(s.values, f))]), y, l2);
+    const w = newton(samples.map((s) => [1, ...active.map((f) => valueOf(s.values, f))]), y, l2, active.length + 1);
     let lowest = -1; // the factor with the most negative coefficient, if any
-    for (let k = 0; k < active.length; k++) if (w[k + 1]! < Math.min(0, lowest < 0 ? 0 : w[lowest + 1]!)) lowest = k;
+    for (let k = 0; k < active.length; k++) if (w[k + 1]! < (lowest < 0 ? 0 : w[lowest + 1]!)) lowest = k;
     if (lowest < 0) return { intercept: w[0]!, coefficients: Object.fromEntries(RISK_FACTORS.map((f) => [f, active.includes(f) ? w[active.indexOf(f) + 1]! : 0])) as Record<RiskFactor, number> };
     active = active.filter((_, k) => k !== lowest);
   }
 }
 
-/** Newton's method for σ(x·w) against y, the intercept (column 0) not shrunk. */
-function newton(x: readonly number[][], y: readonly number[], l2: number): number[] {
-  const d = x[0]?.length ?? 1;
+/** Newton's method for σ(x·w) against y, with d columns, the intercept (column 0) not shrunk. */
+function newton(x: readonly number[][], y: readonly number[], l2: number, d: number): number[] {
   const w = new Array<number>(d).fill(0);
   for (let iter = 0; iter < 50; iter++) {
     const grad = new Array<number>(d).fill(0);
