@@ -17,6 +17,7 @@ import { learnRun } from '../src/learning/learnRun.js';
 import { apfd, atTopK, calibration, rocAuc, type Judged } from '../src/risk/accuracy.js';
 import { scoreSuite } from '../src/risk/globalSetup.js';
 import { localImports } from '../src/risk/imports.js';
+import { parseListing } from '../src/risk/listSuite.js';
 import { judgePredictions } from '../src/risk/judge.js';
 import { predictRisk } from '../src/risk/predict.js';
 import { loadRiskModel, refitRiskModel } from '../src/risk/learnModel.js';
@@ -40,26 +41,17 @@ const project = 'shop';
 const hour = 3_600_000;
 const t0 = Date.parse('2026-11-01T08:00:00.000Z');
 
-/** The demo suite's tests as Playwright lists them (`--list --reporter=json`), with their page objects and app pages. */
+/** The demo suite's tests as Playwright lists them (`--list --reporter=json`, keyed as the reporter keys them), with their page objects and app pages. */
 function demoTests(): SuiteTest[] {
   const cli = join(root, 'node_modules', '@playwright', 'test', 'cli.js');
   const listed = spawnSync(process.execPath, [cli, 'test', '--list', '--reporter=json'], { cwd: root, encoding: 'utf8', maxBuffer: 32 << 20 });
   if (listed.status !== 0) throw new Error(`playwright test --list failed:\n${listed.stderr}`);
-  type Suite = { title: string; file: string; specs?: Array<{ title: string; file: string; tests: Array<{ projectName: string }> }>; suites?: Suite[] };
-  const out: SuiteTest[] = [];
   const cache = new Map<string, string[]>();
-  const walk = (suite: Suite, describes: string[]) => {
-    for (const spec of suite.specs ?? []) {
-      for (const t of spec.tests) {
-        const titlePath = [...describes, spec.title];
-        const pages = localImports(join(root, 'e2e', 'demo'), spec.file, cache);
-        out.push({ testKey: [t.projectName, spec.file, ...titlePath].join(' › '), title: spec.title, titlePath, file: spec.file, projectName: t.projectName, pages, app: pagesOfFeature(describes[0] ?? '') });
-      }
-    }
-    for (const child of suite.suites ?? []) walk(child, [...describes, child.title]);
-  };
-  for (const file of (JSON.parse(listed.stdout) as { suites: Suite[] }).suites) walk(file, []);
-  return out;
+  return parseListing(JSON.parse(listed.stdout)).tests.map((t) => ({
+    ...t,
+    pages: localImports(join(root, 'e2e', 'demo'), t.file, cache),
+    app: pagesOfFeature(t.titlePath.length > 1 ? t.titlePath[0]! : ''),
+  }));
 }
 
 /** A test's locators, one on each app page it opens, with the catalog's page key of that page. */
