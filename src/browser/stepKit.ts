@@ -7,6 +7,7 @@ import type { WorkerCatalog } from '../learning/workerCatalog.js';
 import type { StrategyExecution } from '../learning/strategies.js';
 import type { CascadeGuard } from '../resilience/cascadeGuard.js';
 import { captureResolved } from './capture.js';
+import { pageStateOf, type PageStateMode } from './pageState.js';
 import type { LlmHealOptions } from './llmHeal.js';
 import { argsWithTimeout, selectorOf, unhooked, unreported, type ExpectOptions, type ExpectResult, type WaitingStep } from './locatorHooks.js';
 
@@ -48,6 +49,8 @@ export type StepHandlerOptions = {
   /** What the strategies did in earlier runs: where two could heal a step, the better one goes first once each has enough tries. */
   executions?: readonly StrategyExecution[];
   testIdAttribute: string;
+  /** What is recorded of the page with each fingerprint, for pre-flight (`risk.preflightState`; default `url`). */
+  pageState?: PageStateMode;
   /** Where heals go (the fixture turns them into attachments and annotations). */
   onHeal: (report: HealReport, screenshot: Buffer | undefined) => void;
   /** Where notices for the test's reader go (a position that now holds another element); the fixture annotates the test. */
@@ -222,9 +225,11 @@ export function createStepKit(options: StepHandlerOptions) {
    */
   const capture = (locator: Locator, key: string, from: LocatorRef): Promise<boolean> => {
     const at = now().toISOString();
-    const work = unreported(locator, () => captureResolved(locator, { testIdAttribute: options.testIdAttribute }))
-      .then(({ fingerprint, set }) => {
-        if (fingerprint || set) observe(key, from, 'worked', { ...(fingerprint ? { fingerprint } : { set }), at });
+    const work = unreported(locator, () =>
+      Promise.all([captureResolved(locator, { testIdAttribute: options.testIdAttribute }), pageStateOf(locator.page(), options.pageState ?? 'url').catch(() => undefined)]),
+    )
+      .then(([{ fingerprint, set }, state]) => {
+        if (fingerprint || set) observe(key, from, 'worked', { ...(fingerprint ? { fingerprint, ...(state ? { state } : {}) } : { set }), at });
         return fingerprint !== undefined || set !== undefined;
       })
       .catch(() => false);

@@ -102,6 +102,13 @@ const riskSchema = z
       .transform((v) => (v === true ? 'auto' : v === false ? 'off' : v)),
     /** The risk at which `preflight: 'auto'` runs. */
     preflightRisk: z.number().min(0).max(1).default(0.5),
+    /**
+     * What the fixture records of the page where it captures an element, so pre-flight opens the
+     * page as the test saw it: `url` its address (path, query, hash); `storage` also its
+     * localStorage and sessionStorage (kept in the store: may hold tokens; up to 16 kB a page);
+     * `off` nothing (pre-flight opens the page's key).
+     */
+    preflightState: z.enum(['url', 'storage', 'off']).default('url'),
     /** The most time pre-flight may take before the suite (ms). */
     preflightBudgetMs: z.number().int().positive().default(20_000),
     /** Where the predictions are written, relative to the Playwright config's folder. */

@@ -42,6 +42,20 @@ describe('mergeSelector', () => {
     expect(selectorRecordSchema.parse(record)).toEqual(record);
   });
 
+  it('keeps the page state with the fingerprint it was captured with, and drops it with that fingerprint', () => {
+    const cart = { url: '/cart?coupon=1', storage: { local: { 'shop.cart': '[{"id":"p1"}]' }, session: {} } };
+    const first = mergeSelector(undefined, 'shop', observe({ state: cart }));
+    expect(first.state).toEqual(cart);
+    // A use without a capture keeps it; an older capture arriving late does not replace it.
+    expect(mergeSelector(first, 'shop', observe({ fingerprint: undefined, at: at(2) })).state).toEqual(cart);
+    expect(mergeSelector(first, 'shop', observe({ state: { url: '/old' }, at: at(0) })).state).toEqual(cart);
+    // A newer fingerprint without a state (a worker with preflightState 'off') takes it away.
+    const newer = mergeSelector(first, 'shop', observe({ fingerprint: { tag: 'button', text: 'Save now' }, at: at(3) }));
+    expect(newer).not.toHaveProperty('state');
+    expect(mergeSelector(first, 'shop', observe({ state: { url: '/cart' }, at: at(3) })).state).toEqual({ url: '/cart' });
+    expect(selectorRecordSchema.parse(first)).toEqual(first);
+  });
+
   it('starts a record from a failure with half the starting confidence and no working time', () => {
     const record = mergeSelector(undefined, 'shop', observe({ outcome: 'failed', fingerprint: undefined }));
     expect(record).toMatchObject({ confidence: 0.25, timesUsed: 0, failureCount: 1, lastWorking: null, fingerprint: null });

@@ -19,6 +19,20 @@ export const locatorRefSchema = z.object({
 });
 export type LocatorRef = z.infer<typeof locatorRefSchema>;
 
+/** The most characters of storage (keys and values, localStorage and sessionStorage together) a page state keeps. */
+export const MAX_STORAGE_CHARS = 16_384;
+
+/**
+ * Where the page was when an element's fingerprint was captured, so pre-flight can open it in
+ * that state (`risk.preflightState`): its address without the origin (path, query, hash) and,
+ * with `'storage'`, the page's localStorage and sessionStorage.
+ */
+export const pageStateSchema = z.object({
+  url: z.string().startsWith('/').max(2_000),
+  storage: z.object({ local: z.record(z.string(), z.string()), session: z.record(z.string(), z.string()) }).optional(),
+});
+export type PageState = z.infer<typeof pageStateSchema>;
+
 /** What one worker saw of one selector on one page in one test. */
 export const selectorObservationSchema = locatorRefSchema.extend({
   /** The page the locator was used on: origin-free path with ids generalised (`pageKey`). */
@@ -32,6 +46,8 @@ export const selectorObservationSchema = locatorRefSchema.extend({
   outcome: z.enum(['worked', 'failed', 'healed', 'slow', 'reviewed']),
   /** The element's fingerprint when it resolved to one element. */
   fingerprint: fingerprintSchema.optional(),
+  /** With a fingerprint: the page's state when it was captured. */
+  state: pageStateSchema.optional(),
   /** A sample of the elements when it resolved to many (a list). */
   set: setSampleSchema.optional(),
   healedTo: locatorRefSchema.optional(),
@@ -59,6 +75,8 @@ export const selectorRecordSchema = locatorRefSchema.extend({
   pageKey: z.string(),
   /** Latest fingerprint of the element, null until the selector has resolved once. */
   fingerprint: fingerprintSchema.nullable(),
+  /** The page's state when that fingerprint was captured (absent: not recorded, or a record older than this field). */
+  state: pageStateSchema.optional(),
   /** Latest sample of the elements when it resolved to many; absent in records older than set heals. */
   set: setSampleSchema.optional(),
   /** 0–1: rises each time it works, falls each time it fails. */
@@ -146,11 +164,16 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
   // A list's samples add up (newer members first): a filtered list shows other members in other tests.
   const set = o.set && base.set ? (newer ? joinSamples(o.set, base.set) : joinSamples(base.set, o.set)) : (o.set ?? base.set);
   const captured = o.fingerprint || o.set ? (base.capturedAt ? later(base.capturedAt, o.at) : o.at) : base.capturedAt;
+  // The page state goes with the fingerprint it was captured with.
+  const replaced = o.fingerprint !== undefined && (newer || base.fingerprint === null);
+  const { state: baseState, ...unstated } = base;
+  const state = replaced ? o.state : baseState;
   return {
-    ...base,
+    ...unstated,
     ...(set ? { set } : {}),
     code: newer ? o.code : base.code,
-    fingerprint: o.fingerprint && (newer || base.fingerprint === null) ? o.fingerprint : base.fingerprint,
+    fingerprint: replaced ? o.fingerprint! : base.fingerprint,
+    ...(state ? { state } : {}),
     confidence: counted.confidence,
     timesUsed: counted.timesUsed,
     failureCount: counted.failureCount,
