@@ -12,7 +12,7 @@
 // changing locator expressions only, and plain @playwright/test then passes on v2 every test
 // medic got through.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,12 +98,14 @@ async function learnedInSqlite() {
   }
 }
 
-async function runSuite(version: 'v1' | 'v2' | 'v3', name: string, files: string[] = []): Promise<SuiteRun> {
+async function runSuite(version: 'v1' | 'v2' | 'v3', name: string, files: string[] = [], at = storePath, extra: NodeJS.ProcessEnv = {}): Promise<SuiteRun> {
   const json = join(dir, `${name}.json`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     MEDIC_APP_VERSION: version,
-    MEDIC_STORE_PATH: storePath,
+    MEDIC_STORE_PATH: at,
+    // Each capture records its page's address and storage, for the pre-flight run.
+    MEDIC_RISK_PREFLIGHT_STATE: 'storage',
     MEDIC_DEMO_PORT: String(PORT),
     MEDIC_DEMO_JSON: json,
     MEDIC_HEALING_MODE: 'heal',
@@ -111,6 +113,7 @@ async function runSuite(version: 'v1' | 'v2' | 'v3', name: string, files: string
     ...(name === 'v2' ? { MEDIC_DEMO_GLOBAL_SETUP: '1', MEDIC_RISK_PREFLIGHT: 'off' } : {}),
     MEDIC_RISK_FILE: join(dir, 'risk.json'),
     MEDIC_REPORT_DIR: reportDir,
+    ...extra,
   };
   // A 60 s test timeout: this checks what heals, not how fast (bench:overhead measures that),
   // and a loaded 2-core CI machine must not turn slowness into failures.
@@ -120,7 +123,7 @@ async function runSuite(version: 'v1' | 'v2' | 'v3', name: string, files: string
   child.stderr.on('data', (d) => (output += d));
   const exit = await new Promise<number | null>((done) => child.on('exit', done));
   const report = JSON.parse(readFileSync(json, 'utf8')) as { suites: JsonSuite[] };
-  const store = openSqliteStore({ path: storePath, readonly: true });
+  const store = openSqliteStore({ path: at, readonly: true });
   try {
     const [run] = await store.listRuns({ limit: 1 });
     return { exit, output, specs: specsOf(report.suites), runId: run!.id, heals: await store.listHeals({ runId: run!.id }) };
@@ -138,6 +141,7 @@ let v1: SuiteRun;
 let v2: SuiteRun;
 let again: SuiteRun;
 let v3: SuiteRun;
+let preflighted: SuiteRun;
 let browser: Browser;
 let whole: Awaited<ReturnType<typeof learnedInSqlite>>;
 let shards: { exit: number | null; output: string }[] = [];
@@ -146,7 +150,17 @@ let migrated = '';
 describe('the demo suite written for v1, healed by playwright-medic', { timeout: 600_000 }, () => {
   beforeAll(async () => {
     v1 = await runSuite('v1', 'v1');
+    // What v1 taught, in a store of its own for a first v2 run after pre-flight (every selector, pages opened in their recorded state).
+    const preflightStore = join(dir, 'preflight.db');
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(storePath + suffix)) cpSync(storePath + suffix, preflightStore + suffix);
     v2 = await runSuite('v2', 'v2');
+    preflighted = await runSuite('v2', 'v2-preflight', [], preflightStore, {
+      MEDIC_DEMO_GLOBAL_SETUP: '1',
+      MEDIC_RISK_PREFLIGHT: 'always',
+      MEDIC_RISK_PREFLIGHT_BUDGET_MS: '120000',
+      MEDIC_RISK_FILE: join(dir, 'preflight-risk.json'),
+      MEDIC_REPORT_DIR: join(dir, 'preflight-report'),
+    });
     if (team) {
       // What v1 and v2 taught, copied into Redis (and the pattern vectors into Chroma) as a team moving to shared memory would.
       const env = { ...process.env, MEDIC_REDIS_PREFIX: team.prefix, MEDIC_VECTORS_KIND: 'chroma', MEDIC_CHROMA_URL: team.chroma.url, MEDIC_CHROMA_PREFIX: team.chromaPrefix };
@@ -162,7 +176,8 @@ describe('the demo suite written for v1, healed by playwright-medic', { timeout:
       `fixture acceptance: v1 ${passed(v1).length}/${v1.specs.size} passed; v2 ${passed(v2).length}/${v2.specs.size} passed with ` +
         `${v2.heals.filter((h) => h.outcome === 'healed').length} heals (failed: ${failed(v2).join('; ')}); v2 again ${passed(again).length}/${again.specs.size} passed with ` +
         `${again.heals.filter((h) => h.outcome === 'healed' && h.strategy === 'known_fix').length} known fixes and ` +
-        `${again.heals.filter((h) => h.strategy !== 'known_fix').length} relocations; v3 failed: ${failed(v3).join('; ')}`,
+        `${again.heals.filter((h) => h.strategy !== 'known_fix').length} relocations; after pre-flight, v2 ${passed(preflighted).length}/${preflighted.specs.size} passed with ` +
+        `${preflighted.heals.filter((h) => h.outcome === 'healed' && h.strategy === 'known_fix').length} known fixes and ${preflighted.heals.filter((h) => h.outcome === 'healed' && h.strategy !== 'known_fix').length} other heals; v3 failed: ${failed(v3).join('; ')}`,
     );
   }, 1_500_000);
 
@@ -184,10 +199,11 @@ describe('the demo suite written for v1, healed by playwright-medic', { timeout:
     expect(selectors.filter((s) => s.fingerprint !== null).length).toBeGreaterThan(50);
   });
 
-  it('heals on v2, and every heal is the element the v1 locator meant (oracle)', async () => {
-    const healed = v2.heals.filter((h) => h.outcome === 'healed');
-    expect(healed.length).toBeGreaterThan(10);
+  it('heals on v2, and every heal is the element the v1 locator meant (oracle), with pre-flight too', async () => {
+    expect(v2.heals.filter((h) => h.outcome === 'healed').length).toBeGreaterThan(10);
     expect(passed(v2).length).toBeGreaterThan(0);
+    // The pre-flight run's known fixes are pre-flight's heals: the oracle checks them as they were used.
+    const healed = [...v2.heals, ...preflighted.heals].filter((h) => h.outcome === 'healed');
     const unchecked: string[] = [];
     const wrong: string[] = [];
     const server = spawn(process.execPath, ['e2e/server.mjs', '--app', 'v2', '--port', String(PORT)], { cwd: root, stdio: 'ignore' });
@@ -249,6 +265,17 @@ describe('the demo suite written for v1, healed by playwright-medic', { timeout:
     const relocatedAgain = again.heals.filter((h) => h.strategy !== 'known_fix' && relocatedBefore.has(where(h)));
     expect(relocatedAgain.map((h) => h.from.code)).toEqual([]);
     for (const name of passed(v2)) expect(passed(again), name).toContain(name);
+  });
+
+  it('after pre-flight on v2 (each page opened at its recorded address, with its storage), relocates few single elements and passes what the first v2 run passed', () => {
+    const line = /medic pre-flight: \d+ selectors on \d+ pages in [\d.]+ s: \d+ still there, (\d+) healed before the suite/.exec(preflighted.output);
+    expect(line, preflighted.output).not.toBeNull();
+    expect(Number(line![1]), preflighted.output).toBeGreaterThan(20);
+    // Lists, chains and position picks heal inside the tests (as sets, part by part, by position): pre-flight leaves them.
+    const single = (run: SuiteRun) =>
+      run.heals.filter((h) => h.outcome === 'healed' && h.strategy !== 'known_fix' && h.strategy !== 'relocate_set' && !/(^|\s)>>\s|\bnth=|internal:(has|has-not|has-text|has-not-text)=/.test(h.from.selector));
+    expect(single(preflighted).length * 4, single(preflighted).map((h) => h.from.code).join('\n')).toBeLessThan(single(v2).length);
+    for (const name of passed(v2)) expect(passed(preflighted), name).toContain(name);
   });
 
   it.skipIf(!team)('as 4 concurrent shards against one Redis and one Chroma, records every attempt once and learns what the unsharded run learned', async () => {

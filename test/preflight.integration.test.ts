@@ -11,9 +11,14 @@ import { versionedServer } from './helpers/versionedApp.js';
 import { writeInlineProject, type InlineProject } from './helpers/inlineProject.js';
 
 let project: InlineProject;
+// An order's cancel button shows only with an order in localStorage and `?order=open`: a page
+// state the tests reach by their own steps, which pre-flight restores (risk.preflightState
+// 'storage'). v2 renames the button and changes its text too.
+const ORDER = (button: string) =>
+  `<div id="order"></div><script>if (localStorage.getItem('order') && new URLSearchParams(location.search).get('order') === 'open') document.getElementById('order').innerHTML = '${button}';</script>`;
 const VERSIONS = {
-  v1: '<main><h1>Settings</h1><p data-testid="greeting">Hello, Ada</p><button id="save" onclick="document.getElementById(\'status\').textContent=\'saved\'">Save</button><p id="status"></p></main>',
-  v2: '<main><h1>Settings</h1><p data-testid="welcome">Hello, Ada</p><div><button id="save-settings" class="primary" onclick="document.getElementById(\'status\').textContent=\'saved\'">Save</button></div><p id="status"></p></main>',
+  v1: '<main><h1>Settings</h1><p data-testid="greeting">Hello, Ada</p><button id="save" onclick="document.getElementById(\'status\').textContent=\'saved\'">Save</button><p id="status"></p>' + ORDER('<button id="cancel-order">Cancel order</button>') + '</main>',
+  v2: '<main><h1>Settings</h1><p data-testid="welcome">Hello, Ada</p><div><button id="save-settings" class="primary" onclick="document.getElementById(\'status\').textContent=\'saved\'">Save</button></div><p id="status"></p>' + ORDER('<button class="danger">Cancel this order</button>') + '</main>',
 };
 
 beforeAll(async () => {
@@ -23,7 +28,7 @@ beforeAll(async () => {
     'playwright.config.ts': `
       import { defineConfig } from '@playwright/test';
       import { chromiumLaunchOptions, defineMedicConfig } from 'playwright-medic';
-      const medic = defineMedicConfig({ project: 'settings', risk: { preflight: (process.env.PREFLIGHT ?? 'auto') as 'auto' | 'always' } });
+      const medic = defineMedicConfig({ project: 'settings', risk: { preflight: (process.env.PREFLIGHT ?? 'auto') as 'auto' | 'always', preflightState: 'storage' } });
       export default defineConfig({
         testDir: 'tests', workers: 1, retries: 0, timeout: 15_000,
         globalSetup: 'playwright-medic/global-setup',
@@ -41,6 +46,12 @@ beforeAll(async () => {
       test('greets', async ({ page }) => {
         await page.goto('/');
         await expect(page.getByTestId('greeting')).toHaveText('Hello, Ada');
+      });
+      test('cancels an open order', async ({ page }) => {
+        await page.goto('/');
+        await page.evaluate(() => localStorage.setItem('order', 'ORD-1'));
+        await page.goto('/?order=open');
+        await page.locator('#cancel-order').click();
       });`,
   });
 });
@@ -54,9 +65,13 @@ describe('pre-flight before the suite (real runs, real browser, SQLite)', () => 
 
     const v2 = await project.run([], { APP: 'v2', PREFLIGHT: 'always' });
     expect(v2.code, v2.stdout + v2.stderr).toBe(0);
-    expect(v2.stdout).toMatch(/medic pre-flight: \d+ selectors on 1 pages in [\d.]+ s: \d+ still there, 2 healed before the suite, 0 not found/);
+    // The cancel button's page is opened at its address with its storage put back, where the
+    // button shows: its text changed too, and it is healed all the same (the page is in the state
+    // the test saw it in).
+    expect(v2.stdout).toMatch(/medic pre-flight: \d+ selectors on 2 pages in [\d.]+ s: \d+ still there, 3 healed before the suite, 0 not found/);
     expect(v2.stdout).toMatch(/#save.* → page\.getByRole\('button', \{ name: 'Save' \}\)/);
     expect(v2.stdout).toMatch(/getByTestId\('greeting'\).* → page\.getByTestId\('welcome'\)/);
+    expect(v2.stdout).toMatch(/#cancel-order.* → page\.getByRole\('button', \{ name: 'Cancel this order' \}\)/);
 
     const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db'), readonly: true });
     try {
@@ -64,11 +79,12 @@ describe('pre-flight before the suite (real runs, real browser, SQLite)', () => 
       const heals = await store.listHeals({ runId: run!.id });
       expect(heals.map((h) => [h.from.code, h.strategy, h.outcome]).sort()).toEqual([
         ["getByTestId('greeting')", 'known_fix', 'healed'],
+        ["locator('#cancel-order')", 'known_fix', 'healed'],
         ["locator('#save')", 'known_fix', 'healed'],
       ]);
     } finally {
       await store.close();
     }
-    expect(JSON.parse(readFileSync(join(project.dir, '.medic', 'risk.json'), 'utf8')).tests).toHaveLength(2);
+    expect(JSON.parse(readFileSync(join(project.dir, '.medic', 'risk.json'), 'utf8')).tests).toHaveLength(3);
   });
 });

@@ -111,6 +111,7 @@ async function preflightSuite(config: FullConfig, medic: MedicConfig, store: Kno
     launchOptions: { ...use.launchOptions, ...(use.channel ? { channel: use.channel } : {}) },
     contextOptions: Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)),
     ...(use.testIdAttribute ? { testIdAttribute: use.testIdAttribute } : {}),
+    state: medic.risk.preflightState,
     records,
     budgetMs: medic.risk.preflightBudgetMs,
     rankOptions: {

@@ -2,7 +2,8 @@ import { chromium, firefox, selectors, webkit, type Browser, type BrowserContext
 import { chooseLocator } from '../browser/chooseLocator.js';
 import { selectorOf } from '../browser/locatorHooks.js';
 import { relocate } from '../browser/relocate.js';
-import type { SelectorObservation, SelectorRecord } from '../learning/catalog.js';
+import { restoreStorage, type PageStateMode } from '../browser/pageState.js';
+import type { PageState, SelectorObservation, SelectorRecord } from '../learning/catalog.js';
 import type { Fingerprint } from '../healing/fingerprint.js';
 import type { RankOptions } from '../healing/rank.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
@@ -17,6 +18,8 @@ export type PreflightOptions = {
   /** The project's storage state, credentials and headers, so pages open as the tests see them. */
   contextOptions?: BrowserContextOptions;
   testIdAttribute?: string;
+  /** What of a record's page state to restore (`risk.preflightState`; default `url`): its address, and with `storage` its storage too. */
+  state?: PageStateMode;
   /** The catalog records to check, most urgent first. */
   records: readonly SelectorRecord[];
   /** Stops opening pages after this long (ms). */
@@ -33,7 +36,7 @@ export type PreflightResult = {
   /** Not found, relocated with confidence, and recorded as a known fix for the suite. */
   healed: Array<{ pageKey: string; from: string; to: string; confidence: number }>;
   /** Not found and not healed: gone, only there in a state the page does not open in, or found with other content (left to the test). */
-  missing: Array<{ pageKey: string; code: string }>;
+  missing: Array<{ pageKey: string; code: string; why: 'not found' | 'content changed' | 'no locator' }>;
   /** Pages left for want of time, or that cannot be opened without the ids the catalog drops. */
   skipped: number;
   ms: number;
@@ -64,45 +67,52 @@ export async function preflight(store: KnowledgeStore, options: PreflightOptions
   const started = performance.now();
   const now = options.now ?? (() => new Date());
   const result: PreflightResult = { pages: 0, checked: 0, verified: 0, healed: [], missing: [], skipped: 0, ms: 0 };
-  const byPage = new Map<string, SelectorRecord[]>();
+  const visits = new Map<string, Visit>();
   for (const r of options.records) {
     // Lists heal as sets, and chains and position picks (`.first()`, `filter({ hasText })`) name
     // an element the test's own steps choose: all three heal inside a test.
     if (!r.fingerprint || r.set || /(^|\s)>>\s|\bnth=|internal:(has|has-not|has-text|has-not-text)=/.test(r.selector)) continue;
-    const list = byPage.get(r.pageKey) ?? [];
-    list.push(r);
-    byPage.set(r.pageKey, list);
+    const visit = visitOf(r, options.state ?? 'url');
+    const key = `${visit.address}\u0000${visit.storage ? JSON.stringify(visit.storage) : ''}`;
+    const known = visits.get(key);
+    if (known) known.records.push(r);
+    else visits.set(key, { ...visit, records: [r] });
   }
   const run = `preflight:${now().toISOString()}`;
   const observations: SelectorObservation[] = [];
   const left = () => options.budgetMs - (performance.now() - started);
   const browser: Browser = await { chromium, firefox, webkit }[options.browserName ?? 'chromium'].launch({ ...options.launchOptions, timeout: Math.max(1000, left()) });
   try {
-    const context = await browser.newContext({ ...options.contextOptions, baseURL: options.baseURL });
+    const contextOptions = { ...options.contextOptions, baseURL: options.baseURL };
+    const shared = await browser.newContext(contextOptions);
     if (options.testIdAttribute) selectors.setTestIdAttribute(options.testIdAttribute);
-    for (const [pageKey, records] of byPage) {
-      if (!openable(pageKey) || left() <= 0) {
+    for (const visit of visits.values()) {
+      if (!visit.openable || left() <= 0) {
         result.skipped++;
         continue;
       }
+      // A recorded storage gets a context of its own, so it does not leak into the next page.
+      const context = visit.storage ? await browser.newContext(contextOptions) : shared;
       const page = await context.newPage();
       try {
-        const response = await page.goto(pageKey, { waitUntil: 'load', timeout: Math.max(1000, left()) });
+        if (visit.storage) await restoreStorage(page, visit.storage);
+        const response = await page.goto(visit.address, { waitUntil: 'load', timeout: Math.max(1000, left()) });
         // An error page, or a redirect (to a sign-in page): not the page the selectors were seen on.
-        if ((response && !response.ok()) || new URL(page.url()).pathname !== new URL(pageKey, options.baseURL).pathname) {
+        if ((response && !response.ok()) || new URL(page.url()).pathname !== new URL(visit.address, options.baseURL).pathname) {
           result.skipped++;
           continue;
         }
         result.pages++;
-        for (const record of records) {
+        for (const record of visit.records) {
           if (left() <= 0) break;
           result.checked++;
-          observations.push(...(await check(page, record, options, result, run, now)));
+          observations.push(...(await check(page, record, options, result, run, now, visit.storage !== undefined)));
         }
       } catch {
         result.skipped++;
       } finally {
         await page.close().catch(() => undefined);
+        if (context !== shared) await context.close().catch(() => undefined);
       }
     }
   } finally {
@@ -113,7 +123,17 @@ export async function preflight(store: KnowledgeStore, options: PreflightOptions
   return result;
 }
 
-async function check(page: Page, record: SelectorRecord, options: PreflightOptions, result: PreflightResult, run: string, now: () => Date): Promise<SelectorObservation[]> {
+/** One page pre-flight opens: its address, the storage it restores first, and the records it checks there. */
+type Visit = { address: string; openable: boolean; storage?: NonNullable<PageState['storage']>; records: SelectorRecord[] };
+
+/** Where pre-flight opens a record's page: the address (and storage) recorded with its fingerprint, as `state` allows; else its page key. */
+function visitOf(record: SelectorRecord, state: PageStateMode): Omit<Visit, 'records'> {
+  const recorded = state === 'off' ? undefined : record.state;
+  if (!recorded) return { address: record.pageKey, openable: openable(record.pageKey) };
+  return { address: recorded.url, openable: true, ...(state === 'storage' && recorded.storage ? { storage: recorded.storage } : {}) };
+}
+
+async function check(page: Page, record: SelectorRecord, options: PreflightOptions, result: PreflightResult, run: string, now: () => Date, restored: boolean): Promise<SelectorObservation[]> {
   const from = { selector: record.selector, code: record.code };
   const at = () => now().toISOString();
   const count = await page.locator(record.selector).count().catch(() => 0);
@@ -123,21 +143,22 @@ async function check(page: Page, record: SelectorRecord, options: PreflightOptio
   }
   const { rank, element, candidate } = await relocate(page, record.fingerprint!, options.rankOptions ?? {});
   if (rank.decision !== 'heal' || !element) {
-    result.missing.push({ pageKey: record.pageKey, code: record.code });
+    result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'not found' });
     return [];
   }
   // Precision first, and more so here than in a test: a page opened without the test's steps may
   // be another state of itself ("No recent order" where the test sees "Thank you for your
-  // order"). Only an element whose content is unchanged is healed before the suite; one whose
-  // text changed too is left to the test, where the page is in the state it checks.
-  if (candidate && !sameContent(record.fingerprint!, candidate)) {
-    result.missing.push({ pageKey: record.pageKey, code: record.code });
+  // order"). Unless the page's storage was put back as it was when the element was captured,
+  // only an element whose content is unchanged is healed before the suite; one whose text
+  // changed too is left to the test, where the page is in the state it checks.
+  if (!restored && candidate && !sameContent(record.fingerprint!, candidate)) {
+    result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'content changed' });
     return [];
   }
   const choice = await chooseLocator(page, element, { ...(candidate ? { fingerprint: candidate } : {}), ...(options.testIdAttribute ? { testIdAttribute: options.testIdAttribute } : {}) });
   // A locator a review rejected for this selector here is no heal (`medic review`).
   if (!choice.ok || record.rejected?.some((r) => r.selector === selectorOf(choice.locator))) {
-    result.missing.push({ pageKey: record.pageKey, code: record.code });
+    result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'no locator' });
     return [];
   }
   result.healed.push({ pageKey: record.pageKey, from: record.code, to: choice.code, confidence: rank.confidence });
