@@ -267,14 +267,13 @@ describe('the demo suite written for v1, healed by playwright-medic', { timeout:
     for (const name of passed(v2)) expect(passed(again), name).toContain(name);
   });
 
-  it('after pre-flight on v2 (each page opened at its recorded address, with its storage), relocates few single elements and passes what the first v2 run passed', () => {
+  it('after pre-flight on v2 (each page opened at its recorded address, with its storage), relocates a quarter as often and passes what the first v2 run passed', () => {
     const line = /medic pre-flight: \d+ selectors on \d+ pages in [\d.]+ s: \d+ still there, (\d+) healed before the suite/.exec(preflighted.output);
     expect(line, preflighted.output).not.toBeNull();
     expect(Number(line![1]), preflighted.output).toBeGreaterThan(20);
-    // Lists, chains and position picks heal inside the tests (as sets, part by part, by position): pre-flight leaves them.
-    const single = (run: SuiteRun) =>
-      run.heals.filter((h) => h.outcome === 'healed' && h.strategy !== 'known_fix' && h.strategy !== 'relocate_set' && !/(^|\s)>>\s|\bnth=|internal:(has|has-not|has-text|has-not-text)=/.test(h.from.selector));
-    expect(single(preflighted).length * 4, single(preflighted).map((h) => h.from.code).join('\n')).toBeLessThan(single(v2).length);
+    // Position picks heal inside the tests (a position may now hold another element, which the test is told of): pre-flight leaves them.
+    const found = (run: SuiteRun) => run.heals.filter((h) => h.outcome === 'healed' && h.strategy !== 'known_fix' && !/\bnth=/.test(h.from.selector));
+    expect(found(preflighted).length * 4, found(preflighted).map((h) => h.from.code).join('\n')).toBeLessThan(found(v2).length);
     for (const name of passed(v2)) expect(passed(preflighted), name).toContain(name);
   });
 

@@ -1,8 +1,8 @@
-import type { ElementHandle, Page } from '@playwright/test';
+import type { ElementHandle, Locator, Page } from '@playwright/test';
 import { CANDIDATES_KEY } from '../healing/capture.js';
 import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
 import { rankCandidates, type RankOptions } from '../healing/rank.js';
-import { candidateElement, captureShortlist } from './capture.js';
+import { candidateElement, captureFingerprint, captureShortlist } from './capture.js';
 
 /**
  * Relocates a fingerprint in a page (or only among the descendants of `inside`): the page's
@@ -28,3 +28,17 @@ export async function relocate(page: Page, fingerprint: Fingerprint, rankOptions
   return { rank, element, candidate: rank.best ? candidates.find((c) => c.index === rank.best!.index) : undefined, candidates };
 }
 
+
+/**
+ * Strict mode's heal: ranks only the elements `locator` matches (the first 50) against the
+ * fingerprint of the one it used to find, and returns the best one's element when the ranker heals.
+ * @example const { rank, element } = await disambiguate(page.getByLabel('Email'), stored, {});
+ */
+export async function disambiguate(locator: Locator, fingerprint: Fingerprint, rankOptions: RankOptions) {
+  const count = Math.min(await locator.count(), 50);
+  const candidates: Candidate[] = [];
+  for (let i = 0; i < count; i++) candidates.push({ ...(await captureFingerprint(locator.nth(i))), index: i });
+  const rank = rankCandidates(fingerprint, candidates, rankOptions);
+  const element = rank.decision === 'heal' ? await locator.nth(rank.best!.index).elementHandle() : undefined;
+  return { rank, element: element ?? undefined, candidate: rank.best ? candidates[rank.best.index] : undefined };
+}

@@ -1,14 +1,13 @@
 import type { ElementHandle, Locator, Page } from '@playwright/test';
 import { describeError } from '../errors.js';
 import type { Candidate, Fingerprint } from '../healing/fingerprint.js';
-import { rankCandidates, type RankResult } from '../healing/rank.js';
+import type { RankResult } from '../healing/rank.js';
 import { chainPrefixes } from '../healing/selectorChain.js';
 import type { LocatorRef } from '../learning/catalog.js';
 import type { Kin } from '../learning/workerCatalog.js';
 import type { HealStrategy } from '../learning/heals.js';
 import { orderStrategies, rankStrategies } from '../learning/strategies.js';
 import { AppDownError, appDownEvidence } from '../resilience/cascadeGuard.js';
-import { captureFingerprint } from './capture.js';
 import { healChain } from './chainHeal.js';
 import { createModelHeal } from './llmHeal.js';
 import { chooseLocator } from './chooseLocator.js';
@@ -18,7 +17,7 @@ import { healFromSet, isListStep, setPlan, type SetPlan } from './listSteps.js';
 import { selectorOf, unhooked, unreported, type LocatorStep, type StepHandler, type WaitingStep } from './locatorHooks.js';
 import { driftNotice, positionDrift, positionOf } from './positionDrift.js';
 import { healByPosition, type PositionHeal } from './positionHeal.js';
-import { relocate as relocateInPage } from './relocate.js';
+import { disambiguate, relocate as relocateInPage } from './relocate.js';
 import { createSlowSteps } from './slowStep.js';
 import {
   actedBeforeTimeout,
@@ -72,14 +71,7 @@ export function createStepHandler(options: StepHandlerOptions): StepHandler & { 
 
   /** Candidates and the element each stands for; for strict mode, only the elements the locator matched. */
   const relocate = async (page: Page, locator: Locator, fingerprint: Fingerprint, strategy: HealStrategy): Promise<Relocated> => {
-    if (strategy === 'disambiguate') {
-      const count = Math.min(await locator.count(), 50);
-      const candidates: Candidate[] = [];
-      for (let i = 0; i < count; i++) candidates.push({ ...(await captureFingerprint(locator.nth(i))), index: i });
-      const rank = rankCandidates(fingerprint, candidates, rankOptions);
-      const element = rank.decision === 'heal' ? await locator.nth(rank.best!.index).elementHandle() : undefined;
-      return { rank, element, candidate: rank.best ? candidates[rank.best.index] : undefined };
-    }
+    if (strategy === 'disambiguate') return disambiguate(locator, fingerprint, rankOptions);
     // The page's elements, prefiltered in the page to the few hundred most like the fingerprint.
     return relocateInPage(page, fingerprint, rankOptions);
   };

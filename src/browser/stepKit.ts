@@ -229,7 +229,7 @@ export function createStepKit(options: StepHandlerOptions) {
       Promise.all([captureResolved(locator, { testIdAttribute: options.testIdAttribute }), pageStateOf(locator.page(), options.pageState ?? 'url').catch(() => undefined)]),
     )
       .then(([{ fingerprint, set }, state]) => {
-        if (fingerprint || set) observe(key, from, 'worked', { ...(fingerprint ? { fingerprint, ...(state ? { state } : {}) } : { set }), at });
+        if (fingerprint || set) observe(key, from, 'worked', { ...(fingerprint ? { fingerprint } : { set }), ...(state ? { state } : {}), at });
         return fingerprint !== undefined || set !== undefined;
       })
       .catch(() => false);

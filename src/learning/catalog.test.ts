@@ -54,6 +54,10 @@ describe('mergeSelector', () => {
     expect(newer).not.toHaveProperty('state');
     expect(mergeSelector(first, 'shop', observe({ state: { url: '/cart' }, at: at(3) })).state).toEqual({ url: '/cart' });
     expect(selectorRecordSchema.parse(first)).toEqual(first);
+    // A list's latest sample brings its own.
+    const members = [{ tag: 'li', text: 'Lamp' }];
+    const list = mergeSelector(first, 'shop', observe({ fingerprint: undefined, set: { count: 2, members, shared: { classes: [], testIds: {} } }, state: { url: '/cart?page=2' }, at: at(4) }));
+    expect(list.state).toEqual({ url: '/cart?page=2' });
   });
 
   it('starts a record from a failure with half the starting confidence and no working time', () => {

@@ -46,7 +46,7 @@ export const selectorObservationSchema = locatorRefSchema.extend({
   outcome: z.enum(['worked', 'failed', 'healed', 'slow', 'reviewed']),
   /** The element's fingerprint when it resolved to one element. */
   fingerprint: fingerprintSchema.optional(),
-  /** With a fingerprint: the page's state when it was captured. */
+  /** With a fingerprint or a list sample: the page's state when it was captured. */
   state: pageStateSchema.optional(),
   /** A sample of the elements when it resolved to many (a list). */
   set: setSampleSchema.optional(),
@@ -75,7 +75,7 @@ export const selectorRecordSchema = locatorRefSchema.extend({
   pageKey: z.string(),
   /** Latest fingerprint of the element, null until the selector has resolved once. */
   fingerprint: fingerprintSchema.nullable(),
-  /** The page's state when that fingerprint was captured (absent: not recorded, or a record older than this field). */
+  /** The page's state at the latest capture of its fingerprint or list sample (absent: not recorded, or a record older than this field). */
   state: pageStateSchema.optional(),
   /** Latest sample of the elements when it resolved to many; absent in records older than set heals. */
   set: setSampleSchema.optional(),
@@ -164,10 +164,10 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
   // A list's samples add up (newer members first): a filtered list shows other members in other tests.
   const set = o.set && base.set ? (newer ? joinSamples(o.set, base.set) : joinSamples(base.set, o.set)) : (o.set ?? base.set);
   const captured = o.fingerprint || o.set ? (base.capturedAt ? later(base.capturedAt, o.at) : o.at) : base.capturedAt;
-  // The page state goes with the fingerprint it was captured with.
+  // The page state goes with the latest capture (fingerprint or list sample) it came with.
   const replaced = o.fingerprint !== undefined && (newer || base.fingerprint === null);
   const { state: baseState, ...unstated } = base;
-  const state = replaced ? o.state : baseState;
+  const state = replaced || (o.set !== undefined && newer) ? o.state : baseState;
   return {
     ...unstated,
     ...(set ? { set } : {}),

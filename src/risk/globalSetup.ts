@@ -100,7 +100,8 @@ export async function scoreSuite(config: FullConfig, medic: MedicConfig, log: (l
 /** Pre-flight of the catalogued selectors (see `preflight`) with the first Playwright project that has a baseURL; undefined when there is nothing to check. */
 async function preflightSuite(config: FullConfig, medic: MedicConfig, store: KnowledgeStore, report: RiskReport): Promise<PreflightResult | undefined> {
   if (medic.risk.preflight === 'off') return undefined;
-  const records = preflightRecords(await store.listSelectors({ project: medic.project }), report.tests[0]?.score ?? 0, medic.risk.preflight, medic.risk.preflightRisk, new Date());
+  const catalog = await store.listSelectors({ project: medic.project });
+  const records = preflightRecords(catalog, report.tests[0]?.score ?? 0, medic.risk.preflight, medic.risk.preflightRisk, new Date());
   const use = (config.projects ?? []).map((p) => p.use).find((u) => typeof u?.baseURL === 'string');
   if (!records.length || !use?.baseURL) return undefined;
   const context = { storageState: use.storageState, httpCredentials: use.httpCredentials, ignoreHTTPSErrors: use.ignoreHTTPSErrors, extraHTTPHeaders: use.extraHTTPHeaders };
@@ -113,6 +114,7 @@ async function preflightSuite(config: FullConfig, medic: MedicConfig, store: Kno
     ...(use.testIdAttribute ? { testIdAttribute: use.testIdAttribute } : {}),
     state: medic.risk.preflightState,
     records,
+    catalog,
     budgetMs: medic.risk.preflightBudgetMs,
     rankOptions: {
       ...(medic.healing.threshold === undefined ? {} : { threshold: medic.healing.threshold }),
@@ -123,7 +125,7 @@ async function preflightSuite(config: FullConfig, medic: MedicConfig, store: Kno
 
 function formatPreflight(r: PreflightResult): string {
   const lines = [
-    `medic pre-flight: ${r.checked} selectors on ${r.pages} pages in ${(r.ms / 1000).toFixed(1)} s: ${r.verified} still there, ${r.healed.length} healed before the suite, ${r.missing.length} not found${r.skipped ? `, ${r.skipped} pages skipped` : ''}`,
+    `medic pre-flight: ${r.checked} selectors on ${r.pages} pages in ${(r.ms / 1000).toFixed(1)} s: ${r.verified} still there, ${r.healed.length} healed before the suite, ${r.missing.length} not found${r.skipped ? `, ${r.skipped} pages skipped` : ''}${r.unchecked ? `, ${r.unchecked} selectors not checked` : ''}`,
   ];
   for (const h of r.healed) lines.push(`  ${h.pageKey}: ${h.from} → ${h.to} (confidence ${h.confidence.toFixed(2)})`);
   return lines.join('\n');

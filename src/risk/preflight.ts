@@ -1,11 +1,14 @@
 import { chromium, firefox, selectors, webkit, type Browser, type BrowserContextOptions, type LaunchOptions, type Page } from '@playwright/test';
+import { healChain } from '../browser/chainHeal.js';
 import { chooseLocator } from '../browser/chooseLocator.js';
 import { selectorOf } from '../browser/locatorHooks.js';
-import { relocate } from '../browser/relocate.js';
+import { disambiguate, relocate } from '../browser/relocate.js';
+import { healSet } from '../browser/setHeal.js';
 import { restoreStorage, type PageStateMode } from '../browser/pageState.js';
-import type { PageState, SelectorObservation, SelectorRecord } from '../learning/catalog.js';
+import type { LocatorRef, PageState, SelectorObservation, SelectorRecord } from '../learning/catalog.js';
 import type { Fingerprint } from '../healing/fingerprint.js';
 import type { RankOptions } from '../healing/rank.js';
+import { chainPrefixes } from '../healing/selectorChain.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { isStale } from './evidence.js';
 
@@ -22,6 +25,8 @@ export type PreflightOptions = {
   state?: PageStateMode;
   /** The catalog records to check, most urgent first. */
   records: readonly SelectorRecord[];
+  /** The whole catalog of the project (default: `records`): where a chain's parts find their fingerprints. */
+  catalog?: readonly SelectorRecord[];
   /** Stops opening pages after this long (ms). */
   budgetMs: number;
   rankOptions?: RankOptions;
@@ -39,6 +44,8 @@ export type PreflightResult = {
   missing: Array<{ pageKey: string; code: string; why: 'not found' | 'content changed' | 'no locator' }>;
   /** Pages left for want of time, or that cannot be opened without the ids the catalog drops. */
   skipped: number;
+  /** Selectors planned but not checked (their page skipped, or the time was up). */
+  unchecked: number;
   ms: number;
 };
 
@@ -66,13 +73,16 @@ const openable = (pageKey: string) => pageKey.startsWith('/') && !pageKey.split(
 export async function preflight(store: KnowledgeStore, options: PreflightOptions): Promise<PreflightResult> {
   const started = performance.now();
   const now = options.now ?? (() => new Date());
-  const result: PreflightResult = { pages: 0, checked: 0, verified: 0, healed: [], missing: [], skipped: 0, ms: 0 };
+  const result: PreflightResult = { pages: 0, checked: 0, verified: 0, healed: [], missing: [], skipped: 0, unchecked: 0, ms: 0 };
   const visits = new Map<string, Visit>();
   for (const r of options.records) {
-    // Lists heal as sets, and chains and position picks (`.first()`, `filter({ hasText })`) name
-    // an element the test's own steps choose: all three heal inside a test.
-    if (!r.fingerprint || r.set || /(^|\s)>>\s|\bnth=|internal:(has|has-not|has-text|has-not-text)=/.test(r.selector)) continue;
+    // A position pick (`.first()`, `.nth(1)`) may now hold another element, which the test is
+    // told of: it heals inside a test.
+    if ((!r.fingerprint && !r.set) || /\bnth=/.test(r.selector)) continue;
     const visit = visitOf(r, options.state ?? 'url');
+    // A list, and a chain (`card.filter({ hasText: 'Lamp' }).getByRole('button')`), name elements
+    // of the page's state (this cart's rows): checked only on a page whose storage was put back.
+    if (!visit.storage && (r.set || chained(r.selector))) continue;
     const key = `${visit.address}\u0000${visit.storage ? JSON.stringify(visit.storage) : ''}`;
     const known = visits.get(key);
     if (known) known.records.push(r);
@@ -91,7 +101,7 @@ export async function preflight(store: KnowledgeStore, options: PreflightOptions
         result.skipped++;
         continue;
       }
-      // A recorded storage gets a context of its own, so it does not leak into the next page.
+      // A recorded storage gets a context of its own, so it does not leak into another page.
       const context = visit.storage ? await browser.newContext(contextOptions) : shared;
       const page = await context.newPage();
       try {
@@ -119,6 +129,8 @@ export async function preflight(store: KnowledgeStore, options: PreflightOptions
     await browser.close().catch(() => undefined);
   }
   if (observations.length) await store.recordSelectors(options.project, observations);
+  for (const visit of visits.values()) result.unchecked += visit.records.length;
+  result.unchecked -= result.checked;
   result.ms = performance.now() - started;
   return result;
 }
@@ -136,12 +148,29 @@ function visitOf(record: SelectorRecord, state: PageStateMode): Omit<Visit, 'rec
 async function check(page: Page, record: SelectorRecord, options: PreflightOptions, result: PreflightResult, run: string, now: () => Date, restored: boolean): Promise<SelectorObservation[]> {
   const from = { selector: record.selector, code: record.code };
   const at = () => now().toISOString();
-  const count = await page.locator(record.selector).count().catch(() => 0);
-  if (count >= 1) {
+  const verified = (): SelectorObservation[] => {
     result.verified++;
     return [{ ...from, pageKey: record.pageKey, outcome: 'worked', run, at: at() }];
+  };
+  const healed = (to: LocatorRef, confidence: number): SelectorObservation[] => {
+    result.healed.push({ pageKey: record.pageKey, from: record.code, to: to.code, confidence });
+    return [{ ...from, pageKey: record.pageKey, outcome: 'healed', healedTo: to, run, at: at() }];
+  };
+  const count = await page.locator(record.selector).count().catch(() => 0);
+  if (record.set) return count > 0 ? verified() : checkSet(page, record, options, result, healed);
+  // Where the page is in the test's state (its storage put back), a selector of one element that
+  // now finds several fails the test's strict-mode actions: it is healed among them, as in a test.
+  if (count === 1 || (count > 1 && !restored)) return verified();
+  const rejected = (selector: string) => record.rejected?.some((r) => r.selector === selector) ?? false;
+  // A chain heals at its first broken link, as in a test (src/browser/chainHeal.ts); else as one element.
+  if (count === 0 && chainPrefixes(record.selector).length > 0) {
+    const catalog = options.catalog ?? options.records;
+    const fingerprint = (selector: string) => catalog.find((r) => r.pageKey === record.pageKey && r.selector === selector)?.fingerprint ?? undefined;
+    const chain = await healChain(page, record.selector, { fingerprint, rankOptions: options.rankOptions ?? {}, testIdAttribute: options.testIdAttribute ?? 'data-testid' }).catch(() => undefined);
+    if (chain?.rank && !rejected(selectorOf(chain.locator))) return healed({ selector: selectorOf(chain.locator), code: chain.code }, chain.rank.confidence);
   }
-  const { rank, element, candidate } = await relocate(page, record.fingerprint!, options.rankOptions ?? {});
+  const { rank, element, candidate } =
+    count > 1 ? await disambiguate(page.locator(record.selector), record.fingerprint!, options.rankOptions ?? {}) : await relocate(page, record.fingerprint!, options.rankOptions ?? {});
   if (rank.decision !== 'heal' || !element) {
     result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'not found' });
     return [];
@@ -157,13 +186,27 @@ async function check(page: Page, record: SelectorRecord, options: PreflightOptio
   }
   const choice = await chooseLocator(page, element, { ...(candidate ? { fingerprint: candidate } : {}), ...(options.testIdAttribute ? { testIdAttribute: options.testIdAttribute } : {}) });
   // A locator a review rejected for this selector here is no heal (`medic review`).
-  if (!choice.ok || record.rejected?.some((r) => r.selector === selectorOf(choice.locator))) {
+  if (!choice.ok || rejected(selectorOf(choice.locator))) {
     result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'no locator' });
     return [];
   }
-  result.healed.push({ pageKey: record.pageKey, from: record.code, to: choice.code, confidence: rank.confidence });
-  return [{ ...from, pageKey: record.pageKey, outcome: 'healed', healedTo: { selector: selectorOf(choice.locator), code: choice.code }, run, at: at() }];
+  return healed({ selector: selectorOf(choice.locator), code: choice.code }, rank.confidence);
 }
+
+/** A list that finds nothing, healed as a set from its sampled members (src/browser/setHeal.ts), as in a test. */
+async function checkSet(page: Page, record: SelectorRecord, options: PreflightOptions, result: PreflightResult, healed: (to: LocatorRef, confidence: number) => SelectorObservation[]): Promise<SelectorObservation[]> {
+  const members = [...record.set!.members, ...(record.fingerprint ? [record.fingerprint] : [])];
+  const choice = await healSet(page, members, { ...options.rankOptions, ...(options.testIdAttribute ? { testIdAttribute: options.testIdAttribute } : {}) }).catch(() => undefined);
+  const to = choice?.ok ? selectorOf(choice.locator) : undefined;
+  if (!choice?.ok || !to || record.rejected?.some((r) => r.selector === to)) {
+    result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'not found' });
+    return [];
+  }
+  return healed({ selector: to, code: `page.${choice.locator.toString()}` }, choice.relocation.confidence);
+}
+
+/** Whether a selector is a chain of locators (`a >> b`, a `filter`). */
+const chained = (selector: string) => /(^|\s)>>\s|internal:(has|has-not|has-text|has-not-text)=/.test(selector);
 
 /**
  * Which catalog records pre-flight checks, stale ones first: `always` every record; `auto`
