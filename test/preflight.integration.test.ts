@@ -91,4 +91,27 @@ describe('pre-flight before the suite (real runs, real browser, SQLite)', () => 
     }
     expect(JSON.parse(readFileSync(join(project.dir, '.medic', 'risk.json'), 'utf8')).tests).toHaveLength(3);
   });
+
+  it("with only the page's address (preflightState 'url'), heals what shows the same content, and leaves to the test what needs the storage", { timeout: 120_000 }, async () => {
+    const env = { MEDIC_RISK_PREFLIGHT_STATE: 'url', MEDIC_STORE_PATH: join(project.dir, '.medic', 'url.db'), MEDIC_RISK_FILE: join(project.dir, '.medic', 'url-risk.json') };
+    const v1 = await project.run([], { ...env, APP: 'v1' });
+    expect(v1.code, v1.stdout + v1.stderr).toBe(0);
+    const v2 = await project.run([], { ...env, APP: 'v2', PREFLIGHT: 'always' });
+    expect(v2.code, v2.stdout + v2.stderr).toBe(0);
+    // The cancel button does not show without the order in storage (not found), and its chain is not checked.
+    expect(v2.stdout).toMatch(/medic pre-flight: \d+ selectors on 2 pages in [\d.]+ s: \d+ still there, 2 healed before the suite, 1 not found\n/);
+    const store = openSqliteStore({ path: env.MEDIC_STORE_PATH, readonly: true });
+    try {
+      const [run] = await store.listRuns({ project: 'settings', limit: 1 });
+      const heals = await store.listHeals({ runId: run!.id });
+      expect(heals.map((h) => [h.from.code, h.strategy, h.outcome]).sort()).toEqual([
+        ["getByTestId('greeting')", 'known_fix', 'healed'],
+        ["locator('#cancel-order')", 'relocate', 'healed'],
+        ["locator('#order').getByRole('button', { name: 'Cancel order' })", 'relocate', 'healed'],
+        ["locator('#save')", 'known_fix', 'healed'],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -41,8 +41,15 @@ describe('restoreStorage', () => {
     await serve(`<p id="seen"></p><script>document.getElementById('seen').textContent = localStorage.getItem('shop.cart') + '|' + sessionStorage.getItem('tab') + '|' + localStorage.getItem('stale');</script>`);
     await page.goto('http://app.test/');
     await page.evaluate(() => localStorage.setItem('stale', 'yes'));
-    await restoreStorage(page, { local: { 'shop.cart': '[{"id":"p1"}]' }, session: { tab: 'shipping' } });
+    await restoreStorage(page, { local: { 'shop.cart': '[{"id":"p1"}]' }, session: { tab: 'shipping' } }, 'http://app.test');
     await page.goto('http://app.test/cart');
     await expect.poll(() => page.locator('#seen').textContent()).toBe('[{"id":"p1"}]|shipping|null');
+  });
+
+  it("leaves another origin's storage alone (a sign-in provider the app redirects to)", async () => {
+    await serve(`<p id="seen"></p><script>document.getElementById('seen').textContent = String(localStorage.getItem('shop.cart'));</script>`);
+    await restoreStorage(page, { local: { 'shop.cart': '[{"id":"p1"}]' }, session: {} }, 'http://other.test');
+    await page.goto('http://app.test/cart');
+    await expect.poll(() => page.locator('#seen').textContent()).toBe('null');
   });
 });

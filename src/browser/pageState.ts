@@ -57,20 +57,23 @@ export async function pageStateOf(page: Page, mode: PageStateMode): Promise<Page
 
 /**
  * Puts a recorded storage back before the page's own scripts run (an init script of `page`): the
- * origin's localStorage and sessionStorage become what they were, in the top frame of each
- * document the page loads.
- * @example await restoreStorage(page, record.state.storage); await page.goto(record.state.url);
+ * localStorage and sessionStorage of `origin` (the app's) become what they were, in the top frame
+ * of each document of that origin the page loads; other origins (a sign-in provider) are left alone.
+ * @example await restoreStorage(page, record.state.storage, 'http://127.0.0.1:4173'); await page.goto(record.state.url);
  */
-export async function restoreStorage(page: Page, storage: Storage): Promise<void> {
-  await page.addInitScript((saved: Storage) => {
-    if (window !== window.top) return;
-    try {
-      for (const [store, items] of [[localStorage, saved.local], [sessionStorage, saved.session]] as const) {
-        store.clear();
-        for (const [key, value] of Object.entries(items)) store.setItem(key, value);
+export async function restoreStorage(page: Page, storage: Storage, origin: string): Promise<void> {
+  await page.addInitScript(
+    ({ saved, origin }: { saved: Storage; origin: string }) => {
+      if (window !== window.top || location.origin !== origin) return;
+      try {
+        for (const [store, items] of [[localStorage, saved.local], [sessionStorage, saved.session]] as const) {
+          store.clear();
+          for (const [key, value] of Object.entries(items)) store.setItem(key, value);
+        }
+      } catch {
+        // an origin without storage: the page opens as it is
       }
-    } catch {
-      // an origin without storage: the page opens as it is
-    }
-  }, storage);
+    },
+    { saved: storage, origin },
+  );
 }

@@ -55,7 +55,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ name: string; path: readonly string[
   { name: 'MEDIC_RISK_ENABLED', path: ['risk', 'enabled'], parse: bool },
   { name: 'MEDIC_RISK_TOP_K', path: ['risk', 'topK'], parse: number },
   { name: 'MEDIC_RISK_PREFLIGHT', path: ['risk', 'preflight'], parse: (raw, name) => (['auto', 'always', 'off'].includes(raw.trim().toLowerCase()) ? raw.trim().toLowerCase() : bool(raw, name)) },
-  { name: 'MEDIC_RISK_PREFLIGHT_STATE', path: ['risk', 'preflightState'], parse: text },
+  { name: 'MEDIC_RISK_PREFLIGHT_STATE', path: ['risk', 'preflightState'], parse: (raw) => raw.trim().toLowerCase() },
   { name: 'MEDIC_RISK_PREFLIGHT_BUDGET_MS', path: ['risk', 'preflightBudgetMs'], parse: number },
   { name: 'MEDIC_RISK_FILE', path: ['risk', 'file'], parse: text },
   { name: 'MEDIC_LLM_BASE_URL', path: ['llm', 'baseURL'], parse: text },

@@ -105,7 +105,8 @@ const riskSchema = z
     /**
      * What the fixture records of the page where it captures an element, so pre-flight opens the
      * page as the test saw it: `url` its address (path, query, hash); `storage` also its
-     * localStorage and sessionStorage (kept in the store: may hold tokens; up to 16 kB a page);
+     * localStorage and sessionStorage (up to 16 kB with each captured element; kept in the store
+     * and in the tests' learning attachments: leave it off where they hold tokens);
      * `off` nothing (pre-flight opens the page's key).
      */
     preflightState: z.enum(['url', 'storage', 'off']).default('url'),

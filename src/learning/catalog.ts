@@ -164,10 +164,10 @@ export function mergeValidSelector(previous: SelectorRecord | undefined, project
   // A list's samples add up (newer members first): a filtered list shows other members in other tests.
   const set = o.set && base.set ? (newer ? joinSamples(o.set, base.set) : joinSamples(base.set, o.set)) : (o.set ?? base.set);
   const captured = o.fingerprint || o.set ? (base.capturedAt ? later(base.capturedAt, o.at) : o.at) : base.capturedAt;
-  // The page state goes with the latest capture (fingerprint or list sample) it came with.
   const replaced = o.fingerprint !== undefined && (newer || base.fingerprint === null);
+  // The page state is the latest capture's (fingerprint or list sample), whatever came in between.
   const { state: baseState, ...unstated } = base;
-  const state = replaced || (o.set !== undefined && newer) ? o.state : baseState;
+  const state = (o.fingerprint || o.set) && (!base.capturedAt || o.at >= base.capturedAt) ? o.state : baseState;
   return {
     ...unstated,
     ...(set ? { set } : {}),

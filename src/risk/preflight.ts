@@ -1,4 +1,4 @@
-import { chromium, firefox, selectors, webkit, type Browser, type BrowserContextOptions, type LaunchOptions, type Page } from '@playwright/test';
+import { chromium, firefox, selectors, webkit, type Browser, type BrowserContext, type BrowserContextOptions, type LaunchOptions, type Page } from '@playwright/test';
 import { healChain } from '../browser/chainHeal.js';
 import { chooseLocator } from '../browser/chooseLocator.js';
 import { selectorOf } from '../browser/locatorHooks.js';
@@ -8,7 +8,7 @@ import { restoreStorage, type PageStateMode } from '../browser/pageState.js';
 import type { LocatorRef, PageState, SelectorObservation, SelectorRecord } from '../learning/catalog.js';
 import type { Fingerprint } from '../healing/fingerprint.js';
 import type { RankOptions } from '../healing/rank.js';
-import { chainPrefixes } from '../healing/selectorChain.js';
+import { chainPrefixes, selectorLinks } from '../healing/selectorChain.js';
 import type { KnowledgeStore } from '../store/KnowledgeStore.js';
 import { isStale } from './evidence.js';
 
@@ -41,7 +41,7 @@ export type PreflightResult = {
   /** Not found, relocated with confidence, and recorded as a known fix for the suite. */
   healed: Array<{ pageKey: string; from: string; to: string; confidence: number }>;
   /** Not found and not healed: gone, only there in a state the page does not open in, or found with other content (left to the test). */
-  missing: Array<{ pageKey: string; code: string; why: 'not found' | 'content changed' | 'no locator' }>;
+  missing: Array<{ pageKey: string; code: string; why: 'not found' | 'ambiguous' | 'content changed' | 'no locator' | 'error' }>;
   /** Pages left for want of time, or that cannot be opened without the ids the catalog drops. */
   skipped: number;
   /** Selectors planned but not checked (their page skipped, or the time was up). */
@@ -102,10 +102,14 @@ export async function preflight(store: KnowledgeStore, options: PreflightOptions
         continue;
       }
       // A recorded storage gets a context of its own, so it does not leak into another page.
-      const context = visit.storage ? await browser.newContext(contextOptions) : shared;
-      const page = await context.newPage();
+      let context: BrowserContext | undefined;
+      let page: Page | undefined;
       try {
-        if (visit.storage) await restoreStorage(page, visit.storage);
+        context = visit.storage ? await browser.newContext(contextOptions) : shared;
+        page = await context.newPage();
+        // No wait of a check outlasts what is left (a page that keeps changing under a capture).
+        page.setDefaultTimeout(Math.max(1000, Math.min(CHECK_TIMEOUT_MS, left())));
+        if (visit.storage) await restoreStorage(page, visit.storage, new URL(options.baseURL).origin);
         const response = await page.goto(visit.address, { waitUntil: 'load', timeout: Math.max(1000, left()) });
         // An error page, or a redirect (to a sign-in page): not the page the selectors were seen on.
         if ((response && !response.ok()) || new URL(page.url()).pathname !== new URL(visit.address, options.baseURL).pathname) {
@@ -116,13 +120,17 @@ export async function preflight(store: KnowledgeStore, options: PreflightOptions
         for (const record of visit.records) {
           if (left() <= 0) break;
           result.checked++;
-          observations.push(...(await check(page, record, options, result, run, now, visit.storage !== undefined)));
+          try {
+            observations.push(...(await check(page, record, options, result, run, now, visit.storage !== undefined)));
+          } catch {
+            result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'error' });
+          }
         }
       } catch {
         result.skipped++;
       } finally {
-        await page.close().catch(() => undefined);
-        if (context !== shared) await context.close().catch(() => undefined);
+        await page?.close().catch(() => undefined);
+        if (context && context !== shared) await context.close().catch(() => undefined);
       }
     }
   } finally {
@@ -134,6 +142,9 @@ export async function preflight(store: KnowledgeStore, options: PreflightOptions
   result.ms = performance.now() - started;
   return result;
 }
+
+/** The longest any one wait of a check may take (ms). */
+const CHECK_TIMEOUT_MS = 5_000;
 
 /** One page pre-flight opens: its address, the storage it restores first, and the records it checks there. */
 type Visit = { address: string; openable: boolean; storage?: NonNullable<PageState['storage']>; records: SelectorRecord[] };
@@ -172,25 +183,29 @@ async function check(page: Page, record: SelectorRecord, options: PreflightOptio
   const { rank, element, candidate } =
     count > 1 ? await disambiguate(page.locator(record.selector), record.fingerprint!, options.rankOptions ?? {}) : await relocate(page, record.fingerprint!, options.rankOptions ?? {});
   if (rank.decision !== 'heal' || !element) {
-    result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'not found' });
+    result.missing.push({ pageKey: record.pageKey, code: record.code, why: count > 1 ? 'ambiguous' : 'not found' });
     return [];
   }
-  // Precision first, and more so here than in a test: a page opened without the test's steps may
-  // be another state of itself ("No recent order" where the test sees "Thank you for your
-  // order"). Unless the page's storage was put back as it was when the element was captured,
-  // only an element whose content is unchanged is healed before the suite; one whose text
-  // changed too is left to the test, where the page is in the state it checks.
-  if (!restored && candidate && !sameContent(record.fingerprint!, candidate)) {
-    result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'content changed' });
-    return [];
+  try {
+    // Precision first, and more so here than in a test: a page opened without the test's steps may
+    // be another state of itself ("No recent order" where the test sees "Thank you for your
+    // order"). Unless the page's storage was put back as it was when the element was captured,
+    // only an element whose content is unchanged is healed before the suite; one whose text
+    // changed too is left to the test, where the page is in the state it checks.
+    if (!restored && candidate && !sameContent(record.fingerprint!, candidate)) {
+      result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'content changed' });
+      return [];
+    }
+    const choice = await chooseLocator(page, element, { ...(candidate ? { fingerprint: candidate } : {}), ...(options.testIdAttribute ? { testIdAttribute: options.testIdAttribute } : {}) });
+    // A locator a review rejected for this selector here is no heal (`medic review`).
+    if (!choice.ok || rejected(selectorOf(choice.locator))) {
+      result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'no locator' });
+      return [];
+    }
+    return healed({ selector: selectorOf(choice.locator), code: choice.code }, rank.confidence);
+  } finally {
+    await element.dispose().catch(() => undefined);
   }
-  const choice = await chooseLocator(page, element, { ...(candidate ? { fingerprint: candidate } : {}), ...(options.testIdAttribute ? { testIdAttribute: options.testIdAttribute } : {}) });
-  // A locator a review rejected for this selector here is no heal (`medic review`).
-  if (!choice.ok || rejected(selectorOf(choice.locator))) {
-    result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'no locator' });
-    return [];
-  }
-  return healed({ selector: selectorOf(choice.locator), code: choice.code }, rank.confidence);
 }
 
 /** A list that finds nothing, healed as a set from its sampled members (src/browser/setHeal.ts), as in a test. */
@@ -205,8 +220,8 @@ async function checkSet(page: Page, record: SelectorRecord, options: PreflightOp
   return healed({ selector: to, code: `page.${choice.locator.toString()}` }, choice.relocation.confidence);
 }
 
-/** Whether a selector is a chain of locators (`a >> b`, a `filter`). */
-const chained = (selector: string) => /(^|\s)>>\s|internal:(has|has-not|has-text|has-not-text)=/.test(selector);
+/** Whether a selector is a chain of locators (`a >> b`, a `filter`), as the chain heal reads it. */
+const chained = (selector: string) => selectorLinks(selector).length > 1;
 
 /**
  * Which catalog records pre-flight checks, stale ones first: `always` every record; `auto`
