@@ -58,6 +58,17 @@ beforeAll(async () => {
 });
 afterAll(() => project?.remove());
 
+/** The heals of the store's latest run: locator, strategy and outcome, sorted. */
+async function lastRunHeals(path: string): Promise<string[][]> {
+  const store = openSqliteStore({ path, readonly: true });
+  try {
+    const [run] = await store.listRuns({ project: 'settings', limit: 1 });
+    return (await store.listHeals({ runId: run!.id })).map((h) => [h.from.code, h.strategy, h.outcome]).sort();
+  } finally {
+    await store.close();
+  }
+}
+
 describe('pre-flight before the suite (real runs, real browser, SQLite)', () => {
   it('re-heals the catalogued selectors of a changed app before any test, so the suite only uses known fixes', { timeout: 120_000 }, async () => {
     const v1 = await project.run([], { APP: 'v1' });
@@ -76,19 +87,12 @@ describe('pre-flight before the suite (real runs, real browser, SQLite)', () => 
     // A chain heals at its broken link, inside the part that still finds its element.
     expect(v2.stdout).toMatch(/locator\('#order'\)\.getByRole\('button', \{ name: 'Cancel order' \}\) → page\.locator\('#order'\)\.getByRole\('button', \{ name: 'Cancel this order' \}\)/);
 
-    const store = openSqliteStore({ path: join(project.dir, '.medic', 'medic.db'), readonly: true });
-    try {
-      const [run] = await store.listRuns({ project: 'settings', limit: 1 });
-      const heals = await store.listHeals({ runId: run!.id });
-      expect(heals.map((h) => [h.from.code, h.strategy, h.outcome]).sort()).toEqual([
-        ["getByTestId('greeting')", 'known_fix', 'healed'],
-        ["locator('#cancel-order')", 'known_fix', 'healed'],
-        ["locator('#order').getByRole('button', { name: 'Cancel order' })", 'known_fix', 'healed'],
-        ["locator('#save')", 'known_fix', 'healed'],
-      ]);
-    } finally {
-      await store.close();
-    }
+    expect(await lastRunHeals(join(project.dir, '.medic', 'medic.db'))).toEqual([
+      ["getByTestId('greeting')", 'known_fix', 'healed'],
+      ["locator('#cancel-order')", 'known_fix', 'healed'],
+      ["locator('#order').getByRole('button', { name: 'Cancel order' })", 'known_fix', 'healed'],
+      ["locator('#save')", 'known_fix', 'healed'],
+    ]);
     expect(JSON.parse(readFileSync(join(project.dir, '.medic', 'risk.json'), 'utf8')).tests).toHaveLength(3);
   });
 
@@ -100,18 +104,11 @@ describe('pre-flight before the suite (real runs, real browser, SQLite)', () => 
     expect(v2.code, v2.stdout + v2.stderr).toBe(0);
     // The cancel button does not show without the order in storage (not found), and its chain is not checked.
     expect(v2.stdout).toMatch(/medic pre-flight: \d+ selectors on 2 pages in [\d.]+ s: \d+ still there, 2 healed before the suite, 1 not found\n/);
-    const store = openSqliteStore({ path: env.MEDIC_STORE_PATH, readonly: true });
-    try {
-      const [run] = await store.listRuns({ project: 'settings', limit: 1 });
-      const heals = await store.listHeals({ runId: run!.id });
-      expect(heals.map((h) => [h.from.code, h.strategy, h.outcome]).sort()).toEqual([
-        ["getByTestId('greeting')", 'known_fix', 'healed'],
-        ["locator('#cancel-order')", 'relocate', 'healed'],
-        ["locator('#order').getByRole('button', { name: 'Cancel order' })", 'relocate', 'healed'],
-        ["locator('#save')", 'known_fix', 'healed'],
-      ]);
-    } finally {
-      await store.close();
-    }
+    expect(await lastRunHeals(env.MEDIC_STORE_PATH)).toEqual([
+      ["getByTestId('greeting')", 'known_fix', 'healed'],
+      ["locator('#cancel-order')", 'relocate', 'healed'],
+      ["locator('#order').getByRole('button', { name: 'Cancel order' })", 'relocate', 'healed'],
+      ["locator('#save')", 'known_fix', 'healed'],
+    ]);
   });
 });

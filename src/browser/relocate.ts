@@ -28,7 +28,6 @@ export async function relocate(page: Page, fingerprint: Fingerprint, rankOptions
   return { rank, element, candidate: rank.best ? candidates.find((c) => c.index === rank.best!.index) : undefined, candidates };
 }
 
-
 /**
  * Strict mode's heal: ranks only the elements `locator` matches (the first 50) against the
  * fingerprint of the one it used to find, and returns the best one's element when the ranker heals.
