@@ -6,6 +6,7 @@ import { disambiguate, relocate } from '../browser/relocate.js';
 import { healSet } from '../browser/setHeal.js';
 import { restoreStorage, type PageStateMode } from '../browser/pageState.js';
 import type { LocatorRef, PageState, SelectorObservation, SelectorRecord } from '../learning/catalog.js';
+import { WorkerCatalog } from '../learning/workerCatalog.js';
 import type { Fingerprint } from '../healing/fingerprint.js';
 import type { RankOptions } from '../healing/rank.js';
 import { chainPrefixes, selectorLinks } from '../healing/selectorChain.js';
@@ -89,6 +90,8 @@ export async function preflight(store: KnowledgeStore, options: PreflightOptions
     else visits.set(key, { ...visit, records: [r] });
   }
   const run = `preflight:${now().toISOString()}`;
+  // Where a chain's parts find their fingerprints.
+  const known = new WorkerCatalog(options.project, options.catalog ?? options.records);
   const observations: SelectorObservation[] = [];
   const left = () => options.budgetMs - (performance.now() - started);
   const browser: Browser = await { chromium, firefox, webkit }[options.browserName ?? 'chromium'].launch({ ...options.launchOptions, timeout: Math.max(1000, left()) });
@@ -121,7 +124,7 @@ export async function preflight(store: KnowledgeStore, options: PreflightOptions
           if (left() <= 0) break;
           result.checked++;
           try {
-            observations.push(...(await check(page, record, options, result, run, now, visit.storage !== undefined)));
+            observations.push(...(await check(page, record, options, result, run, now, visit.storage !== undefined, known)));
           } catch {
             result.missing.push({ pageKey: record.pageKey, code: record.code, why: 'error' });
           }
@@ -156,7 +159,16 @@ function visitOf(record: SelectorRecord, state: PageStateMode): Omit<Visit, 'rec
   return { address: recorded.url, openable: true, ...(state === 'storage' && recorded.storage ? { storage: recorded.storage } : {}) };
 }
 
-async function check(page: Page, record: SelectorRecord, options: PreflightOptions, result: PreflightResult, run: string, now: () => Date, restored: boolean): Promise<SelectorObservation[]> {
+async function check(
+  page: Page,
+  record: SelectorRecord,
+  options: PreflightOptions,
+  result: PreflightResult,
+  run: string,
+  now: () => Date,
+  restored: boolean,
+  known: WorkerCatalog,
+): Promise<SelectorObservation[]> {
   const from = { selector: record.selector, code: record.code };
   const at = () => now().toISOString();
   const verified = (): SelectorObservation[] => {
@@ -175,8 +187,7 @@ async function check(page: Page, record: SelectorRecord, options: PreflightOptio
   const rejected = (selector: string) => record.rejected?.some((r) => r.selector === selector) ?? false;
   // A chain heals at its first broken link, as in a test (src/browser/chainHeal.ts); else as one element.
   if (count === 0 && chainPrefixes(record.selector).length > 0) {
-    const catalog = options.catalog ?? options.records;
-    const fingerprint = (selector: string) => catalog.find((r) => r.pageKey === record.pageKey && r.selector === selector)?.fingerprint ?? undefined;
+    const fingerprint = (selector: string) => known.fingerprint(record.pageKey, selector);
     const chain = await healChain(page, record.selector, { fingerprint, rankOptions: options.rankOptions ?? {}, testIdAttribute: options.testIdAttribute ?? 'data-testid' }).catch(() => undefined);
     if (chain?.rank && !rejected(selectorOf(chain.locator))) return healed({ selector: selectorOf(chain.locator), code: chain.code }, chain.rank.confidence);
   }
